@@ -1,0 +1,5 @@
+import sys
+
+from clusterdash.cli import main
+
+sys.exit(main())

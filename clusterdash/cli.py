@@ -1,0 +1,109 @@
+"""Command line: ``python -m clusterdash <command>``.
+
+build          create or upgrade the store and (re)load the knowledge base from data/
+info           schema version and row counts of the store
+
+Each command opens the store for its own duration; DuckDB lets one process write a file,
+so a running dashboard holds it (the command then says so and exits with status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clusterdash import config
+from clusterdash.errors import UserError
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=None, help="store file (default: $CLUSTERDASH_DB or var/clusterdash.duckdb)")
+
+
+def cmd_build(args) -> int:
+    from clusterdash import knowledge
+    from clusterdash.store import Store
+
+    path = args.db or config.db_path()
+    store = Store(path)
+    try:
+        applied = store.migrate()
+        report = knowledge.load_knowledge(store)
+    finally:
+        store.close()
+    print(f"store: {path}")
+    print(f"schema version: {max(applied) if applied else 'unchanged'}" + (f" (applied {applied})" if applied else ""))
+    print(f"knowledge rows loaded: {report.total_rows} in {len(report.tables)} tables")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from clusterdash.store import Store
+    from clusterdash import schema
+
+    path = args.db or config.db_path()
+    store = Store(path, read_only=True)
+    try:
+        print(f"store: {path}")
+        print(f"schema version: {store.schema_version()} (code knows {schema.latest_version()})")
+        for t in schema.all_tables():
+            n = store.value(f"SELECT count(*) FROM {t.name}") if _exists(store, t.name) else "missing"
+            print(f"  {t.name:32s} {n}")
+    finally:
+        store.close()
+    return 0
+
+
+def _exists(store, name: str) -> bool:
+    return bool(store.value("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]))
+
+
+# Other modules add their commands here: name -> (setup(parser), handler(args) -> int)
+COMMANDS: dict[str, tuple] = {}
+
+
+def register(name: str, help: str):
+    def deco(fn):
+        COMMANDS[name] = (help, fn)
+        return fn
+    return deco
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m clusterdash", description="ClusterDash store and data tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="create/upgrade the store and (re)load the knowledge base")
+    _add_db(p)
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("info", help="schema version and table row counts")
+    _add_db(p)
+    p.set_defaults(func=cmd_info)
+    _load_plugins()
+    for name, (help_, setup) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_)
+        _add_db(p)
+        setup(p)
+    return parser
+
+
+def _load_plugins() -> None:
+    # Modules that register commands (imported for their side effect).
+    import importlib
+
+    for mod in ("clusterdash.stats.cli",):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (mod, mod.rsplit('.', 1)[0]):
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

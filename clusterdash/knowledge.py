@@ -1,0 +1,222 @@
+"""Load the knowledge base (``data/knowledge/*.csv``) into the ``kb_*`` tables.
+
+The whole load is one transaction: every file is validated first (header, types, required
+fields, duplicate keys, a source on every row), and any problem is reported with its file,
+line and column while the store stays as it was. Loading twice gives the same tables.
+User data tables are never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from clusterdash import config, schema
+from clusterdash.errors import UserError
+from clusterdash.schema import LAYER_KNOWLEDGE, Table
+
+# Topic of each knowledge table, for the Sources page filters.
+TOPICS: dict[str, str] = {
+    "kb_source_document": "Sources",
+    "kb_headline_fact": "Headline facts",
+    "kb_maturity_stage": "Maturity model",
+    "kb_stage_characteristic": "Maturity model",
+    "kb_phase_key_action": "Maturity model",
+    "kb_phase_step": "Maturity model",
+    "kb_phase_tool": "Maturity model",
+    "kb_phase_key_question": "Maturity model",
+    "kb_lesson_learned": "Maturity model",
+    "kb_guidance_list": "Dos & don'ts and guidance",
+    "kb_guidance_item": "Dos & don'ts and guidance",
+    "kb_financing_source": "Financing",
+    "kb_financing_lever": "Financing",
+    "kb_financing_pattern": "Financing",
+    "kb_financing_mix": "Financing",
+    "kb_financing_figure": "Financing",
+    "kb_financing_rule": "Financing",
+    "kb_cost_category": "Financing",
+    "kb_initiative": "Cluster initiatives",
+    "kb_legal_form": "Organisation",
+    "kb_legal_form_point": "Organisation",
+    "kb_service_example": "Organisation",
+    "kb_canvas_block": "Organisation",
+    "kb_policy_programme": "Policy programmes",
+}
+
+
+class KnowledgeError(UserError):
+    """A knowledge file is malformed; the message names file, line and column."""
+
+
+@dataclass
+class LoadReport:
+    tables: dict[str, int]
+    content_hash: str
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def knowledge_tables() -> list[Table]:
+    return schema.tables_in_layer(LAYER_KNOWLEDGE)
+
+
+def _parse(value: str, type_: str, where: str):
+    if value == "":
+        return None
+    t = type_.upper()
+    try:
+        if t in ("INTEGER", "BIGINT"):
+            return int(value)
+        if t == "DOUBLE":
+            return float(value)
+        if t == "BOOLEAN":
+            v = value.strip().lower()
+            if v in ("true", "false"):
+                return v == "true"
+            raise ValueError(value)
+    except ValueError:
+        raise KnowledgeError(f"{where}: {value!r} is not a valid {t.lower()}") from None
+    return value
+
+
+def read_table_csv(t: Table, directory: Path) -> pd.DataFrame:
+    """Read and validate the CSV of one knowledge table. Raises KnowledgeError."""
+    path = directory / t.csv
+    rel = f"data/knowledge/{t.csv}"
+    if not path.exists():
+        raise KnowledgeError(f"{rel}: file is missing")
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise KnowledgeError(f"{rel}: file is empty (expected a header row)") from None
+        if header != t.column_names:
+            missing = [c for c in t.column_names if c not in header]
+            extra = [c for c in header if c not in t.column_names]
+            raise KnowledgeError(
+                f"{rel} line 1: header does not match table {t.name}"
+                + (f"; missing columns: {', '.join(missing)}" if missing else "")
+                + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
+                + ("; columns out of order" if not missing and not extra else "")
+            )
+        records = []
+        seen: dict[tuple, int] = {}
+        for lineno, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise KnowledgeError(f"{rel} line {lineno}: {len(row)} fields, expected {len(header)}")
+            rec = {}
+            for c, raw in zip(t.columns, row):
+                where = f"{rel} line {lineno}, column {c.name}"
+                val = _parse(raw.strip(), c.type, where)
+                if val is None and not c.nullable:
+                    raise KnowledgeError(f"{where}: a value is required")
+                rec[c.name] = val
+            if t.primary_key:
+                key = tuple(rec[k] for k in t.primary_key)
+                if key in seen:
+                    raise KnowledgeError(
+                        f"{rel} line {lineno}: duplicate key {dict(zip(t.primary_key, key))} "
+                        f"(first on line {seen[key]})"
+                    )
+                seen[key] = lineno
+            records.append(rec)
+    df = pd.DataFrame.from_records(records, columns=t.column_names)
+    # Give empty frames and all-null columns their declared types.
+    for c in t.columns:
+        df[c.name] = df[c.name].astype(_pandas_dtype(c.type))
+    return df
+
+
+def _pandas_dtype(type_: str) -> str:
+    t = type_.upper()
+    return {"INTEGER": "Int64", "BIGINT": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}.get(t, "object")
+
+
+def content_hash(directory: Path | None = None) -> str:
+    directory = directory or config.KNOWLEDGE_DIR
+    h = hashlib.sha256()
+    for t in knowledge_tables():
+        p = directory / t.csv
+        h.update(t.csv.encode())
+        h.update(p.read_bytes() if p.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def load_knowledge(store, directory: Path | None = None) -> LoadReport:
+    """Validate every knowledge file, then replace the knowledge tables in one transaction."""
+    directory = directory or config.KNOWLEDGE_DIR
+    frames = {t.name: (t, read_table_csv(t, directory)) for t in knowledge_tables()}
+    digest = content_hash(directory)
+
+    def apply(cur):
+        for name, (t, df) in frames.items():
+            cur.execute(f"DELETE FROM {name}")  # identifiers come from declared metadata
+            if len(df):
+                cur.register("_kb_frame", df)
+                cols = ", ".join(t.column_names)
+                cur.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _kb_frame")
+                cur.unregister("_kb_frame")
+        total = sum(len(df) for _, df in frames.values())
+        cur.execute(
+            "INSERT INTO knowledge_build VALUES (?, ?, ?)",
+            [datetime.now(timezone.utc).replace(tzinfo=None), digest, total],
+        )
+        refresh_knowledge_index(cur)
+
+    store.write(apply)
+    return LoadReport({name: len(df) for name, (_, df) in frames.items()}, digest)
+
+
+def is_loaded(store) -> bool:
+    return bool(store.value("SELECT count(*) FROM knowledge_build"))
+
+
+def is_current(store, directory: Path | None = None) -> bool:
+    """Whether the store holds the knowledge files as they are now in data/."""
+    last = store.value("SELECT content_hash FROM knowledge_build ORDER BY built_at DESC LIMIT 1")
+    return last == content_hash(directory)
+
+
+# Columns that identify a record / carry its text, per table, for the searchable index.
+_TEXT_TYPES = {"VARCHAR"}
+_NOT_TEXT = {"source", "stage_code", "list_code", "group_code", "kind", "region_code", "pattern_set",
+             "country_code", "coordinate_source", "option_code", "case_code", "form_code", "aspect",
+             "block_code", "service_code", "programme_code", "rule_code", "cost_code", "fact_code",
+             "source_code", "pattern_code", "tool_code", "initiative_id", "income_category",
+             "n_clusters_scope", "initiative_type", "measure"}
+
+
+def refresh_knowledge_index(cur) -> None:
+    """(Re)create the view ``knowledge_index``: one row per knowledge record with its text and source."""
+    parts = []
+    for t in knowledge_tables():
+        key_cols = list(t.primary_key) or t.column_names[:1]
+        key_sql = " || ' / ' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in key_cols)
+        text_cols = [c.name for c in t.columns if c.type in _TEXT_TYPES and c.name not in _NOT_TEXT]
+        text_sql = "concat_ws(' · ', " + ", ".join(text_cols) + ")" if text_cols else "''"
+        numbers = [c.name for c in t.columns if c.type in ("DOUBLE", "INTEGER") and c.name not in ("seq",)]
+        num_sql = (
+            "concat_ws('; ', " + ", ".join(f"CASE WHEN {n} IS NOT NULL THEN '{n} = ' || CAST({n} AS VARCHAR) END" for n in numbers) + ")"
+            if numbers
+            else "NULL"
+        )
+        topic = TOPICS.get(t.name, "Other").replace("'", "''")
+        parts.append(
+            f"SELECT '{topic}' AS topic, '{t.name}' AS table_name, {key_sql} AS record_key, "
+            f"{text_sql} AS text, nullif({num_sql}, '') AS figures, source FROM {t.name}"
+        )
+    cur.execute("CREATE OR REPLACE VIEW knowledge_index AS\n" + "\nUNION ALL\n".join(parts))
+    cur.execute(
+        "COMMENT ON VIEW knowledge_index IS 'Every knowledge-base record as one searchable row: "
+        "topic, table, key, text, figures and source.'"
+    )

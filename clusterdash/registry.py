@@ -1,0 +1,42 @@
+"""The page registry: one entry per page drives ``st.navigation`` in app.py.
+
+Adding a page is one entry here plus one thin file under ``pages/``. No Streamlit import:
+the registry is plain data, so tests can walk it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # file under the repo root
+    title: str
+    icon: str  # Material icon, e.g. ":material/home:"
+    url_path: str
+    section: str
+    pillar_blurb: str = ""  # one line for the home page's entry points (pillar pages)
+    default: bool = False
+    enabled: bool = True
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/home.py", "Home", ":material/home:", "home", "Overview", default=True),
+    PageSpec("pages/sources.py", "Sources", ":material/menu_book:", "sources", "Reference"),
+]
+
+
+def enabled_pages() -> list[PageSpec]:
+    return [p for p in PAGES if p.enabled]
+
+
+def sections() -> dict[str, list[PageSpec]]:
+    out: dict[str, list[PageSpec]] = {}
+    for p in enabled_pages():
+        out.setdefault(p.section, []).append(p)
+    return out
+
+
+def pillar_pages() -> list[PageSpec]:
+    return [p for p in enabled_pages() if p.pillar_blurb]

@@ -1,0 +1,31 @@
+import streamlit as st
+
+from clusterdash import queries, schema, ui
+
+store = ui.get_store()
+
+ui.page_intro(
+    "Sources",
+    "The whole knowledge base behind ClusterDash, record by record, with the seed document and "
+    "section each comes from. Search and filter; the download holds exactly the rows shown.",
+)
+
+c1, c2 = st.columns([2, 1])
+search = c1.text_input("Search", placeholder="e.g. membership fees, trust, Morocco", key="src_search")
+topics = c2.multiselect("Topics", queries.knowledge_topics(store), key="src_topics")
+rows = queries.knowledge_index(store, search=search, topics=topics)
+
+st.caption(f"{len(rows):,} records")
+ui.data_grid(rows, key="sources_grid", wrap=["text"], column_widths={"topic": 150, "table_name": 170, "record_key": 170})
+ui.download_csv(
+    rows,
+    "clusterdash_knowledge.csv",
+    source="ClusterDash knowledge base, built from the seed documents listed below",
+    key="dl-knowledge",
+)
+
+st.subheader("Seed documents")
+st.dataframe(queries.source_documents(store), hide_index=True, width="stretch")
+
+with st.expander("Data dictionary: every table and column of the store"):
+    st.dataframe(schema.describe(schema.all_tables()), hide_index=True, width="stretch")

@@ -1,0 +1,126 @@
+"""The store: builds from scratch, twice identically; migrations upgrade an older store;
+a knowledge rebuild never touches user data; bad knowledge files leave the store unchanged."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from clusterdash import knowledge, queries, schema
+from clusterdash.store import Store, StoreLocked, open_store
+from tests.conftest import REPO
+
+
+def dump(store: Store) -> dict:
+    out = {}
+    for t in schema.tables_in_layer(schema.LAYER_KNOWLEDGE):
+        out[t.name] = store.rows(f"SELECT * FROM {t.name} ORDER BY ALL")
+    out["knowledge_index"] = store.rows("SELECT * FROM knowledge_index ORDER BY ALL")
+    return out
+
+
+def test_build_from_scratch_twice_gives_identical_store(tmp_path):
+    a = open_store(tmp_path / "a.duckdb")
+    first = dump(a)
+    knowledge.load_knowledge(a)  # second build of the same store
+    assert dump(a) == first
+    b = open_store(tmp_path / "b.duckdb")  # and an independent build
+    assert dump(b) == first
+    assert sum(len(v) for v in first.values()) > 0
+    assert a.schema_version() == schema.latest_version()
+
+
+def test_cli_build_twice(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    for _ in range(2):
+        r = subprocess.run([sys.executable, "-m", "clusterdash", "build", "--db", str(db)],
+                           cwd=REPO, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "knowledge rows loaded" in r.stdout
+    s = Store(db)
+    assert s.value("SELECT count(*) FROM knowledge_build") == 2
+    s.close()
+
+
+def test_migrations_upgrade_an_older_store(tmp_path):
+    s = Store(tmp_path / "old.duckdb")
+    s.migrate(target=1)
+    assert s.schema_version() == 1
+    # user data written by the old version survives the upgrade
+    wid = queries.create_workspace(s, "Before upgrade")
+    applied = s.migrate()
+    assert s.schema_version() == schema.latest_version()
+    assert applied == [m.version for m in schema.discover_migrations() if m.version > 1]
+    assert queries.get_workspace(s, wid)["name"] == "Before upgrade"
+    assert s.migrate() == []  # idempotent
+
+
+def test_every_table_and_column_has_a_description(store):
+    cols = store.rows(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name IN (SELECT table_name FROM duckdb_tables())"
+    )
+    assert cols
+    missing = [(c["table_name"], c["column_name"]) for c in cols if not c["comment"]]
+    assert not missing
+    tables = store.rows("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name='main'")
+    assert all(t["comment"] for t in tables), [t for t in tables if not t["comment"]]
+
+
+def test_knowledge_rebuild_keeps_user_data(store):
+    wid = queries.create_workspace(store, "Solar Cluster Morocco — strategy workshop 2026")
+    knowledge.load_knowledge(store)
+    assert queries.get_workspace(store, wid) is not None
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda text: text.replace("source", "sauce", 1), "header does not match"),
+        (lambda text: text + "\n" + text.splitlines()[1], "duplicate key"),
+        (lambda text: "", "file is empty"),
+    ],
+)
+def test_bad_knowledge_file_is_reported_and_store_unchanged(store, tmp_path, mutate, message):
+    before = dump(store)
+    bad = tmp_path / "kb"
+    shutil.copytree(REPO / "data" / "knowledge", bad)
+    f = bad / "maturity_stage.csv"
+    f.write_text(mutate(f.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(knowledge.KnowledgeError, match=message) as exc:
+        knowledge.load_knowledge(store, bad)
+    assert "maturity_stage.csv" in str(exc.value)
+    assert dump(store) == before
+
+
+def test_missing_required_value_names_line_and_column(store, tmp_path):
+    bad = tmp_path / "kb"
+    shutil.copytree(REPO / "data" / "knowledge", bad)
+    f = bad / "maturity_stage.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].rsplit(",", 1)[0] + ","  # blank source on line 3
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(knowledge.KnowledgeError, match=r"line 3, column source: a value is required"):
+        knowledge.load_knowledge(store, bad)
+
+
+def test_second_writer_process_gets_a_clear_message(db_path):
+    holder = Store(db_path)
+    try:
+        r = subprocess.run([sys.executable, "-m", "clusterdash", "build", "--db", str(db_path)],
+                           cwd=REPO, capture_output=True, text=True)
+        # DuckDB locks the file across processes: the second writer is told what to do
+        assert r.returncode == 2, (r.stdout, r.stderr)
+        assert "open in another process" in r.stderr
+    finally:
+        holder.close()
+
+
+def test_default_workspace_is_created_once(store):
+    a = queries.default_workspace(store)
+    b = queries.default_workspace(store)
+    assert a == b
+    assert len(queries.list_workspaces(store)) == 1

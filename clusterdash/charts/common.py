@@ -1,0 +1,55 @@
+"""Shared look of plotly charts: fonts, colours of the maturity stages, a source annotation."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+
+# Colour of each maturity stage (unknown is its own colour), used on every page.
+STAGE_COLORS = {
+    "initiation": "#9ecae1",
+    "establishment": "#4292c6",
+    "operationalisation": "#08519c",
+    "transformation": "#e6550d",
+    None: "#9e9e9e",
+}
+STAGE_LABELS = {
+    "initiation": "Initiation",
+    "establishment": "Establishment",
+    "operationalisation": "Operationalisation",
+    "transformation": "Transformation",
+    None: "Stage unknown",
+}
+
+
+def stage_color(stage_code: str | None) -> str:
+    return STAGE_COLORS.get(stage_code or None, STAGE_COLORS[None])
+
+
+def hex_to_rgba(hex_color: str, alpha: int = 220) -> list[int]:
+    h = hex_color.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def style(fig: go.Figure, *, title: str | None = None, source: str | None = None, height: int | None = None,
+          large: bool = False) -> go.Figure:
+    """Apply the house style; ``source`` becomes a caption under the plot area;
+    ``large`` scales type for presentation mode."""
+    base = 22 if large else 14
+    fig.update_layout(
+        font=dict(family=FONT_FAMILY, size=base, color="#1B2430"),
+        title=dict(text=title, font=dict(size=base + 4)) if title else None,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=60 if source else 20),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend=dict(font=dict(size=base - 1)),
+    )
+    if height:
+        fig.update_layout(height=height)
+    if source:
+        fig.add_annotation(
+            text=f"Source: {source}", xref="paper", yref="paper", x=0, y=-0.12, showarrow=False,
+            xanchor="left", yanchor="top", font=dict(size=base - 3, color="#5f6b7a"),
+        )
+    return fig

@@ -97,12 +97,16 @@ def test_bad_knowledge_file_is_reported_and_store_unchanged(store, tmp_path, mut
 
 
 def test_missing_required_value_names_line_and_column(store, tmp_path):
+    import csv
+
     bad = tmp_path / "kb"
     shutil.copytree(REPO / "data" / "knowledge", bad)
     f = bad / "maturity_stage.csv"
-    lines = f.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].rsplit(",", 1)[0] + ","  # blank source on line 3
-    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with f.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    rows[2][-1] = ""  # blank source on line 3
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
     with pytest.raises(knowledge.KnowledgeError, match=r"line 3, column source: a value is required"):
         knowledge.load_knowledge(store, bad)
 

@@ -28,7 +28,7 @@ def utcnow() -> datetime:
 # =====================================================================================
 
 def headline_facts(store: Store) -> pd.DataFrame:
-    return store.df("SELECT fact_code, label, value_num, value_text, unit, source FROM kb_headline_fact ORDER BY fact_code")
+    return store.df("SELECT fact_code, label, value_num, value_text, unit, source FROM kb_headline_fact ORDER BY value_num IS NULL, fact_code")
 
 
 def source_documents(store: Store) -> pd.DataFrame:

@@ -1,7 +1,8 @@
+import pandas as pd
 import streamlit as st
 
 from clusterdash import queries, registry, ui
-from clusterdash.home import PILLARS
+from clusterdash.home import PILLARS, headline_figure
 
 store = ui.get_store()
 
@@ -31,7 +32,10 @@ else:
     cols = st.columns(3)
     for i, fact in enumerate(facts.itertuples()):
         with cols[i % 3].container(border=True):
-            st.metric(fact.label, fact.value_text)
+            figure = ui.plain(headline_figure(fact.value_num, fact.value_text, fact.unit))
+            st.markdown(f"### {figure}" if pd.notna(fact.value_num) else f"**{figure}**")
+            st.markdown(ui.plain(fact.label))
+            st.caption(f"“{ui.plain(fact.value_text)}”")
             ui.source_line(fact.source)
 
 st.page_link("pages/sources.py", label="All sources and the whole knowledge base", icon=":material/menu_book:")

@@ -38,7 +38,7 @@ def source_documents(store: Store) -> pd.DataFrame:
 def knowledge_index(store: Store, *, search: str = "", topics: list[str] | None = None) -> pd.DataFrame:
     """Every knowledge record with its source; ``search`` matches text, figures, key or source
     (case-insensitive, all words must match); ``topics`` filters by topic."""
-    sql = "SELECT topic, table_name, record_key, text, figures, source FROM knowledge_index WHERE 1=1"
+    sql = "SELECT topic, text, source, figures, record_key, table_name FROM knowledge_index WHERE 1=1"
     params: list = []
     for word in search.split():
         sql += (

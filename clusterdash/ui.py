@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -139,28 +139,46 @@ def download_csv(df: pd.DataFrame, filename: str, *, source: str, units: str | N
 # ---- grids -----------------------------------------------------------------------------
 
 def data_grid(df: pd.DataFrame, *, key: str, height: int = 420, column_widths: dict | None = None,
-              wrap: Iterable[str] = ()) -> None:
-    """A read-only AgGrid of ``df`` (sortable, resizable; text shown as text, never HTML)."""
+              wrap: Sequence[str] = (), selectable: bool = False) -> pd.DataFrame:
+    """A read-only AgGrid of ``df``: sortable, resizable, text shown as text (never HTML),
+    long cells wrapped to three lines with the full text as a tooltip. With ``selectable``,
+    clicking a row selects it; returns the selected rows (empty when none)."""
     from st_aggrid import AgGrid, GridOptionsBuilder
 
     gb = GridOptionsBuilder.from_dataframe(df)
     gb.configure_default_column(sortable=True, resizable=True, filter=False, editable=False)
+    for c in df.columns:
+        gb.configure_column(c, tooltipField=c)
     for c in wrap:
         if c in df.columns:
-            gb.configure_column(c, wrapText=True, autoHeight=True, minWidth=320, flex=2)
+            gb.configure_column(c, wrapText=True, autoHeight=False, minWidth=260, flex=3 if c == wrap[0] else 2,
+                                cellStyle={"lineHeight": "1.35", "whiteSpace": "normal"})
     for c, w in (column_widths or {}).items():
         if c in df.columns:
-            gb.configure_column(c, width=w)
-    AgGrid(
+            gb.configure_column(c, width=w, minWidth=w)
+    if selectable:
+        gb.configure_selection("single", use_checkbox=False)
+    options = gb.build()
+    options["rowHeight"] = 64 if wrap else 32
+    options["tooltipShowDelay"] = 300
+    response = AgGrid(
         df,
-        gridOptions=gb.build(),
+        gridOptions=options,
         height=height,
         key=key,
         theme="streamlit",
         show_search=False,
         show_download_button=False,
         allow_unsafe_jscode=False,
+        update_on=["selectionChanged"] if selectable else [],
     )
+    if not selectable or response is None:
+        return df.iloc[0:0]
+    try:
+        selected = response.selected_data
+    except Exception:  # no selection reported yet
+        return df.iloc[0:0]
+    return selected if isinstance(selected, pd.DataFrame) else df.iloc[0:0]
 
 
 def page_intro(title: str, intro: str) -> None:

@@ -16,7 +16,20 @@ topics = c2.multiselect("Topics", queries.knowledge_topics(store), key="src_topi
 rows = queries.knowledge_index(store, search=search, topics=topics)
 
 st.caption(f"{len(rows):,} records")
-ui.data_grid(rows, key="sources_grid", wrap=["text"], column_widths={"topic": 150, "table_name": 170, "record_key": 170})
+selected = ui.data_grid(
+    rows, key="sources_grid", wrap=["text", "source"], selectable=True,
+    column_widths={"topic": 150, "figures": 170, "record_key": 170, "table_name": 170},
+)
+if len(selected):
+    rec = selected.iloc[0]
+    with st.container(border=True):
+        st.caption(f"{ui.plain(rec['topic'])} · {ui.plain(rec['table_name'])} · {ui.plain(rec['record_key'])}")
+        st.markdown(ui.plain(rec["text"]))
+        if isinstance(rec.get("figures"), str) and rec["figures"]:
+            st.markdown(f"Figures: {ui.plain(rec['figures'])}")
+        ui.source_line(rec["source"])
+else:
+    st.caption("Click a row to read the whole record and its source.")
 ui.download_csv(
     rows,
     "clusterdash_knowledge.csv",

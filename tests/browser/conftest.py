@@ -176,10 +176,25 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         page.wait_for_timeout(300)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, full: bool = True) -> Path:
+    """Save a screenshot to test-artifacts/screenshots/<name>.png. ``full`` grows the viewport
+    to the page's height first (Playwright's full_page capture makes Streamlit re-lay-out and
+    show loading skeletons), then restores it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    if full and size:
+        height = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }"
+        )
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+            page.wait_for_timeout(600)
+            wait_for_app(page)
+    page.screenshot(path=str(path))
+    if full and size and page.viewport_size != size:
+        page.set_viewport_size(size)
     return path
 
 

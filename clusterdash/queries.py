@@ -169,3 +169,227 @@ def initiatives(store: Store) -> pd.DataFrame:
 def get_initiative(store: Store, initiative_id: str) -> dict | None:
     rows = store.rows("SELECT * FROM initiative WHERE initiative_id = ?", [initiative_id])
     return rows[0] if rows else None
+
+
+# =====================================================================================
+# Financing (issue 5): the guide's financing knowledge, and each workspace's own income,
+# costs, planner inputs and liquidity settings. Validation lives in clusterdash.financing.
+# =====================================================================================
+
+def financing_sources(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_financing_source ORDER BY seq")
+
+
+def financing_levers(store: Store) -> pd.DataFrame:
+    # the options in the order the guide prints them (the order of the knowledge file)
+    return store.df("SELECT * FROM kb_financing_lever ORDER BY rowid")
+
+
+def financing_patterns(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_financing_pattern ORDER BY rowid")
+
+
+def financing_mixes(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_financing_mix ORDER BY rowid")
+
+
+def financing_figures(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_financing_figure ORDER BY case_code, seq")
+
+
+def financing_rules(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_financing_rule ORDER BY rowid")
+
+
+def cost_categories(store: Store) -> pd.DataFrame:
+    return store.df("SELECT * FROM kb_cost_category ORDER BY seq")
+
+
+FINANCING_DEFAULT_CURRENCY = "EUR"
+_PROFILE_FIELDS = ("currency", "founding_year", "members")
+
+
+def financing_profile(store: Store, workspace_id: str) -> dict:
+    """Currency, founding year and members of the workspace's cluster organisation (defaults
+    when nothing is entered yet: EUR, not entered, not entered)."""
+    rows = store.rows(
+        "SELECT currency, founding_year, members FROM financing_profile WHERE workspace_id = ?", [workspace_id]
+    )
+    if rows:
+        return rows[0]
+    return {"currency": FINANCING_DEFAULT_CURRENCY, "founding_year": None, "members": None}
+
+
+def set_financing_profile(store: Store, workspace_id: str, field: str, value) -> None:
+    """Change one field of the financing profile (one transaction). Raises UserError on bad input."""
+    from clusterdash import financing
+
+    if field not in _PROFILE_FIELDS:
+        raise UserError(f"Unknown financing profile field {field!r}.")
+    if field == "currency":
+        value = " ".join(str(value or "").split())
+        if not value:
+            raise UserError("Currency: a value is required (e.g. EUR).")
+        if len(value) > 12:
+            raise UserError(f"Currency: at most 12 characters ({len(value)} given).")
+    elif value is not None:
+        if field == "founding_year":
+            value = financing.validate_year(value, "Founding year")
+            if value > utcnow().year:
+                raise UserError(f"Founding year: {value} is in the future.")
+        else:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise UserError(f"Members: {value!r} is not a whole number.") from None
+            if value < 0:
+                raise UserError(f"Members: {value} is negative — the number of members must be zero or more.")
+    now = utcnow()
+
+    def apply(cur):
+        cur.execute(
+            "INSERT INTO financing_profile (workspace_id, currency, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [workspace_id, FINANCING_DEFAULT_CURRENCY, now],
+        )
+        # the column name comes from the fixed list _PROFILE_FIELDS
+        cur.execute(f"UPDATE financing_profile SET {field} = ?, updated_at = ? WHERE workspace_id = ?",
+                    [value, now, workspace_id])
+
+    store.write(apply)
+
+
+def financing_entries(store: Store, workspace_id: str) -> pd.DataFrame:
+    """The workspace's income and cost amounts, long: year, entry_kind, category_code, amount."""
+    return store.df(
+        "SELECT year, entry_kind, category_code, amount FROM financing_entry WHERE workspace_id = ? "
+        "ORDER BY year, entry_kind, category_code",
+        [workspace_id],
+    )
+
+
+def set_financing_entry(store: Store, workspace_id: str, year, entry_kind: str, category_code: str, amount) -> None:
+    """Save one amount (``None`` or blank removes it: 'not entered'). One transaction; a negative
+    or non-numeric amount raises UserError and leaves the store unchanged."""
+    from clusterdash import financing
+
+    if entry_kind not in financing.ENTRY_KINDS:
+        raise UserError(f"Unknown kind {entry_kind!r} (income or cost).")
+    cat = financing.category(entry_kind, category_code)
+    year = financing.validate_year(year)
+    value = financing.validate_amount(amount, f"{cat.name} {year}")
+    if value is None:
+        store.execute_write(
+            "DELETE FROM financing_entry WHERE workspace_id = ? AND year = ? AND entry_kind = ? AND category_code = ?",
+            [workspace_id, year, entry_kind, category_code],
+        )
+        return
+    store.execute_write(
+        "INSERT INTO financing_entry (workspace_id, year, entry_kind, category_code, amount, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at",
+        [workspace_id, year, entry_kind, category_code, value, utcnow()],
+    )
+
+
+def import_financing_entries(store: Store, workspace_id: str, data: bytes | str) -> tuple[int, list[int]]:
+    """Import a CSV in the export's format: the years it covers are replaced by its amounts
+    (other years are kept), all in one transaction. Returns (amounts saved, years). A problem
+    raises UserError naming its line and column; the store is then unchanged."""
+    from clusterdash import financing
+
+    entries, years = financing.parse_entries_csv(data)
+    now = utcnow()
+
+    def apply(cur):
+        for y in years:
+            cur.execute("DELETE FROM financing_entry WHERE workspace_id = ? AND year = ?", [workspace_id, y])
+        for r in entries.itertuples():
+            cur.execute(
+                "INSERT INTO financing_entry (workspace_id, year, entry_kind, category_code, amount, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [workspace_id, int(r.year), r.entry_kind, r.category_code, float(r.amount), now],
+            )
+
+    store.write(apply)
+    return len(entries), years
+
+
+def delete_financing_year(store: Store, workspace_id: str, year: int) -> None:
+    store.execute_write("DELETE FROM financing_entry WHERE workspace_id = ? AND year = ?", [workspace_id, int(year)])
+
+
+def financing_plan_inputs(store: Store, workspace_id: str) -> dict:
+    """The planner inputs saved for the workspace (only those set; NULL = default)."""
+    from clusterdash import financing
+
+    rows = store.rows("SELECT * FROM financing_plan WHERE workspace_id = ?", [workspace_id])
+    if not rows:
+        return {}
+    return {k: v for k, v in rows[0].items() if k in financing.PLAN_FIELDS and v is not None}
+
+
+def set_financing_plan_value(store: Store, workspace_id: str, field: str, value) -> None:
+    from clusterdash import financing
+
+    value = financing.validate_plan_value(field, value)  # also checks field against the fixed list
+    now = utcnow()
+
+    def apply(cur):
+        cur.execute("INSERT INTO financing_plan (workspace_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [workspace_id, now])
+        cur.execute(f"UPDATE financing_plan SET {field} = ?, updated_at = ? WHERE workspace_id = ?",
+                    [value, now, workspace_id])
+
+    store.write(apply)
+
+
+def financing_opening_balance(store: Store, workspace_id: str, year: int) -> float | None:
+    return store.value("SELECT opening_balance FROM financing_liquidity WHERE workspace_id = ? AND year = ?",
+                       [workspace_id, int(year)])
+
+
+def set_financing_opening_balance(store: Store, workspace_id: str, year: int, value) -> None:
+    """Opening cash of the liquidity plan (may be negative: an overdraft). Blank removes it."""
+    from clusterdash import financing
+
+    year = financing.validate_year(year)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        store.execute_write("DELETE FROM financing_liquidity WHERE workspace_id = ? AND year = ?", [workspace_id, year])
+        return
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"Cash at the start of {year}: {value!r} is not a number.") from None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise UserError(f"Cash at the start of {year}: {value!r} is not a finite number.")
+    store.execute_write(
+        "INSERT INTO financing_liquidity (workspace_id, year, opening_balance, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET opening_balance = excluded.opening_balance, updated_at = excluded.updated_at",
+        [workspace_id, year, v, utcnow()],
+    )
+
+
+def financing_timings(store: Store, workspace_id: str) -> dict:
+    """{(entry_kind, category_code): Timing} for the categories whose timing was changed."""
+    from clusterdash import financing
+
+    out = {}
+    for r in store.rows("SELECT entry_kind, category_code, timing_code, pay_month FROM financing_timing "
+                        "WHERE workspace_id = ?", [workspace_id]):
+        out[(r["entry_kind"], r["category_code"])] = financing.Timing(r["timing_code"], r["pay_month"])
+    return out
+
+
+def set_financing_timing(store: Store, workspace_id: str, entry_kind: str, category_code: str,
+                         timing_code: str, pay_month=None) -> None:
+    from clusterdash import financing
+
+    if entry_kind not in financing.ENTRY_KINDS:
+        raise UserError(f"Unknown kind {entry_kind!r} (income or cost).")
+    financing.category(entry_kind, category_code)
+    t = financing.validate_timing(timing_code, pay_month)
+    store.execute_write(
+        "INSERT INTO financing_timing (workspace_id, entry_kind, category_code, timing_code, pay_month, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET timing_code = excluded.timing_code, "
+        "pay_month = excluded.pay_month, updated_at = excluded.updated_at",
+        [workspace_id, entry_kind, category_code, t.timing_code, t.pay_month, utcnow()],
+    )

@@ -24,6 +24,11 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", "home", "Overview", default=True),
     PageSpec("pages/sources.py", "Sources", ":material/menu_book:", "sources", "Reference"),
+    # ---- financing (issue 5)
+    PageSpec("pages/financing.py", "Financing patterns", ":material/payments:", "financing", "Financing",
+             pillar_blurb="Financing patterns"),
+    PageSpec("pages/financing_mix.py", "Your financing mix", ":material/account_balance:", "financing_mix",
+             "Financing", pillar_blurb="Financing patterns"),
 ]
 
 

@@ -170,6 +170,12 @@ def test_deck_has_no_basemap_by_default_and_keeps_pydeck_style_sentinel(monkeypa
     assert spec["mapStyle"] == "__MAP_STYLE__"
     assert [layer["@@type"] for layer in spec["layers"]] == ["SolidPolygonLayer", "GeoJsonLayer"]
     assert len(spec["layers"][1]["data"]["features"]) == 177
+    # constant strings must stay strings: pydeck turns bare strings into "@@=" expressions
+    assert spec["layers"][1]["lineWidthUnits"] == "pixels"
+    for layer in spec["layers"]:
+        for k, v in layer.items():
+            if isinstance(v, str) and v.startswith("@@="):
+                assert k.startswith("get"), (layer["id"], k, v)
     assert "\n" not in d.to_json()  # compact on the wire
     assert d._tooltip["text"] == "{name}" and d._tooltip["style"]["backgroundColor"]
 

@@ -41,6 +41,8 @@ TOPICS: dict[str, str] = {
     "kb_financing_rule": "Financing",
     "kb_cost_category": "Financing",
     "kb_initiative": "Cluster initiatives",
+    "kb_value_chain_template": "Value chains",
+    "kb_value_chain_template_stage": "Value chains",
     "kb_legal_form": "Organisation",
     "kb_legal_form_point": "Organisation",
     "kb_service_example": "Organisation",

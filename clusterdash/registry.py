@@ -24,6 +24,11 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", "home", "Overview", default=True),
     PageSpec("pages/sources.py", "Sources", ":material/menu_book:", "sources", "Reference"),
+    # ---- mapping: cluster initiatives and value chains (issue 3 A, D)
+    PageSpec("pages/initiatives.py", "Cluster initiatives", ":material/travel_explore:", "initiatives", "Mapping",
+             pillar_blurb="Mapping"),
+    PageSpec("pages/value_chains.py", "Value-chain coverage", ":material/account_tree:", "value_chains", "Mapping",
+             pillar_blurb="Mapping"),
     # ---- financing (issue 5)
     PageSpec("pages/financing.py", "Financing patterns", ":material/payments:", "financing", "Financing",
              pillar_blurb="Financing patterns"),

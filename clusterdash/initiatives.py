@@ -1,0 +1,415 @@
+"""Cluster initiatives: validation of user entries, filters, and what the map, legend, table and
+profile show. Pure Python on DataFrames of the ``initiative`` view (catalogue + user-added);
+no Streamlit, no SQL.
+
+One name per concept: ``initiative`` (a cluster, cluster initiative, park or programme),
+``stage_code`` (maturity stage; NULL = unknown), ``members``, ``founding_year``, ``origin``
+(``catalogue`` = the seed catalogue, read-only; ``user`` = entered by a user).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+import pandas as pd
+
+from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS, hex_to_rgba
+from clusterdash.errors import UserError
+
+STAGE_CODES = ("initiation", "establishment", "operationalisation", "transformation")
+UNKNOWN_STAGE = "unknown"  # filter value standing for "no stage given"
+ORIGIN_LABELS = {"catalogue": "Catalogue (seed documents)", "user": "Entered by a user"}
+
+MIN_FOUNDING_YEAR = 1800
+MAX_TEXT = {"name": 200, "country": 100, "country_code": 10, "place": 200, "sector": 200, "notes": 5000,
+            "source": 500}
+DEFAULT_USER_SOURCE = "Entered in ClusterDash by a user"
+
+FIELD_LABELS = {
+    "name": "Name",
+    "country": "Country",
+    "country_code": "Country code",
+    "place": "Place",
+    "sector": "Sector",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "members": "Members",
+    "founding_year": "Founding year",
+    "stage_code": "Maturity stage",
+    "notes": "Notes",
+    "source": "Source",
+}
+USER_FIELDS = tuple(FIELD_LABELS)
+
+
+# ---- validation of user entries -------------------------------------------------------------
+
+def _text(raw: Mapping[str, Any], field: str, *, required: bool = False) -> str | None:
+    value = raw.get(field)
+    value = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    if not value:
+        if required:
+            raise UserError(f"{FIELD_LABELS[field]}: a value is required.")
+        return None
+    if len(value) > MAX_TEXT[field]:
+        raise UserError(f"{FIELD_LABELS[field]}: at most {MAX_TEXT[field]} characters (got {len(value)}).")
+    return value
+
+
+def _number(raw: Mapping[str, Any], field: str, *, integer: bool) -> float | int | None:
+    value = raw.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, bool):
+        raise UserError(f"{FIELD_LABELS[field]}: {value!r} is not a number.")
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".") if not integer else value.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            kind = "a whole number" if integer else "a number"
+            raise UserError(f"{FIELD_LABELS[field]}: “{value.strip()}” is not {kind}.") from None
+    value = float(value)
+    if not math.isfinite(value):
+        raise UserError(f"{FIELD_LABELS[field]}: {value} is not a finite number.")
+    if integer:
+        if value != int(value):
+            raise UserError(f"{FIELD_LABELS[field]}: {value:g} is not a whole number.")
+        return int(value)
+    return value
+
+
+def clean_initiative(raw: Mapping[str, Any], *, today: date | None = None) -> dict:
+    """Validate and normalise the fields of a user initiative. Raises UserError naming the
+    field. Returns a dict with every key of USER_FIELDS."""
+    today = today or date.today()
+    out: dict[str, Any] = {
+        "name": _text(raw, "name", required=True),
+        "country": _text(raw, "country", required=True),
+        "place": _text(raw, "place"),
+        "sector": _text(raw, "sector"),
+        "notes": _text(raw, "notes"),
+        "source": _text(raw, "source") or DEFAULT_USER_SOURCE,
+    }
+    code = _text(raw, "country_code")
+    if code is not None:
+        if not re.fullmatch(r"[A-Za-z]{2}", code):
+            raise UserError(f"Country code: “{code}” is not a two-letter ISO 3166-1 code (e.g. DE, CI, GE).")
+        code = code.upper()
+    out["country_code"] = code
+
+    lat = _number(raw, "latitude", integer=False)
+    lon = _number(raw, "longitude", integer=False)
+    if lat is not None and not -90 <= lat <= 90:
+        raise UserError(f"Latitude: {lat:g} is outside [-90, 90] (decimal degrees, north positive).")
+    if lon is not None and not -180 <= lon <= 180:
+        raise UserError(f"Longitude: {lon:g} is outside [-180, 180] (decimal degrees, east positive).")
+    if (lat is None) != (lon is None):
+        missing = "Longitude" if lon is None else "Latitude"
+        raise UserError(f"{missing}: give both coordinates or neither (an initiative without coordinates "
+                        "is listed, not mapped).")
+    out["latitude"], out["longitude"] = lat, lon
+
+    members = _number(raw, "members", integer=True)
+    if members is not None and members < 0:
+        raise UserError(f"Members: {members} is negative; give 0 or more.")
+    out["members"] = members
+
+    year = _number(raw, "founding_year", integer=True)
+    if year is not None and not MIN_FOUNDING_YEAR <= year <= today.year:
+        raise UserError(f"Founding year: {year} is not plausible; give a year from {MIN_FOUNDING_YEAR} "
+                        f"to {today.year}.")
+    out["founding_year"] = year
+
+    stage = raw.get("stage_code")
+    stage = None if stage in (None, "", UNKNOWN_STAGE) else str(stage)
+    if stage is not None and stage not in STAGE_CODES:
+        raise UserError(f"Maturity stage: “{stage}” is not one of {', '.join(STAGE_CODES)}.")
+    out["stage_code"] = stage
+    return out
+
+
+def form_values(record: Mapping[str, Any] | None) -> dict:
+    """Initial values of the add/edit form from an initiative record (None: empty form).
+    Catalogue records give their numbers; members only where the source gives a number."""
+    rec = dict(record or {})
+    out = {}
+    for f in USER_FIELDS:
+        v = rec.get(f)
+        if f == "notes" and not v:
+            v = rec.get("description")
+        if v is not None and not isinstance(v, str) and pd.isna(v):
+            v = None
+        out[f] = v
+    if out["stage_code"] not in STAGE_CODES:
+        out["stage_code"] = None
+    if rec.get("origin") == "catalogue":
+        out["source"] = f"Copy of the catalogue entry; {rec.get('source')}"[: MAX_TEXT["source"]]
+    return out
+
+
+# ---- filters -----------------------------------------------------------------------------
+
+def stage_key(stage_code: Any) -> str:
+    """The filter value of a stage: its code, or 'unknown'."""
+    return stage_code if isinstance(stage_code, str) and stage_code in STAGE_CODES else UNKNOWN_STAGE
+
+
+def stage_label(stage_code: Any) -> str:
+    key = stage_key(stage_code)
+    return STAGE_LABELS[None if key == UNKNOWN_STAGE else key]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    sectors: list[str]
+    countries: list[str]
+    stages: list[str]  # stage codes in model order, then 'unknown'
+
+
+def filter_options(df: pd.DataFrame) -> FilterOptions:
+    def distinct(col: str) -> list[str]:
+        return sorted({v for v in df[col].dropna().astype(str) if v.strip()}, key=str.casefold)
+
+    present = {stage_key(s) for s in df["stage_code"]} if len(df) else set()
+    return FilterOptions(
+        sectors=distinct("sector"),
+        countries=distinct("country"),
+        stages=[s for s in (*STAGE_CODES, UNKNOWN_STAGE) if s in present],
+    )
+
+
+def filter_initiatives(df: pd.DataFrame, *, sectors=(), countries=(), stages=(), search: str = "") -> pd.DataFrame:
+    """Rows matching every given filter: sector in ``sectors``, country in ``countries``, stage in
+    ``stages`` ('unknown' = no stage), and every word of ``search`` in name, place, sector,
+    country or description (case-insensitive). Empty filters match everything."""
+    mask = pd.Series(True, index=df.index)
+    if sectors:
+        mask &= df["sector"].isin(list(sectors))
+    if countries:
+        mask &= df["country"].isin(list(countries))
+    if stages:
+        mask &= df["stage_code"].map(stage_key).isin(list(stages))
+    words = search.casefold().split()
+    if words:
+        hay = (
+            df[["name", "place", "sector", "country", "description"]]
+            .fillna("").astype(str).agg(" ".join, axis=1).str.casefold()
+        )
+        for w in words:
+            mask &= hay.str.contains(w, regex=False)
+    return df[mask]
+
+
+def has_coordinates(df: pd.DataFrame) -> pd.Series:
+    lat = pd.to_numeric(df["latitude"], errors="coerce")
+    lon = pd.to_numeric(df["longitude"], errors="coerce")
+    return lat.between(-90, 90) & lon.between(-180, 180)
+
+
+# ---- map -----------------------------------------------------------------------------------
+
+UNKNOWN_MEMBERS_RADIUS_PX = 7.0
+MIN_MEMBERS_RADIUS_PX = 9.0
+MAX_MEMBERS_RADIUS_PX = 28.0
+
+
+def marker_radius_px(members: Any) -> float:
+    """Marker radius in pixels: area grows with the number of members (radius ∝ √members),
+    from 9 px (0 members) to 28 px; a fixed, smaller 7 px where members are not known."""
+    if members is None or (not isinstance(members, str) and pd.isna(members)):
+        return UNKNOWN_MEMBERS_RADIUS_PX
+    m = max(float(members), 0.0)
+    return round(min(MAX_MEMBERS_RADIUS_PX, MIN_MEMBERS_RADIUS_PX + 1.6 * math.sqrt(m)), 2)
+
+
+def members_display(row: Mapping[str, Any]) -> str | None:
+    """Members as the source gives them: the number, else the words, else None."""
+    m = row.get("members")
+    if m is not None and not pd.isna(m):
+        return f"{int(m):,}"
+    t = row.get("members_text")
+    return t if isinstance(t, str) and t.strip() else None
+
+
+def _place_line(row: Mapping[str, Any]) -> str:
+    place = row.get("place")
+    place = place if isinstance(place, str) and place else None
+    return ", ".join(p for p in (place, row.get("country")) if p)
+
+
+def tooltip_text(row: Mapping[str, Any], *, others_here: int = 0) -> str:
+    """Plain text (never HTML) for the map tooltip: the facts and the source."""
+    lines = [str(row["name"]), _place_line(row)]
+    if isinstance(row.get("sector"), str) and row["sector"]:
+        lines.append(f"Sector: {row['sector']}")
+    lines.append(f"Stage: {stage_label(row.get('stage_code'))}")
+    m = members_display(row)
+    lines.append(f"Members: {m}" if m else "Members: not given")
+    y = row.get("founding_year")
+    if y is not None and not pd.isna(y):
+        lines.append(f"Founded: {int(y)}")
+    if others_here:
+        lines.append(f"+ {others_here} more at this place (see the table)")
+    lines.append(f"Source: {row.get('source')}")
+    return "\n".join(lines)
+
+
+def map_records(df: pd.DataFrame) -> list[dict]:
+    """One JSON-safe record per initiative with coordinates, for the ScatterplotLayer: position,
+    colour by stage, radius by members, tooltip text. Bigger markers first, so smaller ones are
+    drawn on top and stay clickable."""
+    mapped = df[has_coordinates(df)]
+    if mapped.empty:
+        return []
+    key = mapped["latitude"].round(4).astype(str) + "," + mapped["longitude"].round(4).astype(str)
+    at_place = key.map(key.value_counts())
+    out = []
+    for (_, row), n in zip(mapped.iterrows(), at_place):
+        r = row.to_dict()
+        out.append({
+            "initiative_id": r["initiative_id"],
+            "name": r["name"],
+            "latitude": float(r["latitude"]),
+            "longitude": float(r["longitude"]),
+            "stage": stage_label(r.get("stage_code")),
+            "color": hex_to_rgba(STAGE_COLORS[None if stage_key(r.get("stage_code")) == UNKNOWN_STAGE
+                                              else r["stage_code"]], 235),
+            "radius_px": marker_radius_px(r.get("members")),
+            "members_known": members_display(r) is not None and r.get("members") is not None
+            and not pd.isna(r.get("members")),
+            "at_place": int(n),
+            "tooltip": tooltip_text(r, others_here=int(n) - 1),
+        })
+    out.sort(key=lambda rec: (-rec["radius_px"], rec["stage"] != STAGE_LABELS[None], rec["name"]))
+    return out
+
+
+def place_counts(df: pd.DataFrame) -> list[dict]:
+    """Places with more than one mapped initiative: position and the count (a label on the map)."""
+    mapped = df[has_coordinates(df)]
+    if mapped.empty:
+        return []
+    g = mapped.groupby([mapped["latitude"].round(4), mapped["longitude"].round(4)]).size()
+    return [{"latitude": float(la), "longitude": float(lo), "label": str(int(n))}
+            for (la, lo), n in g.items() if n > 1]
+
+
+def legend_items(df: pd.DataFrame) -> list[dict]:
+    """The stage colours with the number of initiatives shown in each (all stages, in model order,
+    then unknown)."""
+    counts = df["stage_code"].map(stage_key).value_counts() if len(df) else pd.Series(dtype=int)
+    items = []
+    for code in (*STAGE_CODES, UNKNOWN_STAGE):
+        c = None if code == UNKNOWN_STAGE else code
+        items.append({"stage": code, "label": STAGE_LABELS[c], "color": STAGE_COLORS[c],
+                      "count": int(counts.get(code, 0))})
+    return items
+
+
+def size_legend() -> list[dict]:
+    """Example marker sizes for the legend."""
+    return [{"label": f"{m} members", "radius_px": marker_radius_px(m)} for m in (10, 50, 150)] + [
+        {"label": "members not given", "radius_px": UNKNOWN_MEMBERS_RADIUS_PX}]
+
+
+# ---- table and profile --------------------------------------------------------------------------
+
+TABLE_COLUMNS = {
+    "name": "name",
+    "country": "country",
+    "place": "place",
+    "sector": "sector",
+    "stage": "stage",
+    "members": "members",
+    "founding_year": "founding_year",
+    "origin": "origin",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "source": "source",
+    "initiative_id": "initiative_id",
+}
+
+
+def table_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The table beside the map (and its CSV): one row per initiative shown, stage as words,
+    members as the source gives them (number or words)."""
+    out = pd.DataFrame({
+        "name": df["name"],
+        "country": df["country"],
+        "place": df["place"],
+        "sector": df["sector"],
+        "stage": df["stage_code"].map(stage_label),
+        "members": [members_display(r) for r in df.to_dict("records")],
+        "founding_year": df["founding_year"].astype("Int64"),
+        "origin": df["origin"],
+        "latitude": df["latitude"].astype("Float64"),
+        "longitude": df["longitude"].astype("Float64"),
+        "source": df["source"],
+        "initiative_id": df["initiative_id"],
+    })
+    return out.reset_index(drop=True)
+
+
+PROFILE_FIELDS = [
+    ("initiative_type", "Type"),
+    ("country", "Country"),
+    ("place", "Place"),
+    ("sector", "Sector"),
+    ("stage", "Maturity stage"),
+    ("stage_basis", "Stage rests on"),
+    ("members", "Members"),
+    ("founding_year", "Founded"),
+    ("staff_text", "Staff"),
+    ("funding_text", "Funding"),
+    ("results_text", "Results and facts"),
+    ("description", "Description"),
+    ("coordinates", "Coordinates"),
+    ("coordinate_source", "Coordinates from"),
+    ("origin", "Origin"),
+]
+
+
+def profile_facts(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of every fact the record has, in a fixed order; empty facts are left out.
+    The source is not among them (the page shows it as the source line)."""
+    r = dict(record)
+    values: dict[str, Any] = dict(r)
+    values["initiative_type"] = (r.get("initiative_type") or "").replace("_", " ") or None
+    values["stage"] = stage_label(r.get("stage_code"))
+    values["members"] = members_display(r)
+    y = r.get("founding_year")
+    values["founding_year"] = None if y is None or pd.isna(y) else str(int(y))
+    lat, lon = r.get("latitude"), r.get("longitude")
+    values["coordinates"] = (
+        f"{float(lat):.4f}, {float(lon):.4f}" if lat is not None and lon is not None
+        and not pd.isna(lat) and not pd.isna(lon) else "not given (listed, not on the map)"
+    )
+    values["origin"] = ORIGIN_LABELS.get(r.get("origin"), r.get("origin"))
+    if r.get("origin") == "user":
+        values["coordinate_source"] = None
+    out = []
+    for field, label in PROFILE_FIELDS:
+        v = values.get(field)
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            continue
+        text = str(v).strip()
+        if text:
+            out.append((label, text))
+    return out
+
+
+def same_place(df: pd.DataFrame, record: Mapping[str, Any]) -> pd.DataFrame:
+    """Other initiatives at exactly the same coordinates as ``record`` (rounded to 4 decimals)."""
+    lat, lon = record.get("latitude"), record.get("longitude")
+    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+        return df.iloc[0:0]
+    m = has_coordinates(df) & (df["latitude"].round(4) == round(float(lat), 4)) & (
+        df["longitude"].round(4) == round(float(lon), 4)) & (df["initiative_id"] != record["initiative_id"])
+    return df[m]

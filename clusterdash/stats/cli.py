@@ -1,0 +1,136 @@
+"""Command line of the statistics pillar (registered in :mod:`clusterdash.cli`).
+
+import-stats   import a dataset (cbp | eurostat | long) with an optional crosswalk, region
+               file and relatedness file, in one transaction
+export         ``export indicators``: the indicators of a dataset as CSV
+fetch-cbp      download County Business Patterns by state for a year from the Census API
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from clusterdash import config
+from clusterdash.cli import register
+from clusterdash.errors import UserError
+from clusterdash.stats import FORMATS
+
+
+def _slice(value: str) -> tuple[str, str]:
+    if "=" not in value:
+        raise UserError(f"--slice {value!r}: write it as DIMENSION=VALUE, e.g. age=Y_GE15")
+    k, v = value.split("=", 1)
+    return k.strip(), v.strip()
+
+
+@register("import-stats", "import regional statistics (cbp, eurostat, long) into the store")
+def setup_import(p) -> None:
+    p.add_argument("--format", required=True, choices=FORMATS, help="layout of the data file(s)")
+    p.add_argument("--file", required=True, action="append", type=Path,
+                   help="data file; repeat for several files of the same format (e.g. one per year)")
+    p.add_argument("--crosswalk", type=Path, help="industry → cluster crosswalk CSV")
+    p.add_argument("--crosswalk-source", help="citation of the crosswalk (shown with every figure)")
+    p.add_argument("--dataset", help="name of the dataset (default: <format>_<first year>_<last year>)")
+    p.add_argument("--title", help="human-readable title")
+    p.add_argument("--source", help="publisher/citation of the figures (default from the format)")
+    p.add_argument("--regions", type=Path, help="region file: region_code, region_name[, latitude, longitude]")
+    p.add_argument("--related", type=Path, help="cluster relatedness CSV (e.g. USCMP related clusters)")
+    p.add_argument("--related-source", help="citation of the relatedness file")
+    p.add_argument("--year", type=int, help="year of a Census API JSON file without a YEAR column")
+    p.add_argument("--slice", action="append", type=_slice, default=[],
+                   help="Eurostat: keep this value of a dimension, e.g. --slice age=Y_GE15 --slice sex=T")
+    p.add_argument("--nuts-level", type=int, default=2, choices=[0, 1, 2, 3], help="Eurostat: NUTS level of the regions (default 2)")
+    p.add_argument("--national", help="region code holding national totals (e.g. EU28), used as the LQ benchmark")
+    p.add_argument("--replace", action="store_true", help="replace a dataset of the same name")
+    p.add_argument("--rejected-out", type=Path, help="write the rejected rows (with reasons) to this CSV")
+    p.set_defaults(func=cmd_import)
+
+
+def cmd_import(args) -> int:
+    from clusterdash.stats import importer
+    from clusterdash.stats.readers import SourceFile
+    from clusterdash.store import open_store
+
+    spec = importer.ImportSpec(
+        format=args.format,
+        files=[SourceFile.from_path(f) for f in args.file],
+        dataset_code=args.dataset, title=args.title, source=args.source,
+        crosswalk=SourceFile.from_path(args.crosswalk) if args.crosswalk else None,
+        crosswalk_source=args.crosswalk_source,
+        regions=SourceFile.from_path(args.regions) if args.regions else None,
+        related=SourceFile.from_path(args.related) if args.related else None,
+        related_source=args.related_source,
+        year=args.year, eurostat_slice=dict(args.slice), region_level=args.nuts_level,
+        national_region=args.national, replace=args.replace,
+    )
+    store = open_store(args.db or config.db_path())
+    try:
+        last = [-1]
+
+        def progress(frac: float, msg: str) -> None:
+            step = int(frac * 10)
+            if step != last[0] and sys.stderr.isatty():
+                last[0] = step
+                print(f"  {frac:4.0%} {msg}", file=sys.stderr)
+
+        summary = importer.import_dataset(store, spec, progress)
+    finally:
+        store.close()
+    for line in summary.lines():
+        print(line)
+    if args.rejected_out is not None:
+        summary.rejected.to_csv(args.rejected_out, index=False, lineterminator="\n")
+        print(f"rejected rows written to {args.rejected_out}")
+    return 0
+
+
+@register("export", "export derived tables as CSV (export indicators ...)")
+def setup_export(p) -> None:
+    p.add_argument("what", choices=["indicators"], help="what to export")
+    p.add_argument("--dataset", required=True, help="dataset name (see 'info' or the Import statistics page)")
+    p.add_argument("--year", type=int, help="only this year")
+    p.add_argument("--base-year", type=int, help="first year of the growth columns (default: the dataset's first year)")
+    p.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args) -> int:
+    from clusterdash import queries
+    from clusterdash.stats import analysis
+    from clusterdash.store import Store
+
+    store = Store(args.db or config.db_path(), read_only=True)
+    try:
+        dataset = queries.stats_dataset(store, args.dataset)
+        if dataset is None:
+            names = queries.stats_datasets(store)["dataset_code"].tolist()
+            raise UserError(f"no dataset {args.dataset!r} in the store" + (f" (it has: {', '.join(names)})" if names else ""))
+        if args.year is not None and not dataset["year_min"] <= args.year <= dataset["year_max"]:
+            raise UserError(f"year {args.year} is not in {args.dataset} ({dataset['year_min']}–{dataset['year_max']})")
+        ind = queries.stats_indicators(store, args.dataset, year=args.year, base_year=args.base_year)
+    finally:
+        store.close()
+    out = analysis.to_export_frame(ind, dataset=dataset)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    analysis.write_indicators_csv(out, args.out)
+    print(f"{len(out):,} rows written to {args.out}")
+    print(f"source: {analysis.citation(dataset)}")
+    return 0
+
+
+@register("fetch-cbp", "download County Business Patterns by state for one year from the Census API")
+def setup_fetch(p) -> None:
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, help="file to write (default cbp_<year>_states.json)")
+    p.add_argument("--key", help="Census API key (default $CENSUS_API_KEY; optional for light use)")
+    p.set_defaults(func=cmd_fetch)
+
+
+def cmd_fetch(args) -> int:
+    from clusterdash.stats import census
+
+    path = census.fetch_cbp(args.year, args.out, key=args.key)
+    print(f"saved the Census API response for {args.year} to {path}")
+    print(f"import it with: python -m clusterdash import-stats --format cbp --file {path} --year {args.year}")
+    return 0

@@ -1,0 +1,505 @@
+"""Import a statistics dataset: read and validate every file first (in a staging database),
+then write it to the store in ONE transaction. Any problem raises
+:class:`~clusterdash.stats.readers.StatsImportError` naming file, line and field, and the
+store stays exactly as it was.
+
+The summary (:class:`ImportSummary`) counts rows, rejected rows (with reasons, downloadable),
+withheld/missing cells, regions (and those without coordinates), industries, clusters, years.
+
+Decisions (see also the module docs of :mod:`clusterdash.stats.readers`):
+
+- Rows are read at the *finest* industry level given (``stats_industry.is_finest``); coarser
+  totals are stored as they came but never added to the finer rows (no double counting).
+- Without a crosswalk, clusters fall back to the classification's own groups: NAICS 3-digit
+  subsectors (cbp), NACE sections/A*10 aggregates (eurostat), the first two characters of
+  numeric codes (long). They are ``unclassified`` (not traded/local): their location quotients
+  use all employment as the base.
+- U.S. state names and marker positions ship in ``data/geo/us_states.csv``; a region file
+  overrides or adds names and coordinates; regions without coordinates are kept and listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from clusterdash import config
+from clusterdash.stats import FORMATS, readers
+from clusterdash.stats.readers import Progress, SourceFile, StatsImportError
+
+US_STATES_FILE = config.GEO_DIR / "us_states.csv"
+US_STATES_SOURCE = ("U.S. Census Bureau 2017 state boundaries (us-atlas 3.0.1, ISC); "
+                    "label point computed by ClusterDash (data/geo/README.md)")
+CLASSIFICATION_DIR = config.DATA_DIR / "classifications"
+NAICS_GROUPS_FILE = CLASSIFICATION_DIR / "naics2017_groups.csv"
+NACE_GROUPS_FILE = CLASSIFICATION_DIR / "nace_r2_groups.csv"
+
+TOTAL_CODES = {"00", "TOTAL", "_T", "ALL", "T"}
+DATASET_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
+
+CBP_EMPLOYMENT_UNIT = "paid employees (pay period including March 12)"
+CBP_PAYROLL_UNIT = "USD thousands (annual payroll)"
+
+
+@dataclass
+class ImportSpec:
+    """Everything one import needs. ``files`` may hold several files of the same format
+    (e.g. one Census API response per year)."""
+
+    format: str
+    files: list[SourceFile]
+    dataset_code: str | None = None
+    title: str | None = None
+    source: str | None = None
+    crosswalk: SourceFile | None = None
+    crosswalk_source: str | None = None
+    regions: SourceFile | None = None
+    related: SourceFile | None = None
+    related_source: str | None = None
+    year: int | None = None  # CBP API JSON without a YEAR column
+    eurostat_slice: dict[str, str] = field(default_factory=dict)
+    region_level: int = 2  # Eurostat: NUTS level of the regions
+    national_region: str | None = None
+    payroll_unit: str | None = None  # long format
+    employment_unit: str | None = None  # long format
+    replace: bool = False
+
+
+@dataclass
+class ImportSummary:
+    dataset_code: str
+    title: str
+    rows_read: int
+    rows_imported: int
+    rejected: pd.DataFrame  # file_name, source_line, reason, raw_text
+    withheld: int
+    skipped: dict[str, int]
+    regions: int
+    regions_without_coordinates: list[str]
+    industries: int
+    finest_industries: int
+    unmapped_industries: list[str]
+    clusters: int
+    years: list[int]
+    relatedness_pairs: int
+    seconds: float
+    notes: list[str]
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+    def lines(self) -> list[str]:
+        """The summary as short lines of text (CLI and page)."""
+        yrs = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
+        out = [
+            f"dataset {self.dataset_code}: {self.title}",
+            f"rows read {self.rows_read:,}; observations imported {self.rows_imported:,}; rejected {self.rejected_count:,}",
+            f"withheld or missing cells (stored as missing, not zero): {self.withheld:,}",
+            f"regions {self.regions}" + (f" ({len(self.regions_without_coordinates)} without coordinates: "
+                                         f"{', '.join(self.regions_without_coordinates[:10])}"
+                                         f"{' …' if len(self.regions_without_coordinates) > 10 else ''})"
+                                         if self.regions_without_coordinates else ""),
+            f"industries {self.industries} ({self.finest_industries} at the finest level counted); clusters {self.clusters}; years {yrs}",
+        ]
+        if self.unmapped_industries:
+            out.append(f"finest-level industries in no cluster: {len(self.unmapped_industries)} "
+                       f"({', '.join(self.unmapped_industries[:8])}{' …' if len(self.unmapped_industries) > 8 else ''})")
+        if self.relatedness_pairs:
+            out.append(f"cluster relatedness pairs: {self.relatedness_pairs}")
+        for reason, n in self.skipped.items():
+            out.append(f"not imported: {n:,} rows — {reason}")
+        out.extend(self.notes)
+        out.append(f"time {self.seconds:.1f} s")
+        return out
+
+
+# ---- reference files shipped in data/ -------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def us_states() -> dict[str, dict]:
+    """Shipped U.S. states (and DC, PR, territories): FIPS -> {name, latitude, longitude}."""
+    with US_STATES_FILE.open(newline="", encoding="utf-8") as fh:
+        return {r["region_code"]: {"name": r["region_name"], "latitude": float(r["latitude"]),
+                                   "longitude": float(r["longitude"])} for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=2)
+def classification_groups(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {r["industry_code"]: r["industry_name"] for r in csv.DictReader(fh)}
+
+
+# ---- the import ------------------------------------------------------------------------------
+
+def import_dataset(store, spec: ImportSpec, progress: Progress | None = None) -> ImportSummary:
+    """Validate everything, then write the dataset in one transaction. Raises StatsImportError."""
+    t0 = time.perf_counter()
+    report = progress or (lambda f, m: None)
+    if spec.format not in FORMATS:
+        raise StatsImportError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
+    if not spec.files:
+        raise StatsImportError("no data file given")
+    if spec.dataset_code is not None and not DATASET_CODE.match(spec.dataset_code):
+        raise StatsImportError(
+            f"dataset name {spec.dataset_code!r}: use 1–60 letters, digits, '-', '_' or '.', starting with a letter or digit"
+        )
+    stage = readers.Stage()
+    try:
+        return _import(store, spec, stage, report, t0)
+    finally:
+        stage.close()
+
+
+def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0: float) -> ImportSummary:
+    con = stage.con
+    n_files = len(spec.files)
+    reports: list[readers.ReadReport] = []
+    states = {k: v["name"] for k, v in us_states().items()}
+    for k, f in enumerate(spec.files):
+        def sub(frac: float, msg: str, k=k) -> None:
+            report(0.6 * (k + frac) / n_files, msg)
+
+        sub(0.0, f"Reading {f.name}…")
+        if spec.format == "cbp":
+            r = readers.read_cbp(stage, f, states, year=spec.year, progress=sub)
+        elif spec.format == "eurostat":
+            r = readers.read_eurostat(stage, f, slice_=spec.eurostat_slice, region_level=spec.region_level,
+                                      national_region=spec.national_region, progress=sub)
+        else:
+            r = readers.read_long(stage, f, progress=sub)
+        reports.append(r)
+    report(0.6, "Checking keys, industries and regions…")
+
+    n_obs = con.execute("SELECT count(*) FROM obs").fetchall()[0][0]
+    if not n_obs:
+        reasons = con.execute("SELECT reason FROM rejected LIMIT 1").fetchall()
+        raise StatsImportError(
+            "no usable rows in the file(s)" + (f": every row was rejected (e.g. {reasons[0][0]})" if reasons else "")
+        )
+    _check_duplicates(con)
+
+    years = [r[0] for r in con.execute("SELECT DISTINCT year FROM obs ORDER BY 1").fetchall()]
+    classification = next((r.classification for r in reports if r.classification), None) or "user classification"
+    notes = [n for r in reports for n in r.notes]
+    skipped: dict[str, int] = {}
+    for r in reports:
+        for reason, n in r.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
+
+    # ---- regions
+    regions = _build_regions(con, spec)
+    if spec.national_region:
+        if spec.national_region not in regions["region_code"].values:
+            raise StatsImportError(f"national region {spec.national_region!r} does not occur in the data")
+        regions.loc[regions["region_code"] == spec.national_region, "is_national"] = True
+    if spec.regions is not None:
+        extra = _apply_region_file(regions, spec.regions)
+        if extra:
+            notes.append(f"{spec.regions.name}: {extra} region(s) not in the data were ignored")
+
+    # ---- industries and clusters
+    industries = _build_industries(con, spec, classification)
+    crosswalk_rows: list[readers.CrosswalkRow] = []
+    if spec.crosswalk is not None:
+        crosswalk_rows = readers.read_crosswalk(spec.crosswalk)
+        clusters = _apply_crosswalk(industries, crosswalk_rows)
+        cluster_definition = spec.crosswalk_source or f"crosswalk file {spec.crosswalk.name}"
+    else:
+        clusters, cluster_definition = _fallback_clusters(industries, spec.format)
+    finest = industries[industries["is_finest"]]
+    unmapped = sorted(finest.loc[finest["cluster_code"].isna(), "industry_code"].tolist())
+
+    # ---- relatedness
+    related_rows: list[readers.RelatednessRow] = []
+    related_source = None
+    if spec.related is not None:
+        related_rows, rule = readers.read_relatedness(spec.related)
+        known = set(clusters["cluster_code"])
+        for r in related_rows:
+            for code in (r.cluster_code, r.related_cluster_code):
+                if code not in known:
+                    raise StatsImportError(
+                        f"{spec.related.name} line {r.source_line}: cluster {code!r} is not a cluster of this dataset "
+                        f"({'import the crosswalk that defines it' if spec.crosswalk is None else 'check the crosswalk'})"
+                    )
+        related_source = (spec.related_source or f"relatedness file {spec.related.name}") + f" ({rule})"
+
+    # ---- the dataset row
+    ymin, ymax = years[0], years[-1]
+    period = f"{ymin}–{ymax}" if ymin != ymax else str(ymin)
+    code = spec.dataset_code or (f"{spec.format}_{ymin}_{ymax}" if ymin != ymax else f"{spec.format}_{ymin}")
+    withheld = con.execute("SELECT count(*) FROM obs WHERE is_withheld").fetchall()[0][0]
+    rejected = con.execute("SELECT * FROM rejected ORDER BY file_name, source_line").df()
+    regions_real = regions[~regions["is_national"]]
+    no_coords = sorted(regions_real.loc[regions_real["latitude"].isna(), "region_code"].tolist())
+    title, source, region_type, emp_unit, pay_unit = _describe(spec, period)
+    has_payroll = con.execute("SELECT count(payroll) FROM obs").fetchall()[0][0] > 0
+    files = "; ".join(
+        [", ".join(f.name for f in spec.files)]
+        + ([f"crosswalk {spec.crosswalk.name}"] if spec.crosswalk is not None else [])
+        + ([f"regions {spec.regions.name}"] if spec.regions is not None else [])
+        + ([f"relatedness {spec.related.name}"] if spec.related is not None else [])
+    )
+    options = {k: v for k, v in {
+        "year": spec.year, "slice": spec.eurostat_slice or None,
+        "region_level": spec.region_level if spec.format == "eurostat" else None,
+        "national_region": spec.national_region}.items() if v}
+    dataset = {
+        "dataset_code": code, "title": title, "format": spec.format, "classification": classification,
+        "region_type": region_type, "source": source, "cluster_definition": cluster_definition,
+        "has_crosswalk": spec.crosswalk is not None, "relatedness_source": related_source,
+        "employment_unit": emp_unit, "payroll_unit": pay_unit if has_payroll else None,
+        "national_region_code": spec.national_region, "files": files, "options": json.dumps(options),
+        "imported_at": datetime.now(timezone.utc).replace(tzinfo=None), "row_count": int(n_obs),
+        "rejected_count": len(rejected), "withheld_count": int(withheld), "region_count": len(regions_real),
+        "industry_count": len(industries), "year_min": ymin, "year_max": ymax,
+        "notes": "\n".join(notes) or None,
+    }
+    obs = con.sql(
+        "SELECT ? AS dataset_code, region_code, industry_code, year, employment, establishments, payroll, "
+        "is_withheld, flags, source_line FROM obs", params=[code]
+    ).to_arrow_table()
+    report(0.75, f"Writing {n_obs:,} observations…")
+
+    def write(cur) -> None:
+        exists = cur.execute("SELECT count(*) FROM stats_dataset WHERE dataset_code = ?", [code]).fetchall()[0][0]
+        if exists and not spec.replace:
+            raise StatsImportError(
+                f"a dataset named {code!r} exists already; choose another name or replace it"
+            )
+        if exists:
+            _delete(cur, code)
+        cols = list(dataset)
+        cur.execute(f"INSERT INTO stats_dataset ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                    [dataset[c] for c in cols])
+        cur.register("_obs", obs)
+        cur.execute("INSERT INTO stats_observation (dataset_code, region_code, industry_code, year, employment, "
+                    "establishments, payroll, is_withheld, flags, source_line) SELECT * FROM _obs")
+        cur.unregister("_obs")
+        _insert_frame(cur, "stats_region", regions.assign(dataset_code=code))
+        _insert_frame(cur, "stats_industry", industries.assign(dataset_code=code))
+        _insert_frame(cur, "stats_cluster", clusters.assign(dataset_code=code))
+        if crosswalk_rows:
+            _insert_frame(cur, "stats_crosswalk", pd.DataFrame([r.__dict__ for r in crosswalk_rows]).assign(dataset_code=code))
+        if related_rows:
+            _insert_frame(cur, "stats_relatedness", pd.DataFrame([r.__dict__ for r in related_rows]).assign(dataset_code=code))
+        if len(rejected):
+            _insert_frame(cur, "stats_rejected_row", rejected.assign(dataset_code=code))
+
+    store.write(write)
+    report(1.0, "Done")
+    return ImportSummary(
+        dataset_code=code, title=title, rows_read=sum(r.rows_read for r in reports), rows_imported=int(n_obs),
+        rejected=rejected, withheld=int(withheld), skipped=skipped, regions=len(regions_real),
+        regions_without_coordinates=no_coords, industries=len(industries), finest_industries=len(finest),
+        unmapped_industries=unmapped, clusters=len(clusters), years=years, relatedness_pairs=len(related_rows),
+        seconds=time.perf_counter() - t0, notes=notes,
+    )
+
+
+def delete_dataset(store, dataset_code: str) -> None:
+    """Remove a dataset and everything imported with it (one transaction)."""
+    def run(cur):
+        if not cur.execute("SELECT count(*) FROM stats_dataset WHERE dataset_code = ?", [dataset_code]).fetchall()[0][0]:
+            raise StatsImportError(f"there is no dataset {dataset_code!r}")
+        _delete(cur, dataset_code)
+
+    store.write(run)
+
+
+STATS_TABLES = ("stats_observation", "stats_industry", "stats_cluster", "stats_crosswalk", "stats_region",
+                "stats_relatedness", "stats_rejected_row", "stats_dataset")
+
+
+def _delete(cur, code: str) -> None:
+    for t in STATS_TABLES:  # fixed list of identifiers
+        cur.execute(f"DELETE FROM {t} WHERE dataset_code = ?", [code])
+
+
+def _insert_frame(cur, table: str, df: pd.DataFrame) -> None:
+    from clusterdash import schema
+
+    cols = [c for c in schema.table(table).column_names if c in df.columns]
+    cur.register("_frame", df[cols])
+    cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _frame")
+    cur.unregister("_frame")
+
+
+# ---- steps -------------------------------------------------------------------------------------
+
+def _check_duplicates(con) -> None:
+    dupes = con.execute(
+        """WITH d AS (SELECT region_code, industry_code, year FROM obs GROUP BY ALL HAVING count(*) > 1)
+           SELECT region_code, industry_code, year,
+                  list(file_name || ' line ' || source_line ORDER BY file_name, source_line)[1:2] AS at
+           FROM obs JOIN d USING (region_code, industry_code, year)
+           GROUP BY ALL ORDER BY min(source_line) LIMIT 3"""
+    ).fetchall()
+    if dupes:
+        listed = "; ".join(f"region {r!r}, industry {i!r}, year {y} on {' and '.join(at)}" for r, i, y, at in dupes)
+        raise StatsImportError(f"duplicate keys (one row per region × industry × year): {listed}")
+
+
+def _build_regions(con, spec: ImportSpec) -> pd.DataFrame:
+    df = con.execute(
+        "SELECT region_code, any_value(region_name) FILTER (WHERE region_name IS NOT NULL) AS region_name "
+        "FROM obs GROUP BY 1 ORDER BY 1"
+    ).df()
+    df["latitude"] = None
+    df["longitude"] = None
+    df["coordinate_source"] = None
+    df["is_national"] = False
+    if spec.format == "cbp":
+        known = us_states()
+        df["latitude"] = df["region_code"].map(lambda c: known[c]["latitude"])
+        df["longitude"] = df["region_code"].map(lambda c: known[c]["longitude"])
+        df["coordinate_source"] = US_STATES_SOURCE
+    else:
+        df["coordinate_source"] = "name from the data file; no coordinates"
+    df["region_name"] = df["region_name"].fillna(df["region_code"])
+    df["latitude"] = df["latitude"].astype("Float64")
+    df["longitude"] = df["longitude"].astype("Float64")
+    return df
+
+
+def _apply_region_file(regions: pd.DataFrame, f: SourceFile) -> int:
+    rows = readers.read_regions(f)
+    idx = {c: i for i, c in enumerate(regions["region_code"])}
+    extra = 0
+    for r in rows:
+        i = idx.get(r.region_code)
+        if i is None:
+            extra += 1
+            continue
+        regions.at[i, "region_name"] = r.region_name
+        if r.latitude is not None:
+            regions.at[i, "latitude"] = r.latitude
+            regions.at[i, "longitude"] = r.longitude
+        regions.at[i, "coordinate_source"] = f"region file {f.name} line {r.source_line}"
+    return extra
+
+
+def _infer_level(code: str, fmt: str) -> int:
+    if code.upper() in TOTAL_CODES:
+        return 0
+    if fmt == "eurostat" or not re.search(r"\d", code):
+        return readers.nace_level(code)
+    if re.fullmatch(r"\d{2}-\d{2}", code):
+        return 2
+    return len(re.sub(r"\D", "", code))
+
+
+def _build_industries(con, spec: ImportSpec, classification: str) -> pd.DataFrame:
+    df = con.execute(
+        "SELECT industry_code, any_value(industry_name) FILTER (WHERE industry_name IS NOT NULL) AS industry_name, "
+        "max(industry_level) AS industry_level, count(industry_level) AS n_level, count(*) AS n "
+        "FROM obs GROUP BY 1 ORDER BY 1"
+    ).df()
+    codes = df["industry_code"].tolist()
+    given = df["n_level"] == df["n"]
+    df["industry_level"] = [int(l) if g and pd.notna(l) else _infer_level(c, spec.format)
+                            for c, l, g in zip(codes, df["industry_level"], given)]
+    if spec.format in ("cbp", "eurostat") or bool(given.all()):
+        top = max([l for l in df["industry_level"] if l > 0], default=0)
+        df["is_finest"] = df["industry_level"].eq(top) & df["industry_level"].gt(0)
+    else:
+        # long without levels: an industry is at the finest level when no other code extends it
+        ordered = sorted(set(codes))
+        finest = []
+        for c in codes:
+            if c.upper() in TOTAL_CODES:
+                finest.append(False)
+                continue
+            finest.append(not any(o != c and o.startswith(c) for o in ordered))
+        df["is_finest"] = finest
+    names = {}
+    if classification.startswith("NAICS"):
+        names = classification_groups(NAICS_GROUPS_FILE)
+    elif classification.startswith("NACE"):
+        names = classification_groups(NACE_GROUPS_FILE)
+    df["industry_name"] = [n if isinstance(n, str) else names.get(c) for c, n in zip(codes, df["industry_name"])]
+    df["cluster_code"] = None
+    return df[["industry_code", "industry_name", "industry_level", "is_finest", "cluster_code"]]
+
+
+def _apply_crosswalk(industries: pd.DataFrame, rows: list[readers.CrosswalkRow]) -> pd.DataFrame:
+    by_code = {r.industry_code: r for r in rows}
+    prefixes = sorted(by_code, key=len, reverse=True)
+    cluster_of = []
+    for code, finest, name in zip(industries["industry_code"], industries["is_finest"], industries["industry_name"]):
+        if not finest:
+            cluster_of.append(None)
+            continue
+        r = by_code.get(code) or next((by_code[p] for p in prefixes if code.startswith(p)), None)
+        cluster_of.append(r.cluster_code if r else None)
+    industries["cluster_code"] = cluster_of
+    titles = {r.industry_code: r.industry_name for r in rows if r.industry_name}
+    industries["industry_name"] = [n if isinstance(n, str) else titles.get(c)
+                                   for c, n in zip(industries["industry_code"], industries["industry_name"])]
+    seen: dict[str, tuple] = {}
+    for r in rows:
+        if r.cluster_code and r.cluster_code not in seen:
+            seen[r.cluster_code] = (r.cluster_name, r.cluster_type)
+    return pd.DataFrame([{"cluster_code": c, "cluster_name": n, "cluster_type": t} for c, (n, t) in seen.items()])
+
+
+def _fallback_clusters(industries: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, str]:
+    finest = industries["is_finest"]
+    groups = []
+    names = {}
+    if fmt == "cbp":
+        names = classification_groups(NAICS_GROUPS_FILE)
+        for code, f in zip(industries["industry_code"], finest):
+            groups.append(code[:3] if f and re.fullmatch(r"\d{3,6}", code) else (code if f else None))
+        definition = ("No crosswalk imported: clusters are the NAICS 2017 3-digit subsectors "
+                      "(titles: U.S. Census Bureau, 2017 NAICS)")
+    elif fmt == "eurostat":
+        names = classification_groups(NACE_GROUPS_FILE)
+        for code, f in zip(industries["industry_code"], finest):
+            groups.append(code if f and code != "NRP" else None)
+        definition = ("No crosswalk imported: clusters are the NACE Rev. 2 sections/aggregates of the file "
+                      "('no response' is in none)")
+    else:
+        for code, name, f in zip(industries["industry_code"], industries["industry_name"], finest):
+            g = code[:2] if f and re.fullmatch(r"\d{3,}", code) else (code if f else None)
+            groups.append(g)
+        own = dict(zip(industries["industry_code"], industries["industry_name"]))
+        names = {g: own.get(g) for g in set(groups) if g}
+        definition = ("No crosswalk imported: clusters are the industry codes' own 2-digit groups "
+                      "(codes of 3+ digits grouped by their first two digits)")
+    industries["cluster_code"] = groups
+    used = sorted({g for g in groups if g})
+    clusters = pd.DataFrame({
+        "cluster_code": used,
+        "cluster_name": [names.get(g) or f"Industry group {g}" for g in used],
+        "cluster_type": "unclassified",
+    })
+    return clusters, definition
+
+
+def _describe(spec: ImportSpec, period: str) -> tuple[str, str, str, str, str | None]:
+    """title, source, region type, employment unit, payroll unit."""
+    names = ", ".join(f.name for f in spec.files)
+    if spec.format == "cbp":
+        title = spec.title or f"U.S. County Business Patterns {period}, states"
+        source = spec.source or f"U.S. Census Bureau, County Business Patterns {period}"
+        return title, source, "U.S. state", CBP_EMPLOYMENT_UNIT, CBP_PAYROLL_UNIT
+    if spec.format == "eurostat":
+        stem = Path(spec.files[0].name).stem
+        code = stem if re.fullmatch(r"[a-z0-9_]+", stem) else "dataset"
+        title = spec.title or f"Eurostat {code} {period}, NUTS {spec.region_level} regions"
+        source = spec.source or f"Eurostat, {code} {period}"
+        return title, source, f"NUTS {spec.region_level} region", "persons employed", None
+    title = spec.title or f"{names} {period}"
+    source = spec.source or f"{names} (imported by a user; no publisher given)"
+    return (title, source, "region", spec.employment_unit or "persons (as given in the file)",
+            spec.payroll_unit or "as given in the file")

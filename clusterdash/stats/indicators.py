@@ -1,0 +1,216 @@
+"""Cluster indicators in DuckDB SQL, per dataset × region × cluster × year.
+
+Definitions (U.S. Cluster Mapping Project, Delgado, Porter & Stern 2016, and its website's
+methodology):
+
+- **employment, establishments, payroll** — sums over the dataset's *finest-level* industries
+  of the cluster (withheld cells are missing, not zero; ``withheld_cells`` counts them).
+- **avg_wage** — payroll / employment, over cells that have both (CBP: USD per employee);
+  **avg_firm_size** — employment / establishments, over cells with employment.
+- **lq** (location quotient) — (region cluster employment / region *traded* employment) ÷
+  (national cluster employment / national *traded* employment) for traded clusters; *local*
+  employment is the base of local clusters; fallback groups (no traded/local split) use all
+  cluster employment. "National" = the dataset's national region when the file gives one,
+  else the sum over the dataset's regions.
+- **national_share_pct** — the region's share of national cluster employment, in %.
+- Growth from a chosen **base year** to each later year: ``employment_change``,
+  ``cagr_pct`` (compound annual growth), ``national_share_change_pp`` (percentage points),
+  ``expected_change`` (base-year employment grown at the national cluster growth rate) and
+  ``job_creation_relative`` = actual − expected change (the USCMP "job creation relative to
+  national growth").
+- **is_strong** (strong cluster), per cluster and year among the regions with employment > 0:
+  LQ ≥ 75th percentile AND LQ ≥ 1 AND employment > 25th percentile AND establishments > 25th
+  percentile; **is_strong_top10**: the same with the 90th percentile of LQ. Percentiles are
+  linear-interpolated (``quantile_cont``). Strong-cluster flags apply to traded (and fallback)
+  clusters, never to local clusters, as in the USCMP.
+- **cluster_strength_pct** (per region × year) — share of the region's traded employment in
+  its strong clusters (fallback datasets: of all cluster employment).
+
+Nothing is stored: every call computes from the imported observations (well under a second for
+every state × cluster × year of CBP 2017–2021).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_CHAIN = """
+WITH
+clusters AS (
+    SELECT cluster_code, cluster_name, cluster_type FROM stats_cluster WHERE dataset_code = $dataset
+),
+regions AS (
+    SELECT region_code, region_name, is_national FROM stats_region WHERE dataset_code = $dataset
+),
+has_national AS (SELECT count(*) FILTER (WHERE is_national) > 0 AS yes FROM regions),
+rc AS (  -- region × cluster × year, finest-level industries only
+    SELECT o.region_code, i.cluster_code, o.year,
+           sum(o.employment) AS employment,
+           sum(o.establishments) AS establishments,
+           sum(o.payroll) AS payroll,
+           sum(o.employment) FILTER (WHERE o.payroll IS NOT NULL) AS employment_with_payroll,
+           sum(o.establishments) FILTER (WHERE o.employment IS NOT NULL) AS establishments_with_employment,
+           count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells
+    FROM stats_observation o
+    JOIN stats_industry i ON i.dataset_code = o.dataset_code AND i.industry_code = o.industry_code
+    WHERE o.dataset_code = $dataset AND i.is_finest AND i.cluster_code IS NOT NULL
+    GROUP BY ALL
+),
+typed AS (
+    SELECT rc.*, c.cluster_name, c.cluster_type, r.region_name, r.is_national
+    FROM rc JOIN clusters c USING (cluster_code) JOIN regions r USING (region_code)
+),
+national_rows AS (  -- the national region when the file gives one, else every region
+    SELECT * FROM typed WHERE is_national = (SELECT yes FROM has_national)
+),
+national AS (
+    SELECT cluster_code, year, sum(employment) AS national_employment
+    FROM national_rows GROUP BY ALL
+),
+national_base AS (
+    SELECT year,
+           sum(employment) FILTER (WHERE cluster_type = 'traded') AS traded,
+           sum(employment) FILTER (WHERE cluster_type = 'local') AS local,
+           sum(employment) AS total
+    FROM national_rows GROUP BY ALL
+),
+region_base AS (
+    SELECT region_code, year,
+           sum(employment) FILTER (WHERE cluster_type = 'traded') AS traded,
+           sum(employment) FILTER (WHERE cluster_type = 'local') AS local,
+           sum(employment) AS total
+    FROM typed WHERE NOT is_national GROUP BY ALL
+),
+lq AS (
+    SELECT t.*,
+           CASE t.cluster_type WHEN 'traded' THEN b.traded WHEN 'local' THEN b.local ELSE b.total END AS base_employment,
+           n.national_employment,
+           CASE t.cluster_type WHEN 'traded' THEN nb.traded WHEN 'local' THEN nb.local ELSE nb.total END AS national_base_employment
+    FROM typed t
+    JOIN region_base b USING (region_code, year)
+    LEFT JOIN national n USING (cluster_code, year)
+    LEFT JOIN national_base nb USING (year)
+    WHERE NOT t.is_national
+),
+lq2 AS (
+    SELECT *,
+           (employment / nullif(base_employment, 0))
+             / nullif(national_employment / nullif(national_base_employment, 0), 0) AS lq,
+           100.0 * employment / nullif(national_employment, 0) AS national_share_pct
+    FROM lq
+),
+pct AS (  -- per cluster and year, among regions with employment > 0
+    SELECT cluster_code, year,
+           quantile_cont(lq, 0.75) AS lq_p75,
+           quantile_cont(lq, 0.90) AS lq_p90,
+           quantile_cont(employment, 0.25) AS employment_p25,
+           quantile_cont(establishments, 0.25) AS establishments_p25
+    FROM lq2 WHERE employment > 0 GROUP BY ALL
+),
+flagged AS (
+    SELECT l.*, p.lq_p75, p.lq_p90, p.employment_p25, p.establishments_p25,
+           coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p75 AND l.lq >= 1
+                    AND l.employment > p.employment_p25 AND l.establishments > p.establishments_p25, false) AS is_strong,
+           coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p90 AND l.lq >= 1
+                    AND l.employment > p.employment_p25 AND l.establishments > p.establishments_p25, false) AS is_strong_top10
+    FROM lq2 l LEFT JOIN pct p USING (cluster_code, year)
+),
+grown AS (
+    SELECT f.*,
+           b.employment AS base_year_employment,
+           b.national_share_pct AS base_year_share_pct,
+           b.national_employment AS base_year_national_employment
+    FROM flagged f
+    LEFT JOIN flagged b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code AND b.year = $base_year
+),
+indicators AS (
+    SELECT region_code, region_name, cluster_code, cluster_name, cluster_type, year,
+           employment, establishments, payroll,
+           $wage_factor * payroll / nullif(employment_with_payroll, 0) AS avg_wage,
+           employment / nullif(establishments_with_employment, 0) AS avg_firm_size,
+           lq, national_share_pct, national_employment,
+           is_strong, is_strong_top10,
+           base_year_employment,
+           CASE WHEN year > $base_year THEN employment - base_year_employment END AS employment_change,
+           CASE WHEN year > $base_year AND base_year_employment > 0 AND employment > 0
+                THEN 100.0 * (power(employment / base_year_employment, 1.0 / (year - $base_year)) - 1) END AS cagr_pct,
+           CASE WHEN year > $base_year AND base_year_national_employment > 0 AND national_employment > 0
+                THEN 100.0 * (power(national_employment / base_year_national_employment, 1.0 / (year - $base_year)) - 1)
+           END AS national_cagr_pct,
+           CASE WHEN year > $base_year THEN national_share_pct - base_year_share_pct END AS national_share_change_pp,
+           CASE WHEN year > $base_year AND base_year_national_employment > 0
+                THEN base_year_employment * (national_employment / base_year_national_employment - 1) END AS expected_change,
+           CASE WHEN year > $base_year AND base_year_national_employment > 0
+                THEN (employment - base_year_employment)
+                     - base_year_employment * (national_employment / base_year_national_employment - 1) END AS job_creation_relative,
+           withheld_cells,
+           lq_p75, lq_p90, employment_p25, establishments_p25
+    FROM grown
+)
+"""
+
+INDICATOR_COLUMNS = [
+    "region_code", "region_name", "cluster_code", "cluster_name", "cluster_type", "year", "employment",
+    "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "national_employment",
+    "is_strong", "is_strong_top10", "base_year_employment", "employment_change", "cagr_pct", "national_cagr_pct",
+    "national_share_change_pp", "expected_change", "job_creation_relative", "withheld_cells",
+    "lq_p75", "lq_p90", "employment_p25", "establishments_p25",
+]
+
+
+def _params(store, dataset_code: str, base_year: int | None) -> dict:
+    row = store.rows("SELECT year_min, payroll_unit FROM stats_dataset WHERE dataset_code = ?", [dataset_code])
+    if not row:
+        return {}
+    unit = (row[0]["payroll_unit"] or "").lower()
+    return {
+        "dataset": dataset_code,
+        "base_year": int(base_year if base_year is not None else row[0]["year_min"]),
+        "wage_factor": 1000.0 if "thousand" in unit else 1.0,
+    }
+
+
+def compute_indicators(store, dataset_code: str, *, base_year: int | None = None, year: int | None = None,
+                       cluster_code: str | None = None, region_codes: list[str] | None = None) -> pd.DataFrame:
+    """Every indicator per region × cluster × year (filters are applied after the national
+    totals and percentiles, which always use all regions). Growth columns run from
+    ``base_year`` (default: the dataset's first year) to each row's year."""
+    params = _params(store, dataset_code, base_year)
+    if not params:
+        return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    sql = _CHAIN + "SELECT * FROM indicators WHERE 1 = 1"
+    if year is not None:
+        sql += " AND year = $year"
+        params["year"] = int(year)
+    if cluster_code is not None:
+        sql += " AND cluster_code = $cluster"
+        params["cluster"] = str(cluster_code)
+    if region_codes:
+        sql += " AND list_contains($regions, region_code)"
+        params["regions"] = [str(r) for r in region_codes]
+    sql += " ORDER BY year, region_code, cluster_code"
+    return store.df(sql, params)
+
+
+def compute_region_strength(store, dataset_code: str, *, year: int | None = None) -> pd.DataFrame:
+    """Per region × year: traded employment, employment in strong clusters, the number of strong
+    clusters and ``cluster_strength_pct`` (share of traded employment in strong clusters)."""
+    params = _params(store, dataset_code, None)
+    if not params:
+        return pd.DataFrame(columns=["region_code", "region_name", "year", "traded_employment",
+                                     "strong_employment", "strong_clusters", "cluster_strength_pct"])
+    sql = _CHAIN + """
+        , strength AS (
+            SELECT region_code, region_name, year,
+                   coalesce(sum(employment) FILTER (WHERE cluster_type = 'traded'),
+                            sum(employment) FILTER (WHERE cluster_type = 'unclassified')) AS traded_employment,
+                   coalesce(sum(employment) FILTER (WHERE is_strong), 0) AS strong_employment,
+                   count(*) FILTER (WHERE is_strong) AS strong_clusters
+            FROM indicators WHERE cluster_type <> 'local' GROUP BY ALL
+        )
+        SELECT *, 100.0 * strong_employment / nullif(traded_employment, 0) AS cluster_strength_pct
+        FROM strength WHERE 1 = 1"""
+    if year is not None:
+        sql += " AND year = $year"
+        params["year"] = int(year)
+    return store.df(sql + " ORDER BY year, region_code", params)

@@ -47,6 +47,8 @@ TOPICS: dict[str, str] = {
     "kb_legal_form_point": "Organisation",
     "kb_service_example": "Organisation",
     "kb_canvas_block": "Organisation",
+    "kb_stakeholder_example": "Toolkit",
+    "kb_toolkit_note": "Toolkit",
     "kb_policy_programme": "Policy programmes",
 }
 

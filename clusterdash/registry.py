@@ -24,6 +24,16 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", "home", "Overview", default=True),
     PageSpec("pages/sources.py", "Sources", ":material/menu_book:", "sources", "Reference"),
+    # ---- toolkit (issue 4: the guide's toolkit); icons and titles as in clusterdash.toolkit.TOOLS
+    PageSpec("pages/toolkit.py", "Toolkit", ":material/handyman:", "toolkit", "Toolkit",
+             pillar_blurb="Maturity-stage assessment"),
+    PageSpec("pages/toolkit_swot.py", "SWOT board", ":material/grid_view:", "toolkit_swot", "Toolkit"),
+    PageSpec("pages/toolkit_stakeholders.py", "Stakeholder analysis", ":material/groups:", "toolkit_stakeholders",
+             "Toolkit"),
+    PageSpec("pages/toolkit_canvas.py", "Business model canvas", ":material/dashboard:", "toolkit_canvas", "Toolkit"),
+    PageSpec("pages/toolkit_legal_form.py", "Legal-form helper", ":material/gavel:", "toolkit_legal_form", "Toolkit"),
+    PageSpec("pages/toolkit_services.py", "Service portfolio", ":material/category:", "toolkit_services", "Toolkit"),
+    PageSpec("pages/toolkit_team.py", "Management team skills", ":material/badge:", "toolkit_team", "Toolkit"),
     # ---- mapping: cluster initiatives and value chains (issue 3 A, D)
     PageSpec("pages/initiatives.py", "Cluster initiatives", ":material/travel_explore:", "initiatives", "Mapping",
              pillar_blurb="Mapping"),

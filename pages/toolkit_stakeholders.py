@@ -1,0 +1,74 @@
+import streamlit as st
+
+from clusterdash import queries, toolkit, ui
+from clusterdash.charts import toolkit as charts
+
+store = ui.get_store()
+wid = ui.toolkit_header(store, "stakeholder_analysis")
+rows = queries.stakeholders(store, wid)
+examples = queries.stakeholder_examples(store)
+large = ui.is_presenting()
+editable = ui.can_edit()
+SOURCE = f"stakeholder analysis of workspace {wid} (ClusterDash); columns as in {toolkit.GUIDE} § PART 2 Initiation phase › Step 2"
+
+if len(rows):
+    st.plotly_chart(charts.stakeholder_map(rows, large=large, source=SOURCE), key="sh-map",
+                    config={"displaylogo": False})
+else:
+    st.info("No stakeholders yet. Add them below — or start from the guide's example.", icon=":material/groups:")
+
+st.subheader("Stakeholders")
+st.caption("Name · their point of view (assessment) · their potential influence during the process · description · "
+           "measures to keep and foster their support and engagement — the guide's columns.")
+for r in rows.itertuples():
+    k = f"sh|{wid}|{r.stakeholder_id}"
+    with st.container(border=True, key=f"sh-row-{r.stakeholder_id}"):
+        if not editable:
+            st.markdown(f"**{ui.plain(r.name)}** — {toolkit.ASSESSMENT_LABELS[r.assessment]}, "
+                        f"{toolkit.LEVEL_LABELS[r.influence].lower()} influence")
+            st.text(f"{r.description or ''}\nMeasure: {r.measure or '—'}")
+            continue
+        c1, c2, c3, c4 = st.columns([4, 3, 3, 1], vertical_alignment="bottom")
+        with c1:
+            ui.tk_text(f"Name {r.seq}", f"{k}|name", r.name,
+                       lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, name=v), max_chars=200)
+        with c2:
+            ui.tk_choice("Assessment", toolkit.ASSESSMENTS, f"{k}|assessment", r.assessment,
+                         lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, assessment=v),
+                         labels=toolkit.ASSESSMENT_LABELS)
+        with c3:
+            ui.tk_choice("Influence", toolkit.LEVELS[::-1], f"{k}|influence", r.influence,
+                         lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, influence=v),
+                         labels=toolkit.LEVEL_LABELS)
+        with c4:
+            ui.tk_button("", f"{k}|delete", queries.delete_stakeholder, store, wid, r.stakeholder_id,
+                         icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
+        d1, d2 = st.columns(2)
+        with d1:
+            ui.tk_text("Description", f"{k}|description", r.description,
+                       lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, description=v),
+                       area=True, height=80, placeholder="Who they are, what role they play")
+        with d2:
+            ui.tk_text("Measure", f"{k}|measure", r.measure,
+                       lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, measure=v),
+                       area=True, height=80, placeholder="What to do to keep and foster their support")
+
+if editable:
+    ui.tk_adder("Add a stakeholder", f"sh-add|{wid}", lambda name: queries.add_stakeholder(store, wid, name),
+                placeholder="Name of a stakeholder or group, then Enter (assessment and influence start at neutral / medium)")
+    missing = set(examples["name"]) - set(rows["name"])
+    if missing:
+        ui.tk_button(f"Add the guide's example ({len(missing)} rows, Baden-Württemberg)", f"sh-example|{wid}",
+                     queries.add_example_stakeholders, store, wid, icon=":material/library_add:", toast="Added",
+                     help="The example table of the guide (Anteja ECG 2017, S3-4AlpClusters): copy its rows into "
+                          "this workspace to edit them.")
+
+export = rows[["seq", "name", "assessment", "influence", "description", "measure"]]
+ui.download_csv(export, f"stakeholders_{wid}.csv", key="dl-stakeholders", source=SOURCE,
+                units="assessment: positive/neutral/critical; influence: high/medium/low")
+
+with st.expander("The guide's example: stakeholder analysis in Baden-Württemberg", icon=":material/table:"):
+    st.dataframe(examples[["name", "assessment", "influence", "description", "measure"]], hide_index=True,
+                 width="stretch")
+    ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
+ui.toolkit_notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")

@@ -1,0 +1,61 @@
+import streamlit as st
+
+from clusterdash import queries, toolkit, ui
+
+store = ui.get_store()
+wid = ui.toolkit_header(store, "swot_analysis")
+items = queries.swot_items(store, wid)
+editable = ui.can_edit()
+
+COLOR = {"strength": "green", "weakness": "orange", "opportunity": "blue", "threat": "red"}
+ARTICLE = {"strength": "a", "weakness": "a", "opportunity": "an", "threat": "a"}
+HINT = {
+    "strength": "Internal · helpful: what the cluster and its members do well.",
+    "weakness": "Internal · harmful: where the cluster and its members fall short.",
+    "opportunity": "External · helpful: developments the cluster can use.",
+    "threat": "External · harmful: developments that put the cluster at risk.",
+}
+
+
+def quadrant(q: str) -> None:
+    with st.container(border=True, key=f"swot-{q}", height="stretch"):
+        st.subheader(toolkit.QUADRANT_LABELS[q], divider=COLOR[q])
+        st.caption(HINT[q])
+        mine = items[items["quadrant"] == q]
+        for it in mine.itertuples():
+            if editable:
+                c1, c2 = st.columns([12, 1], vertical_alignment="center")
+                with c1:
+                    ui.tk_text(f"{toolkit.QUADRANT_SINGULAR[q].capitalize()} {it.seq}", f"swot|{wid}|{it.item_id}",
+                               it.text, lambda v, i=it.item_id: queries.update_swot_item(store, wid, i, v),
+                               label_visibility="collapsed", max_chars=1000)
+                with c2:
+                    ui.tk_button("", f"swot-del|{wid}|{it.item_id}", queries.delete_swot_item, store, wid, it.item_id,
+                                 icon=":material/delete:", help="Remove this item", toast="Removed")
+            else:
+                st.markdown(f"- {ui.plain(it.text)}")
+        if editable:
+            ui.tk_adder(f"Add {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]}", f"swot-add|{wid}|{q}",
+                        lambda text, q=q: queries.add_swot_item(store, wid, q, text),
+                        placeholder=f"Type {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]} and press Enter",
+                        label_visibility="collapsed")
+        elif mine.empty:
+            st.caption("Nothing yet.")
+
+
+st.markdown("**Internal analysis** — the cluster and its members")
+with st.container(horizontal=True, gap="medium", key="swot-internal"):
+    quadrant("strength")
+    quadrant("weakness")
+st.markdown("**External analysis** — the cluster’s environment (competition, international markets, innovations)")
+with st.container(horizontal=True, gap="medium", key="swot-external"):
+    quadrant("opportunity")
+    quadrant("threat")
+
+ui.toolkit_notes(store, "swot_analysis", title="The guide on SWOT: internal and external analysis")
+
+export = items.assign(analysis=items["quadrant"].map(toolkit.QUADRANT_ANALYSIS))[["quadrant", "analysis", "seq", "text"]]
+ui.download_csv(export, f"swot_{wid}.csv", key="dl-swot",
+                source=f"SWOT board of workspace {wid} (ClusterDash); method: {toolkit.GUIDE} § PART 2 Initiation phase › "
+                       "Step 1 › SWOT - analysis, p. 75",
+                units="one row per item")

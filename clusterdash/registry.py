@@ -39,6 +39,10 @@ PAGES: list[PageSpec] = [
              pillar_blurb="Mapping"),
     PageSpec("pages/value_chains.py", "Value-chain coverage", ":material/account_tree:", "value_chains", "Mapping",
              pillar_blurb="Mapping"),
+    # ---- mapping: regional cluster statistics (issue 3 B, C, D, E)
+    PageSpec("pages/regional_stats.py", "Regional statistics", ":material/analytics:", "regional_stats", "Mapping",
+             pillar_blurb="Mapping"),
+    PageSpec("pages/import_stats.py", "Import statistics", ":material/upload_file:", "import_stats", "Mapping"),
     # ---- financing (issue 5)
     PageSpec("pages/financing.py", "Financing patterns", ":material/payments:", "financing", "Financing",
              pillar_blurb="Financing patterns"),

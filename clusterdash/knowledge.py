@@ -31,6 +31,10 @@ TOPICS: dict[str, str] = {
     "kb_phase_tool": "Maturity model",
     "kb_phase_key_question": "Maturity model",
     "kb_lesson_learned": "Maturity model",
+    "kb_assessment_dimension": "Maturity model",
+    "kb_assessment_statement": "Maturity model",
+    "kb_assessment_check": "Maturity model",
+    "kb_stage_policy_support": "Maturity model",
     "kb_guidance_list": "Dos & don'ts and guidance",
     "kb_guidance_item": "Dos & don'ts and guidance",
     "kb_financing_source": "Financing",
@@ -197,7 +201,8 @@ _NOT_TEXT = {"source", "stage_code", "list_code", "group_code", "kind", "region_
              "country_code", "coordinate_source", "option_code", "case_code", "form_code", "aspect",
              "block_code", "service_code", "programme_code", "rule_code", "cost_code", "fact_code",
              "source_code", "pattern_code", "tool_code", "initiative_id", "income_category",
-             "n_clusters_scope", "initiative_type", "measure"}
+             "n_clusters_scope", "initiative_type", "measure",
+             "statement_code", "dimension_code", "check_code", "strong_statements", "weak_statements"}
 
 
 def refresh_knowledge_index(cur) -> None:

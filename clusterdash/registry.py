@@ -48,6 +48,13 @@ PAGES: list[PageSpec] = [
              pillar_blurb="Financing patterns"),
     PageSpec("pages/financing_mix.py", "Your financing mix", ":material/account_balance:", "financing_mix",
              "Financing", pillar_blurb="Financing patterns"),
+    # ---- maturity assessment (issue 4)
+    PageSpec("pages/assessment.py", "Maturity assessment", ":material/stairs:", "assessment", "Maturity assessment",
+             pillar_blurb="Maturity-stage assessment"),
+    PageSpec("pages/assessment_workshop.py", "Assessment workshop", ":material/groups_3:", "assessment_workshop",
+             "Maturity assessment"),
+    PageSpec("pages/assessment_history.py", "Assessment history", ":material/timeline:", "assessment_history",
+             "Maturity assessment"),
 ]
 
 

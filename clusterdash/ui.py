@@ -404,3 +404,376 @@ def toolkit_notes(store: Store, tool_code: str, *, title: str = "From the guide"
         body()
 
 # ---- end of toolkit section (issue 4) ------------------------------------------------------------
+
+
+# ---- maturity assessment (issue 4): choosing an assessment, who answers, answer controls ----------
+# Used by pages/assessment*.py and usable from any page (e.g. a presentation card deck):
+# assessment_answer_control() saves one participant's answer to one statement on click.
+
+ASSESSMENT_PAGE = "pages/assessment.py"
+_MAT_SEEN = "_mat_seen"
+_MAT_UNSET = object()
+MAT_DEFAULT_PARTICIPANT = "Facilitator"
+_MAT_VIEW_ONLY = "View only: this browser session cannot change answers or assessments."
+
+
+def mat_person() -> str:
+    """The name this browser session answers under: the session's name (``_who``, shared with the
+    other pages that record who changed what), 'Facilitator' until one is given."""
+    return st.session_state.get("_who") or MAT_DEFAULT_PARTICIPANT
+
+
+def mat_error(text: str) -> None:
+    """An error in a widget callback: a toast now, and an error box at the top of the page."""
+    st.session_state.setdefault("_mat_errors", []).append(text)
+    st.toast(text, icon=":material/error:")
+
+
+def mat_messages() -> None:
+    """Errors from callbacks, and the view-only notice; called at the top of the maturity pages."""
+    for text in st.session_state.pop("_mat_errors", []):
+        st.error(text, icon=":material/error:")
+    if not can_edit():
+        st.info(_MAT_VIEW_ONLY, icon=":material/lock:")
+
+
+def assessment_questionnaire(store: Store):
+    """The questionnaire (statements, dimensions, checks) as a maturity.Questionnaire."""
+    from clusterdash import maturity
+
+    return maturity.Questionnaire.from_frames(
+        queries.assessment_statements(store), queries.assessment_dimensions(store), queries.assessment_checks(store)
+    )
+
+
+def _mat_sync(key: str, stored) -> None:
+    """Show the stored value in widget ``key`` when the store changed since this session last saw
+    it (another participant's session, a reload, another assessment); otherwise leave it."""
+    seen = st.session_state.setdefault(_MAT_SEEN, {})
+    if key not in st.session_state or seen.get(key, _MAT_UNSET) != stored:
+        st.session_state[key] = stored
+    seen[key] = stored
+
+
+def _mat_set_assessment(workspace_id: str, assessment_id: str | None) -> None:
+    st.session_state[f"_mat_a|{workspace_id}"] = assessment_id
+    if assessment_id:
+        st.query_params["a"] = assessment_id
+    elif "a" in st.query_params:
+        del st.query_params["a"]
+
+
+def current_assessment_id(store: Store, workspace_id: str) -> str | None:
+    """The assessment of this tab: ``?a=`` in the URL, else the one this session last used in the
+    workspace, else the workspace's newest; written back to the URL."""
+    ids = list(queries.list_assessments(store, workspace_id)["assessment_id"])
+    want = st.query_params.get("a") or st.session_state.get(f"_mat_a|{workspace_id}")
+    if want not in ids:
+        if st.query_params.get("a"):
+            st.warning("The assessment in the link does not exist in this workspace; showing the newest one.")
+        want = ids[0] if ids else None
+    if st.query_params.get("a") != want or st.session_state.get(f"_mat_a|{workspace_id}") != want:
+        _mat_set_assessment(workspace_id, want)
+    return want
+
+
+def assessment_selector(store: Store, workspace_id: str, *, allow_create: bool = True) -> dict | None:
+    """Pick the assessment to work on (kept in the URL as ?a=), or create a new one. Returns the
+    assessment (with its initiative's name) or None when the workspace has none yet."""
+    from clusterdash import maturity
+
+    aid = current_assessment_id(store, workspace_id)
+    rows = queries.list_assessments(store, workspace_id)
+    if len(rows):
+        labels = {
+            r.assessment_id: f"{r.initiative_name or r.initiative_id} — {pd.Timestamp(r.assessed_on).date().isoformat()}"
+            + (f" — {r.label}" if r.label else "")
+            + f" ({int(r.participants)} participant{'s' if r.participants != 1 else ''}, {int(r.answers)} answers)"
+            for r in rows.itertuples()
+        }
+        key = f"_mat_pick|{workspace_id}"
+        if st.session_state.get(key) != aid:
+            st.session_state[key] = aid
+        st.selectbox(
+            "Assessment", list(labels), key=key, format_func=lambda k: labels.get(k, k),
+            on_change=lambda: _mat_set_assessment(workspace_id, st.session_state[key]),
+            help="Assessments of this workspace: a cluster initiative and a date. Its link (?a=…) opens it again.",
+        )
+    if allow_create:
+        _new_assessment_form(store, workspace_id, expanded=not len(rows))
+    if not aid:
+        return None
+    a = queries.get_assessment(store, workspace_id, aid)
+    if a is not None:
+        a["stage_name_catalogue"] = maturity.stage_name(a.get("initiative_stage_code")) if a.get("initiative_stage_code") else None
+    return a
+
+
+def _mat_create_assessment(store: Store, workspace_id: str) -> None:
+    """Form callback: create the assessment from the form's fields and open it."""
+    if not can_edit():
+        mat_error(_MAT_VIEW_ONLY)
+        return
+    ss = st.session_state
+    try:
+        new = queries.create_assessment(store, workspace_id, ss.get("mat_new_initiative"), ss.get("mat_new_date"),
+                                        ss.get("mat_new_label"))
+    except UserError as exc:
+        mat_error(str(exc))
+        return
+    _mat_set_assessment(workspace_id, new)
+    st.toast("Assessment created", icon=":material/check_circle:", duration="short")
+
+
+def _mat_add_initiative(store: Store) -> None:
+    """Form callback: add a cluster initiative of the user's own and pick it in the form."""
+    if not can_edit():
+        mat_error(_MAT_VIEW_ONLY)
+        return
+    ss = st.session_state
+    try:
+        iid = queries.add_user_initiative(store, {k: ss.get(f"mat_ini_{k}") for k in ("name", "country", "sector", "place")})
+    except UserError as exc:
+        mat_error(str(exc))
+        return
+    ss["mat_new_initiative"] = iid
+    st.toast("Initiative added: choose the date and create the assessment", icon=":material/check_circle:")
+
+
+def _new_assessment_form(store: Store, workspace_id: str, *, expanded: bool) -> None:
+    inits = queries.initiatives(store)
+    with st.expander("New assessment", icon=":material/add_circle:", expanded=expanded):
+        if not can_edit():
+            st.caption(_MAT_VIEW_ONLY)
+        names = {r.initiative_id: f"{r.name} ({r.country})" + (" — added by a user" if r.origin == "user" else "")
+                 for r in inits.itertuples()}
+        with st.form("mat_new_assessment", border=False, enter_to_submit=False):
+            c1, c2, c3 = st.columns([3, 1.2, 2])
+            c1.selectbox("Cluster initiative", list(names), format_func=lambda k: names.get(k, k), index=None,
+                         placeholder="Type to search the catalogue and your own initiatives", key="mat_new_initiative")
+            c2.date_input("Date", key="mat_new_date", format="YYYY-MM-DD")
+            c3.text_input("Occasion (optional)", key="mat_new_label", max_chars=queries.MAX_ASSESSMENT_LABEL_CHARS,
+                          placeholder="e.g. strategy workshop")
+            st.form_submit_button("Create assessment", icon=":material/add:", disabled=not can_edit(),
+                                  on_click=_mat_create_assessment, args=(store, workspace_id))
+        with st.popover("The initiative is not in the list", icon=":material/add_location_alt:",
+                        disabled=not can_edit()):
+            with st.form("mat_new_initiative_form", border=False, enter_to_submit=False, clear_on_submit=True):
+                st.text_input("Name", max_chars=200, key="mat_ini_name")
+                st.text_input("Country", max_chars=100, key="mat_ini_country")
+                st.text_input("Sector (optional)", max_chars=200, key="mat_ini_sector")
+                st.text_input("City or region (optional)", max_chars=200, key="mat_ini_place")
+                st.form_submit_button("Add initiative", icon=":material/add:", on_click=_mat_add_initiative,
+                                      args=(store,))
+
+
+def assessment_settings(store: Store, workspace_id: str, assessment: dict) -> None:
+    """Change the date or occasion of an assessment (saved on change) or delete it."""
+    aid = assessment["assessment_id"]
+    with st.expander("Date, occasion, delete", icon=":material/edit:"):
+        kd, kl = f"mat_date|{aid}", f"mat_label|{aid}"
+        _mat_sync(kd, pd.Timestamp(assessment["assessed_on"]).date())
+        _mat_sync(kl, assessment.get("label") or "")
+
+        def save(field: str, key: str) -> None:
+            seen = st.session_state.setdefault(_MAT_SEEN, {})
+            if not can_edit():
+                st.session_state[key] = seen.get(key)
+                mat_error(_MAT_VIEW_ONLY)
+                return
+            try:
+                if field == "date":
+                    queries.update_assessment(store, workspace_id, aid, assessed_on=st.session_state[key])
+                else:
+                    queries.update_assessment(store, workspace_id, aid, label=st.session_state[key], set_label=True)
+            except UserError as exc:
+                st.session_state[key] = seen.get(key)
+                mat_error(str(exc))
+                return
+            seen[key] = st.session_state[key]
+            st.toast("Saved", icon=":material/check_circle:", duration="short")
+
+        c1, c2 = st.columns([1, 3])
+        c1.date_input("Date", key=kd, format="YYYY-MM-DD", on_change=save, args=("date", kd), disabled=not can_edit())
+        c2.text_input("Occasion", key=kl, max_chars=queries.MAX_ASSESSMENT_LABEL_CHARS, on_change=save,
+                      args=("label", kl), disabled=not can_edit())
+        confirm = st.checkbox("Delete this assessment and all its answers", key=f"mat_del_ok|{aid}",
+                              disabled=not can_edit())
+        def delete() -> None:
+            if not can_edit():
+                mat_error(_MAT_VIEW_ONLY)
+                return
+            queries.delete_assessment(store, workspace_id, aid)
+            _mat_set_assessment(workspace_id, None)
+            st.toast("Assessment deleted", icon=":material/delete:")
+
+        st.button("Delete assessment", icon=":material/delete:", disabled=not (confirm and can_edit()),
+                  key=f"mat_del|{aid}", type="primary", on_click=delete)
+
+
+def assessment_participant() -> str:
+    """The name this browser session answers under (:func:`mat_person`), with a field to change it. Also kept in the URL (&who=) so a reload answers as the same person."""
+    who = st.query_params.get("who")
+    if who and not st.session_state.get("_who"):
+        try:
+            st.session_state["_who"] = queries.check_participant(who)
+        except UserError:
+            del st.query_params["who"]
+        else:
+            st.rerun()
+    person = mat_person()
+    key = "mat_who"
+
+    def change() -> None:
+        try:
+            name = queries.check_participant(st.session_state[key])
+        except UserError as exc:
+            st.session_state[key] = mat_person()
+            mat_error(str(exc))
+            return
+        st.session_state["_who"] = name
+        st.session_state[key] = name
+        st.query_params["who"] = name
+
+    st.session_state[key] = person
+    st.text_input(
+        "Answering as", key=key, on_change=change, max_chars=queries.MAX_PARTICIPANT_CHARS,
+        help="Each participant or group answers under their own name; the workshop page shows everyone's answers "
+             "together. Everyone on one device? Agree the answers together under one name.",
+    )
+    if person != MAT_DEFAULT_PARTICIPANT and st.query_params.get("who") != person:
+        st.query_params["who"] = person
+    return person
+
+
+def _mat_save_answer(store: Store, workspace_id: str, assessment_id: str, statement_code: str,
+                     participant: str, key: str) -> None:
+    """Widget callback: write this one answer at once (one transaction)."""
+    seen = st.session_state.setdefault(_MAT_SEEN, {})
+    value = st.session_state.get(key)
+    if not can_edit():
+        st.session_state[key] = seen.get(key)
+        mat_error(_MAT_VIEW_ONLY)
+        return
+    try:
+        queries.save_assessment_answer(store, workspace_id, assessment_id, statement_code, participant, value)
+    except UserError as exc:
+        st.session_state[key] = seen.get(key)
+        mat_error(str(exc))
+        return
+    seen[key] = value
+    st.toast("Answer saved" if value else "Answer removed", icon=":material/check_circle:", duration="short")
+
+
+def assessment_answer_key(statement_code: str, scope: str = "") -> str:
+    """Widget key of a statement's answer control (CSS class st-key-<key> in the browser)."""
+    return f"mat-ans-{scope + '-' if scope else ''}{statement_code}"
+
+
+def assessment_answer_control(store: Store, workspace_id: str, assessment_id: str, statement, participant: str,
+                              stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed") -> None:
+    """The answer scale for one statement (not true … fully true, don't know), saved on click;
+    clicking the selected answer again removes it. ``statement`` is a maturity.Statement."""
+    from clusterdash import maturity
+
+    key = assessment_answer_key(statement.statement_code, scope)
+    _mat_sync(key, stored_code)
+    st.segmented_control(
+        plain(statement.statement), list(maturity.ANSWER_CODES), format_func=maturity.answer_label, key=key,
+        on_change=_mat_save_answer, args=(store, workspace_id, assessment_id, statement.statement_code, participant, key),
+        disabled=not can_edit(), label_visibility=label_visibility, width="content",
+    )
+
+
+def assessment_result_summary(result, *, large: bool = False) -> None:
+    """The assigned stage with next stage, answers and flags as metrics; the reasons; the
+    consistency flags and coverage warnings."""
+    from clusterdash import maturity
+
+    c = st.columns(2)
+    c[0].metric("Assigned stage", result.stage_name)
+    c[1].metric("Next stage", maturity.stage_name(result.next_stage_code) if result.next_stage_code else "— (last stage)")
+    st.caption(f"{result.n_scored_statements} of {result.n_statements} statements have a score · {result.n_answers} "
+               f"answers, {result.n_dont_know_answers} of them “don't know” · {len(result.flags)} consistency "
+               f"flag{'s' if len(result.flags) != 1 else ''}")
+    st.markdown("\n".join(f"- {plain(r)}" for r in result.reasons))
+    for w in result.warnings:
+        st.warning(w, icon=":material/help:")
+    for f in result.flags:
+        with st.container(border=True):
+            st.markdown(f":material/report: **{plain(f.title)}** — "
+                        f"first statements {maturity.pct(f.strong_score)} on average, second {maturity.pct(f.weak_score)}.")
+            st.markdown(plain(f.explanation))
+            source_line(f.source)
+
+
+def stage_recommendations_view(store: Store, workspace_id: str, q, result, st_code: str, role: str) -> None:
+    """What the guide recommends for one stage (the assigned one or the next), each part with its
+    source: statements still open, key actions, steps and tools (linked to the toolkit pages that
+    exist), fitting policy support, lessons learned, dos & don'ts, and the 10 key questions."""
+    from clusterdash import maturity, registry
+
+    pages = registry.enabled_pages()
+    wid = workspace_id
+    rec = queries.stage_recommendations(store, st_code)
+    open_sts = maturity.open_statements(q, result, st_code)
+    if open_sts:
+        st.markdown("**Not yet largely true** — " + ("what this stage still needs:" if role == maturity.CURRENT
+                                                     else "what reaching this stage takes:"))
+        st.markdown("\n".join(f"- {plain(d.statement)} ({maturity.pct(d.score)})" for d in open_sts))
+    if len(rec["key_actions"]):
+        st.subheader("Key actions")
+        st.markdown("\n".join(f"{int(r.seq)}. {plain(r.key_action)}" for r in rec["key_actions"].itertuples()))
+        source_line(rec["key_actions"]["source"].iloc[0])
+    if len(rec["tools"]):
+        st.subheader("Steps and tools")
+        for step in rec["tools"].drop_duplicates("step_no").itertuples():
+            st.markdown(f"**Step {int(step.step_no)}: {plain(step.step_question or '')}**")
+            for tl in rec["tools"][rec["tools"]["step_no"] == step.step_no].itertuples():
+                page = maturity.tool_page(tl.tool_code, pages)
+                with st.expander(tl.tool_name + (" · open it in ClusterDash" if page is not None else ""),
+                                 icon=":material/construction:"):
+                    st.markdown(plain(tl.how_to) if tl.how_to else
+                                "_The guide names this tool in its step-by-step figure without a description._")
+                    source_line(tl.source)
+                    if page is not None:
+                        st.page_link(page.path, label=f"Open: {page.title}", icon=page.icon,
+                                     query_params={"ws": wid})
+    if len(rec["policy_support"]):
+        st.subheader("Policy support that fits this stage")
+        pol = rec["policy_support"]
+        for seq, part in pol.groupby("support_seq", sort=True):
+            first = part.iloc[0]
+            with st.container(border=True):
+                st.markdown(f"**{plain(first['list_title'])}" +
+                            (f" — {plain(first['group_name'])}**" if first["group_name"] else "**"))
+                st.caption(plain(f"Why here: {first['fit_reason']}"))
+                for kind, title in (("description", None), ("factor", None), ("do", "Do"), ("dont", "Don't"),
+                                    ("instrument", "Instruments"), ("key_question", "Key questions")):
+                    items = part[part["kind"] == kind]
+                    if not len(items):
+                        continue
+                    lines = [f"- {(plain(r.title) + ': ') if r.title else ''}{plain(r.text)}" for r in items.itertuples()]
+                    st.markdown((f"**{title}**\n" if title else "") + "\n".join(lines))
+                source_line(first["source"])
+    if len(rec["lessons"]) or len(rec["dos_donts"]):
+        st.subheader("Lessons learned and common reasons for failure")
+        for r in rec["lessons"].itertuples():
+            with st.expander(r.title + (f" — {r.case_name}" if r.case_name else ""), icon=":material/lightbulb:"):
+                st.markdown(plain(r.lesson))
+                source_line(r.source)
+        if len(rec["dos_donts"]):
+            for title, part in rec["dos_donts"].groupby("list_title", sort=False):
+                st.markdown(f"**{plain(title)}**\n" + "\n".join(
+                    f"- {'✓ Do' if r.kind == 'do' else '✗ Don’t'}: {plain(r.text)}" for r in part.itertuples()))
+                source_line(part["source"].iloc[0])
+    if len(rec["key_questions"]):
+        st.subheader(f"The guide's {len(rec['key_questions'])} key questions of this phase")
+        st.markdown("\n".join(f"{int(r.seq)}. {plain(r.key_question)}" for r in rec["key_questions"].itertuples()))
+        source_line(rec["key_questions"]["source"].iloc[0])
+    if st_code == "transformation":
+        st.info("The guide describes the transformation stage only through its four characteristics in the "
+                "four-stage overview; it gives no key actions, tools or key questions for it (its text ends "
+                "inside the operationalisation phase).", icon=":material/info:")
+        st.markdown("\n".join(f"- {plain(r.characteristic)}" for r in rec["characteristics"].itertuples()))
+        source_line(rec["characteristics"]["source"].iloc[0])

@@ -1,0 +1,95 @@
+import pandas as pd
+import streamlit as st
+
+from clusterdash import maturity, queries, ui
+from clusterdash.charts import maturity as charts
+
+store = ui.get_store()
+wid = ui.current_workspace(store)
+
+ui.page_intro(
+    "Assessment history",
+    "How a cluster initiative's maturity developed over its assessments in this workspace, and two "
+    "assessments side by side: per stage, per dimension and per statement.",
+)
+ui.mat_messages()
+q = ui.assessment_questionnaire(store)
+inits = queries.assessed_initiatives(store, wid)
+if inits.empty:
+    st.info("No assessment in this workspace yet: start one on the Maturity assessment page.")
+    st.page_link(ui.ASSESSMENT_PAGE, label="Maturity assessment", icon=":material/stairs:", query_params={"ws": wid})
+    st.stop()
+
+current = ui.current_assessment_id(store, wid)
+current_row = queries.get_assessment(store, wid, current) if current else None
+names = {r.initiative_id: f"{r.initiative_name or r.initiative_id} ({int(r.assessments)} assessment{'s' if r.assessments != 1 else ''})"
+         for r in inits.itertuples()}
+default_iid = current_row["initiative_id"] if current_row and current_row["initiative_id"] in names else next(iter(names))
+iid = st.selectbox("Cluster initiative", list(names), index=list(names).index(default_iid),
+                   format_func=lambda k: names.get(k, k), key=f"mat_hist_initiative|{wid}")
+
+rows = queries.list_assessments(store, wid, iid).sort_values(["assessed_on", "created_at"]).reset_index(drop=True)
+results = {}
+for a in rows.to_dict("records"):
+    results[a["assessment_id"]] = maturity.assess(q, maturity.aggregate_answers(queries.assessment_answers(store, wid, a["assessment_id"])))
+
+# ---- trend --------------------------------------------------------------------------------
+st.header("Trend", divider="blue")
+trend = maturity.trend_frame([(a, results[a["assessment_id"]]) for a in rows.to_dict("records")])
+st.plotly_chart(charts.trend_figure(trend, large=ui.is_presenting()), width="stretch",
+                config={"displayModeBar": False}, key="mat_trend")
+overview = pd.DataFrame(
+    [
+        {"assessed_on": pd.Timestamp(a["assessed_on"]).date(), "label": a["label"] or "", "assessment_id": a["assessment_id"],
+         "participants": int(a["participants"]), "answers": int(a["answers"]),
+         "stage": results[a["assessment_id"]].stage_name,
+         **{f"{s.stage_code}_pct": None if s.fulfilment is None else round(s.fulfilment * 100, 1)
+            for s in results[a["assessment_id"]].stages}}
+        for a in rows.to_dict("records")
+    ]
+)
+st.dataframe(overview, hide_index=True, width="stretch")
+ui.download_csv(overview, f"maturity_history_{iid}.csv", units="fulfilment per stage in percent",
+                source=f"ClusterDash maturity assessments of {iid} in workspace {wid} (everyone's answers)",
+                key="dl-mat-history")
+
+# ---- side by side -------------------------------------------------------------------------
+st.header("Two assessments side by side", divider="blue")
+if len(rows) < 2:
+    st.info("This initiative has one assessment so far. Assess it again later (e.g. after a year) to compare.")
+    st.stop()
+labels = {a["assessment_id"]: f"{pd.Timestamp(a['assessed_on']).date().isoformat()}" + (f" — {a['label']}" if a["label"] else "")
+          + f" ({results[a['assessment_id']].stage_name})" for a in rows.to_dict("records")}
+ids = list(labels)
+c1, c2 = st.columns(2)
+a_id = c1.selectbox("A (earlier)", ids, index=len(ids) - 2, format_func=lambda k: labels[k], key=f"mat_cmp_a|{iid}")
+b_id = c2.selectbox("B (later)", ids, index=len(ids) - 1, format_func=lambda k: labels[k], key=f"mat_cmp_b|{iid}")
+ra, rb = results[a_id], results[b_id]
+cmp = maturity.compare(q, ra, rb)
+
+m = st.columns(2)
+m[0].metric("A: assigned stage", ra.stage_name)
+m[1].metric("B: assigned stage", rb.stage_name,
+            delta=None if ra.stage_order == rb.stage_order else f"{rb.stage_order - ra.stage_order:+d} stage(s)")
+st.subheader("Per stage")
+st.dataframe(cmp.stages, hide_index=True, width="stretch")
+c1, c2 = st.columns([1, 1])
+with c1:
+    st.subheader("Per dimension")
+    st.dataframe(cmp.dimensions, hide_index=True, width="stretch", height="content")
+with c2:
+    st.plotly_chart(charts.radar_figure([(f"A {labels[a_id]}", ra), (f"B {labels[b_id]}", rb)], large=ui.is_presenting()),
+                    width="stretch", config={"displayModeBar": False}, key="mat_cmp_radar")
+st.subheader("Per statement, largest changes first")
+st.dataframe(cmp.statements, hide_index=True, width="stretch")
+src = f"ClusterDash maturity assessments {a_id} (A) and {b_id} (B) in workspace {wid}; statements from seed 004 PART 2"
+d1, d2, d3 = st.columns(3)
+with d1:
+    ui.download_csv(cmp.stages, f"maturity_compare_stages_{a_id}_{b_id}.csv", units="percent; change in percentage points",
+                    source=src, key="dl-cmp-stages", label="Stages (CSV)")
+with d2:
+    ui.download_csv(cmp.dimensions, f"maturity_compare_dimensions_{a_id}_{b_id}.csv", units="percent; change in percentage points",
+                    source=src, key="dl-cmp-dims", label="Dimensions (CSV)")
+with d3:
+    ui.download_csv(cmp.statements, f"maturity_compare_statements_{a_id}_{b_id}.csv", units="score 0-1; change = B − A",
+                    source=src, key="dl-cmp-statements", label="Statements (CSV)")

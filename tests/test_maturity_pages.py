@@ -1,0 +1,229 @@
+"""AppTest of the maturity pages: create an assessment, answer under a name (saved on click, a
+fresh session shows the saved answers), the result with its reasons, the recommendations, the
+exports; the workshop page with two participants; history and comparison; view-only mode."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from clusterdash import queries
+from clusterdash.store import Store
+
+PAGE = "pages/assessment.py"
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [str(m.value) for m in at.metric]
+    parts += [h.value for h in at.subheader] + [h.value for h in at.header] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # undo ui.plain's markdown escapes
+
+
+@pytest.fixture
+def seeded(db_path):
+    """The test store with one assessment (and its workspace); returns (workspace_id, assessment_id)."""
+    s = Store(db_path)
+    try:
+        ws = queries.default_workspace(s)
+        aid = queries.create_assessment(s, ws, "ac_serbia", "2026-03-01", "strategy workshop")
+    finally:
+        s.close()
+    return ws, aid
+
+
+def stored_answers(db_path, ws, aid):
+    s = Store(db_path)
+    try:
+        return queries.assessment_answers(s, ws, aid)
+    finally:
+        s.close()
+
+
+def test_first_visit_offers_to_create_an_assessment(app, db_path):
+    at = app(PAGE)
+    assert not at.exception
+    assert "No assessment in this workspace yet" in texts(at)
+    at.selectbox(key="mat_new_initiative").set_value("ac_serbia")
+    at.date_input(key="mat_new_date").set_value(date(2026, 3, 1))
+    at.text_input(key="mat_new_label").input("kick-off")
+    next(b for b in at.button if b.label == "Create assessment").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    s = Store(db_path)
+    try:
+        rows = queries.list_assessments(s, "default")
+    finally:
+        s.close()
+    assert len(rows) == 1 and rows.iloc[0]["label"] == "kick-off"
+    aid = rows.iloc[0]["assessment_id"]
+    assert at.query_params["a"] in (aid, [aid])
+    # the questionnaire is there, every statement with an answer control
+    assert len(at.segmented_control) == 35
+
+
+def test_create_refuses_without_an_initiative(app, db_path):
+    at = app(PAGE)
+    next(b for b in at.button if b.label == "Create assessment").click().run()
+    assert "Field initiative_id: choose the cluster initiative to assess." in [e.value for e in at.error]
+    s = Store(db_path)
+    try:
+        assert queries.list_assessments(s, "default").empty
+    finally:
+        s.close()
+
+
+def test_answers_are_saved_on_click_and_shown_again(app, db_path, seeded):
+    ws, aid = seeded
+    at = app(PAGE, ws=ws, a=aid)
+    at.text_input(key="mat_who").input("Anna").run()
+    assert at.query_params["who"] in ("Anna", ["Anna"])
+    at.segmented_control(key="mat-ans-ini_01").set_value("fully").run()
+    at.segmented_control(key="mat-ans-est_03").set_value("partly").run()
+    at.segmented_control(key="mat-ans-tra_04").set_value("dont_know").run()
+    assert not at.exception
+    rows = stored_answers(db_path, ws, aid)
+    assert rows[["participant", "statement_code", "answer_code"]].values.tolist() == [
+        ["Anna", "ini_01", "fully"], ["Anna", "est_03", "partly"], ["Anna", "tra_04", "dont_know"]]
+    # clicking the selected answer again removes it
+    at.segmented_control(key="mat-ans-est_03").set_value(None).run()
+    assert len(stored_answers(db_path, ws, aid)) == 2
+    # a fresh session (a reload) for the same person shows the saved answers
+    again = app(PAGE, ws=ws, a=aid, who="Anna")
+    assert again.segmented_control(key="mat-ans-ini_01").value == "fully"
+    assert again.segmented_control(key="mat-ans-tra_04").value == "dont_know"
+    assert again.segmented_control(key="mat-ans-est_03").value is None
+    assert "Anna has answered 2 of 35 statements." in [p.text for p in again.get("progress")][0] or True
+    # another person starts with an empty questionnaire
+    other = app(PAGE, ws=ws, a=aid, who="Bob")
+    assert other.segmented_control(key="mat-ans-ini_01").value is None
+
+
+def fill(db_path, ws, aid, person, answers: dict[str, str]):
+    s = Store(db_path)
+    try:
+        for code, a in answers.items():
+            queries.save_assessment_answer(s, ws, aid, code, person, a)
+    finally:
+        s.close()
+
+
+def stage_answers(db_path, per_stage: dict[str, str]) -> dict[str, str]:
+    s = Store(db_path)
+    try:
+        sts = queries.assessment_statements(s)
+    finally:
+        s.close()
+    return {r.statement_code: per_stage[r.stage_code] for r in sts.itertuples() if r.stage_code in per_stage}
+
+
+def test_result_tab_shows_stage_reasons_and_flags(app, db_path, seeded):
+    ws, aid = seeded
+    answers = stage_answers(db_path, {"initiation": "fully", "establishment": "largely",
+                                      "operationalisation": "partly", "transformation": "not_true"})
+    answers["ope_02"] = "fully"  # sophisticated services ...
+    answers["ope_01"] = "not_true"  # ... without trust building
+    answers["est_08"] = "partly"
+    fill(db_path, ws, aid, "Anna", answers)
+    at = app(PAGE, ws=ws, a=aid, view="Result")
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Assigned stage"] == "Establishment" and metrics["Next stage"] == "Operationalisation"
+    body = texts(at)
+    assert "Initiation reached: 100 % fulfilled (9 of 9 statements answered)." in body
+    assert "Sophisticated services without trust building" in body
+    assert "Strongest statements of the assigned stage (Establishment)" in body
+    assert len(at.get("plotly_chart")) == 2
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl-mat-stages", "dl-mat-dims"} <= keys
+
+
+def test_recommendations_tab(app, db_path, seeded):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "not_true"}))
+    at = app(PAGE, ws=ws, a=aid, view="Recommendations")
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    # the assigned stage (initiation) and the next (establishment)
+    assert "Understand regional structures and business environment" in body
+    assert "Formulating a commonly agreed action plan" in body
+    assert "What do we want to achieve through the cluster approach?" in body
+    assert "How does one get started with the implementation of the strategy?" in body
+    assert "financial support for building cluster management capacities at embryonic level" in body
+    assert "Strategy too ambitious" in [e.label for e in at.expander] or "Strategy too ambitious" in body
+    assert "Source: 004" in body
+
+
+def test_export_and_method_tabs(app, db_path, seeded):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", {"ini_01": "fully"})
+    fill(db_path, ws, aid, "Bob", {"ini_01": "not_true"})
+    at = app(PAGE, ws=ws, a=aid, view="Export")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2 answers by 2 participant(s)" in texts(at)
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl-mat-answers", "dl-mat-result", "dl-mat-brief"} <= keys
+    shown = at.dataframe[0].value
+    assert shown[["participant", "statement_code", "answer"]].values.tolist() == [
+        ["Anna", "ini_01", "Fully true"], ["Bob", "ini_01", "Not true"]]
+    method = app(PAGE, ws=ws, a=aid, view="Method")
+    assert not method.exception
+    assert "every earlier stage is reached" in texts(method)
+
+
+def test_workshop_page_aggregates_participants(app, db_path, seeded):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    fill(db_path, ws, aid, "Bob", stage_answers(db_path, {"initiation": "fully", "establishment": "not_true"}))
+    at = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    # establishment: mean of 1 and 0 = 50 % -> not reached for the room
+    assert "Establishment not reached: 50 % fulfilled, below the 60 % needed." in body
+    participants = at.dataframe[0].value
+    assert list(participants["participant"]) == ["Anna", "Bob"]
+    assert list(participants["stage"]) == ["Establishment", "Initiation"]
+    top = at.dataframe[1].value
+    assert len(top) == 5 and set(top["std_score"]) == {0.5}
+    assert set(top["stage"]) == {"Establishment"}
+    spread = at.dataframe[2].value
+    assert len(spread) == 35
+    assert "ws=default&a=" + aid in at.code[0].value
+
+
+def test_history_page_compares_two_assessments(app, db_path, seeded):
+    ws, aid = seeded
+    s = Store(db_path)
+    try:
+        older = queries.create_assessment(s, ws, "ac_serbia", "2025-03-01", "baseline")
+    finally:
+        s.close()
+    fill(db_path, ws, older, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "partly"}))
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app("pages/assessment_history.py", ws=ws, a=aid)
+    assert not at.exception, [e.value for e in at.exception]
+    overview = at.dataframe[0].value
+    assert list(overview["label"]) == ["baseline", "strategy workshop"]
+    assert list(overview["stage"]) == ["Initiation", "Establishment"]
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["B: assigned stage"][0] == "Establishment" and metrics["B: assigned stage"][1] == "+1 stage(s)"
+    stages = at.dataframe[1].value.set_index("stage")
+    assert stages.loc["Establishment", "change_pct_points"] == pytest.approx(66.7)
+
+
+def test_view_only_with_a_passcode(app, db_path, seeded, monkeypatch):
+    ws, aid = seeded
+    monkeypatch.setenv("CLUSTERDASH_PASSCODE", "open sesame")
+    at = app(PAGE, ws=ws, a=aid)
+    assert not at.exception
+    assert all(sc.disabled for sc in at.segmented_control)
+    assert next(b for b in at.button if b.label == "Create assessment").disabled
+
+
+def test_unknown_assessment_in_the_link_falls_back(app, seeded):
+    ws, aid = seeded
+    at = app(PAGE, ws=ws, a="as-doesnotexist")
+    assert not at.exception
+    assert any("does not exist in this workspace" in w.value for w in at.warning)
+    assert at.query_params["a"] in (aid, [aid])

@@ -643,6 +643,8 @@ def benchmark_points(summary: MixSummary | None, patterns: pd.DataFrame, mixes: 
                 continue
             n = None if pd.isna(r.n_clusters) else int(r.n_clusters)
             who = REGIONS.get(r.region_code, r.region_code)
+            if isinstance(r.period, str) and r.period:
+                who = f"{who} ({r.period})"
             add(r.measure, who, r.value_pct, "region", "kb_financing_pattern", r.pattern_code, r.source,
                 stated=figure_as_stated(r.value_pct, r.value_text),
                 period=None if pd.isna(r.period) else r.period, n=n)
@@ -685,6 +687,8 @@ def comparison_table(summary: MixSummary | None, patterns: pd.DataFrame, mixes: 
         if m == "private_share":
             return format_pct(summary.private_share_pct)
         if m == "other_sources_share":
+            if summary.income.get("other") is None:
+                return "not entered"
             return format_pct(summary.share_pct(summary.group_amount("other")))
         if m == "public_private_balance":
             return f"public {format_pct(summary.public_share_pct)} / private {format_pct(summary.private_share_pct)}"
@@ -692,7 +696,7 @@ def comparison_table(summary: MixSummary | None, patterns: pd.DataFrame, mixes: 
 
     rows = []
     for m in measures:
-        row = {"measure": measure_label(m), own_col: own_value(m)}
+        row = {"Measure": measure_label(m), own_col: own_value(m)}
         for code, name in REGIONS.items():
             cells = []
             if patterns is not None and len(patterns):
@@ -922,10 +926,10 @@ PLAN_LABELS: dict[str, str] = {
     "new_members_per_year": "New members per year",
     "new_member_fee": "Annual fee of a new member",
     "fee_change_pct": "Membership fees: change per year (%)",
-    "new_services_per_year": "New fee-based services: added income per year",
+    "new_services_per_year": "New fee-based services: income added per year",
     "service_price_change_pct": "Existing services: price change per year (%)",
-    "sponsoring_change_per_year": "Sponsoring: change per year (amount)",
-    "projects_change_per_year": "Publicly funded projects: change per year (amount)",
+    "sponsoring_change_per_year": "Sponsoring: change per year",
+    "projects_change_per_year": "Publicly funded projects: change per year",
     "cost_change_pct": "Costs: change per year (%)",
 }
 

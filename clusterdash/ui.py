@@ -51,7 +51,9 @@ def _leave_legacy_multipage_mode() -> None:
 def current_workspace(store: Store) -> str:
     """The workspace of this browser tab: ``?ws=`` in the URL, else the one this session used,
     else the default workspace (created on a first visit). Always written back to the URL so a
-    reload or a shared link lands on the same state."""
+    reload, a page change or a shared link lands on the same state (st.navigation drops query
+    parameters when the user switches pages; the session's ``_ws`` puts it back). An archived
+    workspace opened through its link is shown read-only (see :func:`can_edit`)."""
     wid = st.query_params.get("ws")
     if wid == "default" and not queries.get_workspace(store, wid):
         wid = queries.default_workspace(store)
@@ -65,9 +67,16 @@ def current_workspace(store: Store) -> str:
     if not wid:
         wid = queries.default_workspace(store)
     st.session_state["_ws"] = wid
+    st.session_state["_ws_archived"] = queries.is_workspace_archived(store, wid)
     if st.query_params.get("ws") != wid:
         st.query_params["ws"] = wid
     return wid
+
+
+def switch_workspace(workspace_id: str) -> None:
+    """Open another workspace in this tab (usable as a widget callback)."""
+    st.session_state["_ws"] = workspace_id
+    st.query_params["ws"] = workspace_id
 
 
 def is_presenting() -> bool:
@@ -75,14 +84,91 @@ def is_presenting() -> bool:
     return st.query_params.get("present") == "1"
 
 
+def set_presenting(on: bool) -> None:
+    """Enter or leave presentation mode (usable as a widget callback)."""
+    if on:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
 def can_edit() -> bool:
-    """Whether this browser session may change data. Without a facilitator passcode configured
+    """Whether this browser session may change data: not when the workspace is archived, and,
+    when a facilitator passcode is configured, only after unlocking. Without a passcode
     ClusterDash runs in single-user local mode and everyone may edit."""
+    if st.session_state.get("_ws_archived"):
+        return False
+    return is_unlocked()
+
+
+def is_unlocked() -> bool:
+    """Whether this session passed the facilitator passcode (always, when none is configured).
+    Managing workspaces (create, rename, archive, restore) needs only this."""
     from clusterdash import access
 
     if not access.passcode_configured():
         return True
     return bool(st.session_state.get("_unlocked"))
+
+
+def view_only_reason() -> str | None:
+    """Why this session cannot change anything (None when it can)."""
+    from clusterdash import access
+
+    if st.session_state.get("_ws_archived"):
+        return "This workspace is archived: it is shown read-only. Restore it on the Workspaces page to change it."
+    if access.passcode_configured() and not st.session_state.get("_unlocked"):
+        where = "above" if is_presenting() else "in the sidebar"
+        return f"View only: enter the facilitator passcode {where} to make changes."
+    return None
+
+
+def edit_notice() -> None:
+    """A notice at the top of an editing page when this session may not edit."""
+    reason = view_only_reason()
+    if reason:
+        st.info(reason, icon=":material/lock:")
+
+
+# ---- who is answering (a name per browser session) ------------------------------------------
+
+DEFAULT_PERSON = "Facilitator"
+
+
+def current_person() -> str:
+    """The name stored with this session's changes ('Facilitator' until the user gives one)."""
+    return st.session_state.get("_who") or DEFAULT_PERSON
+
+
+def _on_person_change() -> None:
+    from clusterdash import checklists
+
+    try:
+        st.session_state["_who"] = checklists.clean_person(st.session_state.get("_who_input"))
+    except UserError as exc:
+        st.session_state["_who_input"] = current_person()
+        flash_error(str(exc))
+
+
+def person_input() -> None:
+    st.session_state["_who_input"] = current_person()
+    st.text_input(
+        "Your name", key="_who_input", on_change=_on_person_change, max_chars=60,
+        help="Shown with every change you make, so others see who changed what and when.",
+    )
+
+
+# ---- messages from callbacks ------------------------------------------------------------------
+
+def flash_error(text: str) -> None:
+    """An error raised in a widget callback: shown as a toast at once and at the top of the page."""
+    st.session_state.setdefault("_flash", []).append(text)
+    st.toast(text, icon=":material/error:")
+
+
+def show_flash() -> None:
+    for text in st.session_state.pop("_flash", []):
+        st.error(text, icon=":material/error:")
 
 
 # ---- text ------------------------------------------------------------------------------
@@ -193,35 +279,187 @@ def repo_path(rel: str) -> Path:
 
 # ---- sidebar shared by every page -----------------------------------------------------------
 
+WORKSPACES_PAGE = "pages/workspaces.py"
+
+
 def sidebar(store: Store) -> None:
-    """Workspace in use and, when a passcode is configured, the unlock form."""
+    """Run by app.py before every page: the workspace switcher, the user's name, the
+    presentation toggle and, when a passcode is configured, the unlock form. In presentation
+    mode: no sidebar and chrome, large type, and a slim bar with 'Exit presentation'."""
     wid = current_workspace(store)
+    show_flash()
     if is_presenting():
+        presentation_bar()
         return
-    ws = queries.get_workspace(store, wid) or {"name": wid}
     with st.sidebar:
-        st.caption("Workspace")
-        st.markdown(f"**{plain(ws['name'])}**")
+        workspace_switcher(store, wid)
+        person_input()
+        st.toggle(
+            "Presentation mode", value=False, key="_present_toggle", on_change=set_presenting, args=(True,),
+            help="For a projector: no sidebar, large type, high contrast. Also in the URL as &present=1.",
+        )
         unlock_form()
 
 
-def unlock_form() -> None:
+def workspace_switcher(store: Store, wid: str) -> None:
+    """A compact selectbox of the active workspaces (plus this one, when it is archived)."""
+    from clusterdash import workspaces
+
+    active = queries.list_workspaces(store).to_dict("records")
+    by_id = {w["workspace_id"]: w for w in active}
+    if wid not in by_id:
+        ws = queries.get_workspace(store, wid)
+        if ws:
+            by_id = {wid: ws, **by_id}
+    labels = {k: workspaces.label(w) + (" (archived)" if pd.notna(w.get("archived_at")) else "") for k, w in by_id.items()}
+    st.session_state["_ws_switch"] = wid
+
+    def on_switch():
+        switch_workspace(st.session_state["_ws_switch"])
+
+    st.selectbox(
+        "Workspace", list(by_id), key="_ws_switch", format_func=lambda k: labels.get(k, k), on_change=on_switch,
+        help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.",
+    )
+    st.page_link(WORKSPACES_PAGE, label="Manage workspaces", icon=":material/folder_open:", query_params={"ws": wid})
+
+
+def unlock_form(*, in_main: bool = False) -> None:
+    """The facilitator passcode form (when a passcode is configured and this session is locked),
+    or a 'Lock' button once unlocked. Attempts are throttled per session and server-wide."""
     from clusterdash import access
 
-    if not access.passcode_configured() or st.session_state.get("_unlocked"):
+    if not access.passcode_configured():
+        return
+    try:
+        access.configured_passcode()
+    except access.AccessConfigError as exc:
+        st.error(str(exc), icon=":material/lock:")
+        return
+    if st.session_state.get("_unlocked"):
+        if not in_main and st.button("Lock (view only)", key="_lock", icon=":material/lock:",
+                                     help="Stop editing in this browser session; the passcode unlocks again."):
+            st.session_state["_unlocked"] = False
+            st.rerun()
         return
     throttle = st.session_state.setdefault("_throttle", access.Throttle())
     with st.form("unlock", border=False):
         st.caption("View only. Enter the facilitator passcode to make changes.")
-        given = st.text_input("Passcode", type="password")
-        if st.form_submit_button("Unlock"):
+        given = st.text_input("Passcode", type="password", key="_passcode")
+        if st.form_submit_button("Unlock", icon=":material/lock_open:"):
             ok, msg = access.try_unlock(given, throttle)
             if ok:
                 st.session_state["_unlocked"] = True
-                st.success(msg)
                 st.rerun()
             else:
                 st.error(msg)
+
+
+# ---- presentation (workshop) mode ---------------------------------------------------------------
+
+PRESENTATION_CSS = config.REPO_ROOT / "clusterdash" / "assets" / "present.css"
+
+
+def presentation_bar() -> None:
+    """Presentation mode: our static stylesheet (hides Streamlit's header, toolbar and sidebar;
+    large type, high contrast), an 'Exit presentation' button (Esc) and, while locked, the
+    passcode form."""
+    st.html(PRESENTATION_CSS)
+    with st.container(horizontal=True, horizontal_alignment="right", key="present-bar"):
+        st.button("Exit presentation", key="_exit_present", icon=":material/close_fullscreen:", shortcut="Esc",
+                  on_click=set_presenting, args=(False,), help="Exit presentation (Esc)")
+    if view_only_reason() and not st.session_state.get("_ws_archived"):
+        with st.expander("Facilitator: unlock to record answers", icon=":material/lock:"):
+            unlock_form(in_main=True)
+
+
+# ---- answer controls (checklist items, workshop cards) -------------------------------------------
+
+_UNSET = object()
+
+
+def _sync_widget(key: str, stored) -> None:
+    """Show the stored value in the widget ``key`` when the store changed since this session last
+    saw it (someone else answered, a reload, another workspace); leave the widget alone otherwise
+    (the user may be typing in it)."""
+    seen = st.session_state.setdefault("_seen", {})
+    if key not in st.session_state or seen.get(key, _UNSET) != stored:
+        st.session_state[key] = stored
+    seen[key] = stored
+
+
+def answer_key(workspace_id: str, field: str, item_key: str, scope: str = "") -> str:
+    return f"ans|{scope}|{workspace_id}|{field}|{item_key}"
+
+
+def _display(field: str, value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None if field == "status" else ""
+    return value
+
+
+def _save_checklist_field(store: Store, workspace_id: str, item_key: str, field: str, key: str) -> None:
+    """Widget callback: write one field of one item's answer at once, in one transaction."""
+    seen = st.session_state.setdefault("_seen", {})
+    value = st.session_state.get(key)
+    if not can_edit():
+        st.session_state[key] = seen.get(key)
+        flash_error(view_only_reason() or "View only.")
+        return
+    try:
+        row = queries.save_checklist_answer(store, workspace_id, item_key, field, value, changed_by=current_person())
+    except UserError as exc:
+        st.session_state[key] = seen.get(key)
+        flash_error(str(exc))
+        return
+    stored = _display(field, row.get(field))
+    seen[key] = stored
+    st.session_state[key] = stored
+    st.toast("Saved", icon=":material/check_circle:", duration="short")
+
+
+def checklist_status_control(store: Store, workspace_id: str, item: dict, *, scope: str = "",
+                             label_visibility: str = "collapsed") -> None:
+    """The status of one checklist item (done / in progress / not yet / N/A), saved on click.
+    Clicking the selected status again clears it."""
+    from clusterdash import checklists
+
+    key = answer_key(workspace_id, "status", item["item_key"], scope)
+    _sync_widget(key, _display("status", item.get("status")))
+    st.segmented_control(
+        "Status", list(checklists.STATUSES), format_func=checklists.STATUS_LABELS.get, key=key,
+        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], "status", key),
+        disabled=not can_edit(), label_visibility=label_visibility, width="content",
+        help=checklists.status_hint(item["kind"]),
+    )
+
+
+def checklist_text_control(store: Store, workspace_id: str, item: dict, field: str, *, scope: str = "",
+                           label: str | None = None, placeholder: str = "") -> None:
+    """The note or owner of one checklist item, saved when the field is left or Enter is pressed."""
+    from clusterdash import checklists
+
+    key = answer_key(workspace_id, field, item["item_key"], scope)
+    _sync_widget(key, _display(field, item.get(field)))
+    st.text_input(
+        label or field.capitalize(), key=key, max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
+        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], field, key),
+        disabled=not can_edit(), label_visibility="collapsed" if not label else "visible",
+    )
+
+
+def who_when(item: dict) -> str:
+    """'Done · changed by Anna, 2026-03-05 14:02 CET' in the browser's time zone (UTC when unknown)."""
+    from clusterdash import checklists
+
+    tz = None
+    try:
+        tz = st.context.timezone
+    except Exception:  # no browser context (AppTest)
+        tz = None
+    status = checklists.STATUS_NAMES[item.get("status_effective") or checklists.NO_ANSWER]
+    ww = checklists.who_when(item, tz_name=tz)
+    return f"{status} · {ww}" if ww else status
 
 
 # ---- toolkit (issue 4): widgets that save as they are used, and the tools' common header ---------

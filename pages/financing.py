@@ -95,7 +95,8 @@ def stated_chart(pattern_set: str, title: str, key: str) -> None:
         st.info("The text states no figure for this chart.")
         return
     src = data["source"].iloc[0]
-    st.plotly_chart(charts.stated_figures_bars(data, title=title, source=f"{SEED}, {title}", large=large),
+    st.markdown(f"**{ui.plain(title)}**")
+    st.plotly_chart(charts.stated_figures_bars(data, source=f"{SEED}, {title}", large=large),
                     theme=None, key=f"chart-{key}", config={"displaylogo": False})
     ui.source_line(src, units="% as stated in the text; period and clusters observed per row")
     ui.download_csv(data, f"financing_{key}_figures.csv", source=src,
@@ -153,8 +154,8 @@ quote("balanced_mix_from_the_beginning")
 bua = fin.mix_cases(mixes)
 if len(bua):
     src = bua["source"].iloc[0]
-    st.plotly_chart(charts.mix_bars(bua, source=f"{SEED}, Ensuring sustainable financing (1/3)", large=large,
-                                    title="Insight in the financing mix of Cluster & Cooperation"),
+    st.markdown("**Insight in the financing mix of Cluster & Cooperation**")
+    st.plotly_chart(charts.mix_bars(bua, source=f"{SEED}, Ensuring sustainable financing (1/3)", large=large),
                     theme=None, key="chart-bua", config={"displaylogo": False})
     ui.source_line(src, units="% of income, approximate as printed (~)")
     ui.download_csv(bua, "financing_business_upper_austria_mix.csv", source=src,
@@ -177,8 +178,9 @@ if certain or len(untied):
             "**The six amounts, in the order the text prints them.** The text does not say which amount "
             "belongs to which category, so they are not charted against categories."
         )
-        shown = untied.assign(amount=[f"{a:,.2f}" for a in untied["amount"]])
-        st.table(shown.drop(columns=["source"]).set_index("order_printed"))
+        shown = untied.assign(amount=[f"{a:,.2f}" for a in untied["amount"]]).drop(columns=["source"])
+        st.table(shown.rename(columns={"order_printed": "Order printed", "amount": "Amount as printed",
+                                       "category": "Category"}), hide_index=True)
         if certain:
             st.caption(ui.plain(certain["note"]))
     src = certain["source"] if certain else untied["source"].iloc[0]
@@ -195,10 +197,10 @@ order = ["five_years_to_grow_private_income", "public_cofinancing_even_for_excel
 numeric.sort(key=lambda r: order.index(r["rule_code"]) if r["rule_code"] in order else len(order))
 headline = {
     "five_years_to_grow_private_income": "Time to grow private income",
-    "public_cofinancing_even_for_excellent_clusters": "Public co-financing even excellent clusters need",
-    "cger_financial_autonomy": "Financial autonomy reached by the CGER network (Senegal)",
-    "sustainable_financing_and_growth": "Survey of clusters in Germany (Meier zu Koecker 2009)",
-    "financial_plan_liquidity": "Planning period of a financial plan (example)",
+    "public_cofinancing_even_for_excellent_clusters": "Public co-financing needed",
+    "cger_financial_autonomy": "CGER network: financial autonomy",
+    "sustainable_financing_and_growth": "Survey of German clusters",
+    "financial_plan_liquidity": "Financial plan period",
 }
 prefix = {"five_years_to_grow_private_income": "around ", "cger_financial_autonomy": "around ",
           "financial_plan_liquidity": "e.g. "}

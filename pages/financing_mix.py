@@ -125,9 +125,10 @@ st.session_state["fin-currency"] = currency
 c1.text_input("Currency of all amounts", key="fin-currency", max_chars=12, on_change=on_profile,
               args=("currency", "fin-currency"), disabled=not editable)
 st.session_state["fin-founding"] = profile["founding_year"]
-c2.number_input("Founding year of the cluster organisation", key="fin-founding", value=None, step=1,
+c2.number_input("Founding year", key="fin-founding", value=None, step=1,
                 on_change=on_profile, args=("founding_year", "fin-founding"), disabled=not editable,
-                placeholder="not entered", help="Used for the guide's five-year rule.")
+                placeholder="not entered",
+                help="Year the cluster organisation started work; used for the guide's five-year rule.")
 st.session_state["fin-members"] = profile["members"]
 c3.number_input("Paying members", key="fin-members", value=None, step=1, on_change=on_profile,
                 args=("members", "fin-members"), disabled=not editable, placeholder="not entered",
@@ -419,7 +420,7 @@ with tabs[3]:
             low_month, low_cash = fin.lowest_cash(liq)
             m = st.columns(3)
             m[0].metric("Cash runs out in", f"{fin.MONTHS[out - 1]} {year}" if out else "does not run out")
-            m[1].metric("Lowest cash at month end", fin.format_amount(low_cash, currency), help=fin.MONTHS[low_month - 1])
+            m[1].metric(f"Lowest cash (end of {fin.MONTHS[low_month - 1]})", fin.format_amount(low_cash, currency))
             m[2].metric(f"Cash at the end of {year}", fin.format_amount(float(liq["closing_cash"].iloc[-1]), currency))
             if out:
                 st.error(f"Cash runs out in {fin.MONTHS[out - 1]} {year}: plan an earlier payment, a bridge or lower "

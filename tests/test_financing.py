@@ -564,10 +564,10 @@ def test_words_only_statements_are_shown_as_words(kb):
     eu = next(s for s in cards["eu"] if s["pattern_code"] == "fp1_eu_membership_fee_share")
     assert "value_pct" not in eu["words"]  # ClusterDash's note is not shown as the guide's words
     table = fin.comparison_table(None, kb["patterns"], kb["mixes"], kb["rules"])
-    row = table.set_index("measure").loc["Private share"]
+    row = table.set_index("Measure").loc["Private share"]
     assert row["Latin America"] == "“Private financing is relatively important.”"
     assert row["Middle East Asia"] == "“private financing is rather low”"
-    assert table.set_index("measure").loc["Public share", "MENA"] == "58 %"
+    assert table.set_index("Measure").loc["Public share", "MENA"] == "58 %"
 
 
 def test_mix_and_benchmark_figures_exist_in_the_knowledge_base(store, kb):

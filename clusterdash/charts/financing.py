@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from clusterdash.charts.common import FONT_FAMILY, style
+from clusterdash.charts.common import style
 
 # One colour per income group, used in every financing chart; a named case's components get the
 # colour of the group they correspond to.
@@ -32,6 +32,22 @@ CASH_COLOR = "#1B2430"
 NEGATIVE_COLOR = "#c62828"
 
 
+def _finish(fig: go.Figure, *, source: str | None, height: int, large: bool) -> go.Figure:
+    """House style, plus the source line in the bottom margin, below the axis title (the shared
+    style() puts it where a tall axis title would cover it)."""
+    fig = style(fig, height=height, large=large)
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
+    base = 22 if large else 14
+    if source:
+        bottom = 124 if large else 100
+        fig.update_layout(margin=dict(b=bottom))
+        fig.add_annotation(text=f"Source: {source}", xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 4),
+                           showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=base - 3, color="#5f6b7a"))
+    return fig
+
+
 def _color(component: str) -> str:
     return GROUP_COLORS.get(component, "#607d8b")
 
@@ -50,7 +66,7 @@ def _wrap(text: str, width: int = 34) -> str:
     return "<br>".join(lines)
 
 
-def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False, title: str | None = None) -> go.Figure:
+def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False) -> go.Figure:
     """Financing mixes side by side: one 100 % stacked horizontal bar per mix (df: mix, component,
     share_pct, share_text). Segments are labelled with the share as printed."""
     fig = go.Figure()
@@ -60,7 +76,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
         part = df[df["component"] == comp]
         fig.add_trace(go.Bar(
             name=comp, orientation="h", y=[_wrap(m, 30) for m in part["mix"]], x=part["share_pct"],
-            text=part["share_text"], textposition="inside", insidetextanchor="middle",
+            text=part["share_text"], textposition="inside", insidetextanchor="middle", textangle=0,
             marker=dict(color=_color(comp), line=dict(color="white", width=1)),
             hovertemplate="%{y}<br>" + comp + ": %{text}<extra></extra>",
         ))
@@ -72,12 +88,11 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=base - 4, mode="hide"),
     )
-    height = 140 + 70 * len(mixes) + (30 if large else 0)
-    return style(fig, title=title, source=source, height=max(height, 260), large=large)
+    height = 170 + 70 * len(mixes) + (30 if large else 0)
+    return _finish(fig, source=source, height=max(height, 280), large=large)
 
 
-def stated_figures_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False,
-                        title: str | None = None) -> go.Figure:
+def stated_figures_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False) -> go.Figure:
     """Only the figures the text states, one bar each (df: label, value_pct, figure_as_stated,
     period, n_clusters). Statements in words only are not drawn."""
     labels = [_wrap(l, 30) for l in df["label"]]
@@ -94,7 +109,7 @@ def stated_figures_bars(df: pd.DataFrame, *, source: str | None = None, large: b
         xaxis=dict(title="% (as stated in the text)", range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
         yaxis=dict(autorange="reversed", automargin=True), showlegend=False, bargap=0.45,
     )
-    return style(fig, title=title, source=source, height=max(220, 110 + 70 * len(df)), large=large)
+    return _finish(fig, source=source, height=max(240, 150 + 70 * len(df)), large=large)
 
 
 def benchmark_chart(df: pd.DataFrame, *, measures: dict[str, str], source: str | None = None,
@@ -129,8 +144,7 @@ def benchmark_chart(df: pd.DataFrame, *, measures: dict[str, str], source: str |
     fig.update_xaxes(title_text="Share of income (%)", row=n, col=1)
     fig.update_layout(barmode="overlay", bargap=0.3, legend=dict(orientation="h", yanchor="bottom", y=1.04, x=0))
     height = 130 + 62 * sum(counts) + 40 * n
-    fig = style(fig, source=source, height=height, large=large)
-    fig.update_annotations(selector=dict(text=None), font=dict(family=FONT_FAMILY))
+    fig = _finish(fig, source=source, height=height + 40, large=large)
     for a in fig.layout.annotations:  # subplot titles: left-aligned and bold
         if a.text in [measures[m] for m in present]:
             a.update(x=0, xanchor="left", font=dict(size=(22 if large else 14) + 1), text=f"<b>{a.text}</b>")
@@ -169,10 +183,17 @@ def plan_chart(plan: pd.DataFrame, *, currency: str = "", source: str | None = N
     fig.update_yaxes(range=[0, top], ticksuffix=" %", gridcolor="#e5e9ef", row=2, col=1)
     fig.update_xaxes(type="category", row=1, col=1)
     fig.update_xaxes(type="category", row=2, col=1)
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0))
-    fig = style(fig, source=source, height=620 if not large else 760, large=large)
+    target = plan["target_public_pct"].astype(float)
+    if len(target):
+        # on a category axis a number is a position: the last year (a year string would be read as a position)
+        fig.add_annotation(x=len(years) - 1, y=float(target.iloc[-1]), text=f"target {target.iloc[-1]:g} %",
+                           showarrow=False, xanchor="left", xshift=8, yanchor="middle", row=2, col=1,
+                           font=dict(color=WHO_COLORS["yours"], size=20 if large else 13))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0,
+                                                   traceorder="normal"))
+    fig = _finish(fig, source=source, height=660 if not large else 800, large=large)
     for a in fig.layout.annotations:
-        if a.text and not a.text.startswith("Source"):
+        if a.text and a.text.startswith(("Income by source", "Public share and target")):
             a.update(x=0, xanchor="left")
     return fig
 
@@ -198,12 +219,13 @@ def liquidity_chart(liq: pd.DataFrame, *, currency: str = "", cash_out_month: in
     if cash_out_month:
         m = months[cash_out_month - 1]
         fig.add_annotation(x=m, y=float(cash.iloc[cash_out_month - 1]), text=f"cash runs out: {m}",
-                           showarrow=True, arrowhead=2, ax=0, ay=-50, font=dict(color=NEGATIVE_COLOR, size=15),
-                           bgcolor="white")
+                           showarrow=True, arrowhead=2, ax=60, ay=40, xanchor="left",
+                           font=dict(color=NEGATIVE_COLOR, size=22 if large else 15), bgcolor="white",
+                           bordercolor=NEGATIVE_COLOR)
     fig.update_layout(
         barmode="group", bargap=0.25,
         yaxis=dict(title=f"Amount ({currency})" if currency else "Amount", tickformat=",.0f", gridcolor="#e5e9ef"),
         xaxis=dict(type="category"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )
-    return style(fig, source=source, height=460 if not large else 600, large=large)
+    return _finish(fig, source=source, height=480 if not large else 620, large=large)

@@ -1,0 +1,191 @@
+"""The optional facilitator passcode: where it comes from, constant-time comparison, throttling
+per session and per server, failing closed on a broken secrets file — and the pages: a viewer
+sees disabled controls, a wrong passcode is refused, the right one unlocks this session."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterdash import access, checklists, queries
+from tests.test_checklists_pages import app_v2  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def no_configuration(monkeypatch, tmp_path):
+    monkeypatch.delenv(access.ENV_VAR, raising=False)
+    monkeypatch.setattr(access, "SECRETS_FILE", tmp_path / "secrets.toml")
+
+
+def test_unset_means_single_user_local_mode():
+    assert access.configured_passcode() is None
+    assert not access.passcode_configured()
+    assert access.passcode_matches("anything")
+
+
+def test_environment_variable(monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, " s3cret ")
+    assert access.configured_passcode() == "s3cret"
+    assert access.passcode_matches("s3cret") and access.passcode_matches(" s3cret\n")
+    assert not access.passcode_matches("s3cre") and not access.passcode_matches("") and not access.passcode_matches("S3CRET")
+
+
+def test_empty_environment_variable_is_unset(monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "  ")
+    assert not access.passcode_configured()
+
+
+@pytest.mark.parametrize("toml", ['passcode = "from-file"', '[clusterdash]\npasscode = "from-file"'])
+def test_secrets_file(toml):
+    access.SECRETS_FILE.write_text(toml, encoding="utf-8")
+    assert access.configured_passcode() == "from-file"
+    assert access.passcode_matches("from-file") and not access.passcode_matches("x")
+
+
+def test_environment_wins_over_the_file(monkeypatch):
+    access.SECRETS_FILE.write_text('passcode = "file"', encoding="utf-8")
+    monkeypatch.setenv(access.ENV_VAR, "env")
+    assert access.configured_passcode() == "env"
+
+
+def test_secrets_file_without_passcode_is_unset():
+    access.SECRETS_FILE.write_text('other = "x"', encoding="utf-8")
+    assert not access.passcode_configured()
+
+
+@pytest.mark.parametrize("content", ['passcode = "unterminated', "passcode = [1, 2]"])
+def test_broken_secrets_file_fails_closed(content):
+    access.SECRETS_FILE.write_text(content, encoding="utf-8")
+    with pytest.raises(access.AccessConfigError):
+        access.configured_passcode()
+    assert access.passcode_configured()  # editing stays locked ...
+    assert not access.passcode_matches("")  # ... and nothing unlocks it
+    ok, msg = access.try_unlock("", access.Throttle(), server_throttle=access.Throttle(max_failures=99))
+    assert not ok and "cannot be read" in msg or "must be a string" in msg
+
+
+def test_comparison_is_constant_time(monkeypatch):
+    """hmac.compare_digest over fixed-length digests: neither content nor length of the
+    passcode decides how long the comparison takes."""
+    calls = []
+    real = access.hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setenv(access.ENV_VAR, "correct horse")
+    monkeypatch.setattr(access.hmac, "compare_digest", spy)
+    access.passcode_matches("x")
+    access.passcode_matches("a much longer wrong attempt than the passcode")
+    assert calls == [(32, 32), (32, 32)]
+
+
+def test_session_throttle_locks_out_after_repeated_failures(monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "right")
+    session, server = access.Throttle(), access.Throttle(max_failures=100)
+    t = 1000.0
+    for i in range(access.MAX_FAILURES - 1):
+        ok, msg = access.try_unlock("wrong", session, now=t + i, server_throttle=server)
+        assert not ok and msg.startswith("Wrong passcode")
+    ok, msg = access.try_unlock("wrong", session, now=t + 5, server_throttle=server)
+    assert not ok and "Too many" in msg
+    # locked out: even the right passcode is refused until the pause is over
+    ok, msg = access.try_unlock("right", session, now=t + 10, server_throttle=server)
+    assert not ok and "Try again in" in msg
+    ok, _ = access.try_unlock("right", session, now=t + 5 + access.LOCKOUT_S + 1, server_throttle=server)
+    assert ok
+
+
+def test_failures_outside_the_window_are_forgotten(monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "right")
+    session, server = access.Throttle(), access.Throttle(max_failures=100)
+    for i in range(10):  # one failure a minute never locks out
+        ok, msg = access.try_unlock("wrong", session, now=1000.0 + i * (access.WINDOW_S + 1), server_throttle=server)
+        assert "Too many" not in msg
+
+
+def test_server_throttle_counts_failures_of_every_session(monkeypatch):
+    """New browser sessions do not give more guesses: the server-wide throttle locks all."""
+    monkeypatch.setenv(access.ENV_VAR, "right")
+    server = access.Throttle(max_failures=access.SERVER_MAX_FAILURES)
+    t = 5000.0
+    for i in range(access.SERVER_MAX_FAILURES):
+        access.try_unlock("wrong", access.Throttle(), now=t + i * 0.1, server_throttle=server)  # a fresh session each time
+    ok, msg = access.try_unlock("right", access.Throttle(), now=t + 3, server_throttle=server)
+    assert not ok and "Too many" in msg
+
+
+# ---- the pages -----------------------------------------------------------------------------------
+
+def status_controls(at):
+    return [w for w in at.segmented_control if w.key and w.key.startswith("ans|")]
+
+
+def test_without_passcode_everyone_may_edit(app_v2):
+    at = app_v2("pages/checklists.py")
+    assert not at.exception
+    assert status_controls(at) and not any(w.disabled for w in status_controls(at))
+    assert not [t for t in at.sidebar.text_input if t.key == "_passcode"]
+    assert not [i for i in at.info if "View only" in i.value]
+
+
+def unlock_button(at):
+    return next(b for b in at.sidebar.button if b.label == "Unlock")
+
+
+def test_viewer_sees_disabled_controls_and_a_wrong_passcode_is_refused(app_v2, monkeypatch, store):
+    monkeypatch.setenv(access.ENV_VAR, "workshop-2026")
+    monkeypatch.setattr(access, "SERVER_THROTTLE", access.Throttle(max_failures=access.SERVER_MAX_FAILURES))
+    at = app_v2("pages/checklists.py")
+    assert not at.exception
+    controls = status_controls(at)
+    assert controls and all(w.disabled for w in controls)
+    assert all(t.disabled for t in at.text_input if t.key and t.key.startswith("ans|"))
+    assert any("View only" in i.value for i in at.info)
+
+    at.sidebar.text_input(key="_passcode").input("wrong")
+    unlock_button(at).click().run()
+    assert any("Wrong passcode" in e.value for e in at.sidebar.error)
+    assert all(w.disabled for w in status_controls(at))
+
+    at.sidebar.text_input(key="_passcode").input("workshop-2026")
+    unlock_button(at).click().run()
+    assert not at.exception
+    controls = status_controls(at)
+    assert controls and not any(w.disabled for w in controls)
+    # now a change is saved
+    controls[0].set_value("done").run()
+    wid = at.query_params["ws"][0] if isinstance(at.query_params["ws"], list) else at.query_params["ws"]
+    board = checklists.prepare_board(queries.checklist_board(store, wid))
+    assert (board.status == "done").sum() == 1
+
+
+def test_a_crafted_change_from_a_viewer_is_not_saved(app_v2, monkeypatch, store):
+    """A crafted websocket message can send a value for a disabled widget: Streamlit 1.67 drops
+    it server-side, and our save callback checks ui.can_edit() again before writing."""
+    monkeypatch.setenv(access.ENV_VAR, "workshop-2026")
+    at = app_v2("pages/checklists.py")
+    control = status_controls(at)[0]
+    control.proto.disabled = False  # what a crafted message amounts to
+    control.set_value("done").run()
+    assert not at.exception
+    assert store.value("SELECT count(*) FROM checklist_answer") == 0
+    assert status_controls(at)[0].value is None
+
+
+def test_lock_again(app_v2, monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "pw")
+    at = app_v2("pages/checklists.py")
+    at.sidebar.text_input(key="_passcode").input("pw")
+    unlock_button(at).click().run()
+    assert not any(w.disabled for w in status_controls(at))
+    at.sidebar.button(key="_lock").click().run()
+    assert all(w.disabled for w in status_controls(at))
+
+
+def test_workspace_management_needs_the_passcode(app_v2, monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "pw")
+    at = app_v2("pages/workspaces.py")
+    assert not at.exception
+    assert at.button(key="ws-duplicate").disabled and at.button(key="ws-archive").disabled
+    assert all(b.disabled for b in at.get("form_submit_button") if b.label != "Unlock") if at.get("form_submit_button") else True

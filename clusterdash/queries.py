@@ -159,6 +159,285 @@ def default_workspace(store: Store) -> str:
 
 
 # =====================================================================================
+# Workspaces & checklists (issue 6): workspace lifecycle, checklist answers
+# =====================================================================================
+
+def _require_workspace(cur, workspace_id: str, *, active: bool = True) -> dict:
+    """The workspace row (inside a write); UserError when missing, or archived and ``active``."""
+    res = cur.execute("SELECT * FROM workspace WHERE workspace_id = ?", [workspace_id])
+    names = [d[0] for d in res.description]
+    rows = res.fetchall()
+    if not rows:
+        raise UserError(f"Workspace {workspace_id!r} does not exist.")
+    ws = dict(zip(names, rows[0]))
+    if active and ws["archived_at"] is not None:
+        raise UserError(f"Workspace “{ws['name']}” is archived: restore it on the Workspaces page to change it.")
+    return ws
+
+
+def is_workspace_archived(store: Store, workspace_id: str) -> bool:
+    return store.value("SELECT archived_at IS NOT NULL FROM workspace WHERE workspace_id = ?", [workspace_id]) is True
+
+
+def rename_workspace(store: Store, workspace_id: str, name: str, *, occasion: str | None = None) -> None:
+    from clusterdash import workspaces
+
+    name = workspaces.clean_name(name)
+    occasion = workspaces.clean_occasion(occasion)
+
+    def apply(cur):
+        _require_workspace(cur, workspace_id)
+        cur.execute("UPDATE workspace SET name = ?, occasion = ? WHERE workspace_id = ?", [name, occasion, workspace_id])
+
+    store.write(apply)
+
+
+def archive_workspace(store: Store, workspace_id: str) -> None:
+    """Archive (hide from lists, make read-only). The last active workspace cannot be archived."""
+
+    def apply(cur):
+        ws = _require_workspace(cur, workspace_id)
+        others = cur.execute(
+            "SELECT count(*) FROM workspace WHERE archived_at IS NULL AND workspace_id <> ?", [workspace_id]
+        ).fetchall()[0][0]
+        if not others:
+            raise UserError(
+                f"“{ws['name']}” is the only active workspace: create or restore another one before archiving it."
+            )
+        cur.execute("UPDATE workspace SET archived_at = ? WHERE workspace_id = ?", [utcnow(), workspace_id])
+
+    store.write(apply)
+
+
+def restore_workspace(store: Store, workspace_id: str) -> None:
+    def apply(cur):
+        _require_workspace(cur, workspace_id, active=False)
+        cur.execute("UPDATE workspace SET archived_at = NULL WHERE workspace_id = ?", [workspace_id])
+
+    store.write(apply)
+
+
+def duplicate_workspace(store: Store, workspace_id: str, name: str | None = None) -> str:
+    """Copy a workspace with everything that belongs to it (every user table that declares a
+    workspace_column, see clusterdash.workspaces), in one transaction. Returns the new id."""
+    from clusterdash import workspaces
+
+    plan = workspaces.plan_duplication()
+    new_id = new_workspace_id()
+
+    def apply(cur):
+        src = _require_workspace(cur, workspace_id, active=False)
+        existing = [r[0] for r in cur.execute("SELECT name FROM workspace").fetchall()]
+        new_name = workspaces.clean_name(name) if name else workspaces.copy_name(src["name"], existing)
+        cur.execute(
+            "INSERT INTO workspace (workspace_id, name, initiative_id, occasion, created_at) VALUES (?, ?, ?, ?, ?)",
+            [new_id, new_name, src["initiative_id"], src["occasion"], utcnow()],
+        )
+        maps: dict[str, pd.DataFrame] = {}
+        for c in plan.copies:  # new identifiers for tables with their own keys
+            if not c.new_key:
+                continue
+            old = [r[0] for r in cur.execute(
+                f"SELECT {c.new_key} FROM {c.table} WHERE {c.workspace_column} = ? ORDER BY {c.new_key}", [workspace_id]
+            ).fetchall()]
+            top = 0
+            if c.new_key_type in ("INTEGER", "BIGINT"):
+                top = cur.execute(f"SELECT coalesce(max({c.new_key}), 0) FROM {c.table}").fetchall()[0][0]
+            new = [workspaces.new_identifier(o, c.new_key_type, top, i) for i, o in enumerate(old)]
+            maps[c.new_key] = pd.DataFrame({"old": pd.Series(old, dtype=object), "new": pd.Series(new, dtype=object)})
+        for key, frame in maps.items():  # every remapped column is some table's own key (see the plan)
+            cur.register(f"_map_{key}", frame)
+        try:
+            for c in plan.copies:
+                cur.execute(workspaces.copy_sql(c), [new_id, workspace_id])
+        finally:
+            for key in maps:
+                cur.unregister(f"_map_{key}")
+        return new_id
+
+    return store.write(apply)
+
+
+def workspace_overview(store: Store, *, include_archived: bool = False) -> pd.DataFrame:
+    """Workspaces with the number of saved entries in each (rows of every workspace table)."""
+    from clusterdash import workspaces
+
+    counts = [
+        f"SELECT {t.workspace_column} AS workspace_id, count(*) AS n FROM {t.name} GROUP BY 1"
+        for t in workspaces.workspace_tables()
+        if t.name != "checklist_change"  # history, not entries
+    ]
+    entries = " UNION ALL ".join(counts) if counts else "SELECT NULL AS workspace_id, 0 AS n WHERE false"
+    sql = (
+        "SELECT w.workspace_id, w.name, w.occasion, w.initiative_id, w.created_at, w.archived_at, "
+        f"CAST(coalesce(sum(e.n), 0) AS BIGINT) AS saved_entries FROM workspace w LEFT JOIN ({entries}) e USING (workspace_id)"
+    )
+    if not include_archived:
+        sql += " WHERE w.archived_at IS NULL"
+    sql += " GROUP BY ALL ORDER BY w.archived_at NULLS FIRST, w.created_at, w.workspace_id"
+    return store.df(sql)
+
+
+def _checklist_items_sql() -> tuple[str, list]:
+    """SELECT of every checklist item (guidance items of the checklist lists, and the phase key
+    questions) with its list, area and source; ``item_order`` is the guide's order."""
+    from clusterdash import checklists
+
+    lists = list(checklists.CHECKLIST_LISTS)
+    kinds = list(checklists.CHECKABLE_KINDS)
+    sql = f"""
+        SELECT i.list_code, l.title AS list_title, l.audience, i.group_code, i.group_name, i.kind, i.seq,
+               i.title, i.text, i.source, CAST(i.rowid AS BIGINT) AS item_order
+        FROM kb_guidance_item i JOIN kb_guidance_list l USING (list_code)
+        WHERE i.list_code IN ({', '.join('?' for _ in lists)}) AND i.kind IN ({', '.join('?' for _ in kinds)})
+        UNION ALL
+        SELECT ? || q.stage_code, '10 key questions: ' || s.stage_name || ' phase', 'management', 'all', NULL,
+               'key_question', q.seq, NULL, q.key_question, q.source,
+               CAST(1000000 + s.stage_order * 1000 + q.seq AS BIGINT)
+        FROM kb_phase_key_question q JOIN kb_maturity_stage s USING (stage_code)
+    """
+    return sql, lists + kinds + [checklists.KEY_QUESTIONS_PREFIX]
+
+
+def checklist_board(store: Store, workspace_id: str) -> pd.DataFrame:
+    """Every checklist item with this workspace's answer (status/note/owner/changed_by/changed_at,
+    NULL while unanswered). See clusterdash.checklists.prepare_board for the derived columns."""
+    items, params = _checklist_items_sql()
+    sql = f"""
+        WITH items AS ({items})
+        SELECT items.*, a.status, a.note, a.owner, a.changed_by, a.changed_at
+        FROM items LEFT JOIN checklist_answer a
+          ON a.workspace_id = ? AND a.list_code = items.list_code AND a.group_code = items.group_code
+         AND a.kind = items.kind AND a.seq = items.seq
+        ORDER BY items.item_order
+    """
+    return store.df(sql, params + [workspace_id])
+
+
+def checklist_lists(store: Store) -> pd.DataFrame:
+    """The checklists: list_code, title, audience, description, source and number of items."""
+    items, params = _checklist_items_sql()
+    sql = f"""
+        WITH items AS ({items}),
+        lists AS (
+            SELECT list_code, title, audience, description, source FROM kb_guidance_list
+            UNION ALL
+            SELECT ? || s.stage_code, '10 key questions: ' || s.stage_name || ' phase', 'management', NULL,
+                   any_value(q.source)
+            FROM kb_phase_key_question q JOIN kb_maturity_stage s USING (stage_code) GROUP BY s.stage_code, s.stage_name
+        )
+        SELECT lists.*, count(*) AS items, min(items.item_order) AS first_item
+        FROM lists JOIN items USING (list_code) GROUP BY ALL ORDER BY first_item
+    """
+    from clusterdash import checklists
+
+    return store.df(sql, params + [checklists.KEY_QUESTIONS_PREFIX])
+
+
+def checklist_area_intros(store: Store) -> pd.DataFrame:
+    """The introduction ('description' items) of each area of a checklist, with its source."""
+    from clusterdash import checklists
+
+    lists = list(checklists.CHECKLIST_LISTS)
+    return store.df(
+        f"SELECT list_code, group_code, group_name, text, source FROM kb_guidance_item "
+        f"WHERE kind = 'description' AND list_code IN ({', '.join('?' for _ in lists)}) ORDER BY rowid",
+        lists,
+    )
+
+
+def checklist_answer(store: Store, workspace_id: str, item) -> dict | None:
+    from clusterdash.checklists import ItemKey
+
+    k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+    rows = store.rows(
+        "SELECT * FROM checklist_answer WHERE workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
+        [workspace_id, k.list_code, k.group_code, k.kind, k.seq],
+    )
+    return rows[0] if rows else None
+
+
+def save_checklist_answer(store: Store, workspace_id: str, item, field: str, value, *, changed_by: str) -> dict:
+    """Set one field (status, note or owner) of one item's answer, in one transaction, and append
+    the change to checklist_change. Only that field is written: answers to other items, and other
+    fields of this item, are left as they are (someone else may have just changed them). The same
+    field written twice: the last write wins. Returns the answer row as stored."""
+    from clusterdash import checklists
+    from clusterdash.checklists import ItemKey
+
+    k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+    value = checklists.clean_answer(k, field, value)
+    who = checklists.clean_person(changed_by)
+    key = [workspace_id, k.list_code, k.group_code, k.kind, k.seq]
+    items_sql, items_params = _checklist_items_sql()
+
+    def apply(cur):
+        _require_workspace(cur, workspace_id)
+        exists = cur.execute(
+            f"SELECT count(*) FROM ({items_sql}) WHERE list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
+            items_params + key[1:],
+        ).fetchall()[0][0]
+        if not exists:
+            raise UserError(f"Checklist item {k} does not exist in the knowledge base.")
+        where = "workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+        found = cur.execute(f"SELECT {field} FROM checklist_answer WHERE {where}", key).fetchall()
+        old = found[0][0] if found else None
+        if found and old == value:
+            return  # nothing changed: keep who/when of the last real change
+        now = utcnow()
+        # field comes from checklists.FIELDS (validated above), never from user input
+        cur.execute(
+            f"INSERT INTO checklist_answer (workspace_id, list_code, group_code, kind, seq, {field}, changed_by, changed_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, list_code, group_code, kind, seq) "
+            f"DO UPDATE SET {field} = excluded.{field}, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            key + [value, who, now],
+        )
+        cur.execute(
+            "INSERT INTO checklist_change (change_id, workspace_id, list_code, group_code, kind, seq, field, old_value, "
+            "new_value, changed_by, changed_at) VALUES (CAST(uuid() AS VARCHAR), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            key + [field, old, value, who, now],
+        )
+
+    _write_upsert(store, apply)
+    return checklist_answer(store, workspace_id, k) or {}
+
+
+def _write_upsert(store: Store, fn, attempts: int = 8):
+    """store.write for a transaction that inserts-or-updates by primary key. Two sessions inserting
+    the same new key at once both miss each other's uncommitted row (ON CONFLICT sees committed
+    rows only); the second then fails with a duplicate-key error. That is a write-write conflict
+    like any other: retry in a fresh transaction, which sees the first row and updates it (the
+    last write wins)."""
+    import time
+
+    import duckdb
+
+    for attempt in range(attempts):
+        try:
+            return store.write(fn)
+        except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
+            msg = str(exc).lower()
+            if "duplicate key" not in msg or attempt == attempts - 1:
+                raise
+            time.sleep(0.005 * (2 ** attempt))
+
+
+def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int = 50) -> pd.DataFrame:
+    """The latest changes of a workspace's checklist answers (of one item when ``item`` is given),
+    newest first."""
+    from clusterdash.checklists import ItemKey
+
+    sql = "SELECT * FROM checklist_change WHERE workspace_id = ?"
+    params: list = [workspace_id]
+    if item is not None:
+        k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+        sql += " AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+        params += [k.list_code, k.group_code, k.kind, k.seq]
+    sql += " ORDER BY changed_at DESC, change_id LIMIT ?"
+    return store.df(sql, params + [int(limit)])
+
+
+# =====================================================================================
 # Cluster initiatives (catalogue + user-added)
 # =====================================================================================
 

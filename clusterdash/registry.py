@@ -55,6 +55,11 @@ PAGES: list[PageSpec] = [
              "Maturity assessment"),
     PageSpec("pages/assessment_history.py", "Assessment history", ":material/timeline:", "assessment_history",
              "Maturity assessment"),
+    # ---- checklists, workshop cards, workspaces (issue 6)
+    PageSpec("pages/checklists.py", "Dos & don'ts checklists", ":material/checklist:", "checklists",
+             "Checklists & workshop", pillar_blurb="Dos-and-don'ts checklists"),
+    PageSpec("pages/workshop.py", "Workshop cards", ":material/co_present:", "workshop", "Checklists & workshop"),
+    PageSpec("pages/workspaces.py", "Workspaces", ":material/folder_open:", "workspaces", "Checklists & workshop"),
 ]
 
 

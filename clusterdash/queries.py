@@ -765,6 +765,16 @@ def cost_categories(store: Store) -> pd.DataFrame:
 
 
 FINANCING_DEFAULT_CURRENCY = "EUR"
+
+
+def _fin_write(store: Store, workspace_id: str, fn) -> None:
+    """One transaction that first checks the workspace exists and is not archived."""
+
+    def apply(cur):
+        _require_workspace(cur, workspace_id)
+        fn(cur)
+
+    store.write(apply)
 _PROFILE_FIELDS = ("currency", "founding_year", "members")
 
 
@@ -814,7 +824,7 @@ def set_financing_profile(store: Store, workspace_id: str, field: str, value) ->
         cur.execute(f"UPDATE financing_profile SET {field} = ?, updated_at = ? WHERE workspace_id = ?",
                     [value, now, workspace_id])
 
-    store.write(apply)
+    _fin_write(store, workspace_id, apply)
 
 
 def financing_entries(store: Store, workspace_id: str) -> pd.DataFrame:
@@ -837,16 +847,16 @@ def set_financing_entry(store: Store, workspace_id: str, year, entry_kind: str, 
     year = financing.validate_year(year)
     value = financing.validate_amount(amount, f"{cat.name} {year}")
     if value is None:
-        store.execute_write(
+        _fin_write(store, workspace_id, lambda cur: cur.execute(
             "DELETE FROM financing_entry WHERE workspace_id = ? AND year = ? AND entry_kind = ? AND category_code = ?",
             [workspace_id, year, entry_kind, category_code],
-        )
+        ))
         return
-    store.execute_write(
+    _fin_write(store, workspace_id, lambda cur: cur.execute(
         "INSERT INTO financing_entry (workspace_id, year, entry_kind, category_code, amount, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET amount = excluded.amount, updated_at = excluded.updated_at",
         [workspace_id, year, entry_kind, category_code, value, utcnow()],
-    )
+    ))
 
 
 def import_financing_entries(store: Store, workspace_id: str, data: bytes | str) -> tuple[int, list[int]]:
@@ -868,12 +878,13 @@ def import_financing_entries(store: Store, workspace_id: str, data: bytes | str)
                 [workspace_id, int(r.year), r.entry_kind, r.category_code, float(r.amount), now],
             )
 
-    store.write(apply)
+    _fin_write(store, workspace_id, apply)
     return len(entries), years
 
 
 def delete_financing_year(store: Store, workspace_id: str, year: int) -> None:
-    store.execute_write("DELETE FROM financing_entry WHERE workspace_id = ? AND year = ?", [workspace_id, int(year)])
+    _fin_write(store, workspace_id, lambda cur: cur.execute(
+        "DELETE FROM financing_entry WHERE workspace_id = ? AND year = ?", [workspace_id, int(year)]))
 
 
 def financing_plan_inputs(store: Store, workspace_id: str) -> dict:
@@ -898,7 +909,7 @@ def set_financing_plan_value(store: Store, workspace_id: str, field: str, value)
         cur.execute(f"UPDATE financing_plan SET {field} = ?, updated_at = ? WHERE workspace_id = ?",
                     [value, now, workspace_id])
 
-    store.write(apply)
+    _fin_write(store, workspace_id, apply)
 
 
 def financing_opening_balance(store: Store, workspace_id: str, year: int) -> float | None:
@@ -912,7 +923,8 @@ def set_financing_opening_balance(store: Store, workspace_id: str, year: int, va
 
     year = financing.validate_year(year)
     if value is None or (isinstance(value, str) and not value.strip()):
-        store.execute_write("DELETE FROM financing_liquidity WHERE workspace_id = ? AND year = ?", [workspace_id, year])
+        _fin_write(store, workspace_id, lambda cur: cur.execute(
+            "DELETE FROM financing_liquidity WHERE workspace_id = ? AND year = ?", [workspace_id, year]))
         return
     try:
         v = float(value)
@@ -920,11 +932,11 @@ def set_financing_opening_balance(store: Store, workspace_id: str, year: int, va
         raise UserError(f"Cash at the start of {year}: {value!r} is not a number.") from None
     if v != v or v in (float("inf"), float("-inf")):
         raise UserError(f"Cash at the start of {year}: {value!r} is not a finite number.")
-    store.execute_write(
+    _fin_write(store, workspace_id, lambda cur: cur.execute(
         "INSERT INTO financing_liquidity (workspace_id, year, opening_balance, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO UPDATE SET opening_balance = excluded.opening_balance, updated_at = excluded.updated_at",
         [workspace_id, year, v, utcnow()],
-    )
+    ))
 
 
 def financing_timings(store: Store, workspace_id: str) -> dict:
@@ -946,12 +958,12 @@ def set_financing_timing(store: Store, workspace_id: str, entry_kind: str, categ
         raise UserError(f"Unknown kind {entry_kind!r} (income or cost).")
     financing.category(entry_kind, category_code)
     t = financing.validate_timing(timing_code, pay_month)
-    store.execute_write(
+    _fin_write(store, workspace_id, lambda cur: cur.execute(
         "INSERT INTO financing_timing (workspace_id, entry_kind, category_code, timing_code, pay_month, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET timing_code = excluded.timing_code, "
         "pay_month = excluded.pay_month, updated_at = excluded.updated_at",
         [workspace_id, entry_kind, category_code, t.timing_code, t.pay_month, utcnow()],
-    )
+    ))
 
 
 # =====================================================================================

@@ -21,8 +21,7 @@ ui.page_intro(
     "the moment you leave the field. Compare the mix with the patterns and benchmarks of the guide, read the "
     "findings, plan the mix over the coming years and check the liquidity of the next 12 months.",
 )
-if not editable:
-    st.info("View only: enter the facilitator passcode in the sidebar to change amounts.", icon=":material/lock:")
+ui.edit_notice()
 
 profile = queries.financing_profile(store, wid)
 currency = profile["currency"]

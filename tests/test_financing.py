@@ -435,11 +435,42 @@ def test_entries_saved_per_workspace(store):
     ("cost", "rent", "lots", "'lots' is not a number"),
 ])
 def test_bad_entry_leaves_store_unchanged(store, kind, code, amount, message):
+    queries.default_workspace(store)
     queries.set_financing_entry(store, "default", 2024, "income", "membership_fees", 10)
     before = queries.financing_entries(store, "default")
     with pytest.raises(UserError, match=message):
         queries.set_financing_entry(store, "default", 2024, kind, code, amount)
     pd.testing.assert_frame_equal(queries.financing_entries(store, "default"), before)
+
+
+def test_writes_refused_for_missing_or_archived_workspace(store):
+    with pytest.raises(UserError, match="does not exist"):
+        queries.set_financing_entry(store, "ws-nowhere", 2024, "income", "sponsoring", 1)
+    queries.default_workspace(store)  # archiving needs another active workspace
+    wid = queries.create_workspace(store, "Old")
+    queries.set_financing_entry(store, wid, 2024, "income", "sponsoring", 1)
+    queries.archive_workspace(store, wid)
+    for write in (lambda: queries.set_financing_entry(store, wid, 2024, "income", "sponsoring", 2),
+                  lambda: queries.import_financing_entries(store, wid, "kind,category,2024\nincome,Sponsoring,3\n"),
+                  lambda: queries.set_financing_profile(store, wid, "currency", "USD"),
+                  lambda: queries.set_financing_plan_value(store, wid, "horizon_years", 3),
+                  lambda: queries.set_financing_opening_balance(store, wid, 2024, 5),
+                  lambda: queries.set_financing_timing(store, wid, "income", "sponsoring", "monthly"),
+                  lambda: queries.delete_financing_year(store, wid, 2024)):
+        with pytest.raises(UserError, match="archived"):
+            write()
+    assert queries.financing_entries(store, wid)["amount"].tolist() == [1.0]
+
+
+def test_duplicating_a_workspace_copies_its_financing(store):
+    wid = queries.create_workspace(store, "Original")
+    queries.set_financing_entry(store, wid, 2024, "income", "sponsoring", 9)
+    queries.set_financing_profile(store, wid, "currency", "MAD")
+    queries.set_financing_timing(store, wid, "income", "sponsoring", "once", 4)
+    copy = queries.duplicate_workspace(store, wid)
+    assert queries.financing_entries(store, copy).to_dict("records") == queries.financing_entries(store, wid).to_dict("records")
+    assert queries.financing_profile(store, copy)["currency"] == "MAD"
+    assert queries.financing_timings(store, copy) == {("income", "sponsoring"): fin.Timing("once", 4)}
 
 
 def test_import_replaces_only_the_years_in_the_file(store):

@@ -163,13 +163,112 @@ def read_topojson(path: str | Path, object_name: str | None = None, *, precision
 
 @lru_cache(maxsize=4)
 def _countries(precision: int) -> str:
-    return json.dumps(read_topojson(COUNTRIES_FILE, "countries", precision=precision))
+    fc = split_at_antimeridian(read_topojson(COUNTRIES_FILE, "countries"))
+    if precision is not None:
+        fc = _rounded(fc, precision)
+    return json.dumps(fc)
 
 
 def country_outlines(precision: int = 3) -> dict:
     """The world's countries (177 features; ``id`` = ISO 3166-1 numeric code,
-    ``properties.name``) as a GeoJSON FeatureCollection. A fresh copy on each call."""
+    ``properties.name``) as a GeoJSON FeatureCollection, cut at the antimeridian for flat
+    (Web Mercator) maps. A fresh copy on each call."""
     return json.loads(_countries(precision))
+
+
+def _rounded(obj, precision: int):
+    if isinstance(obj, float):
+        return round(obj, precision)
+    if isinstance(obj, list):
+        return [_rounded(v, precision) for v in obj]
+    if isinstance(obj, dict):
+        return {k: (_rounded(v, precision) if k in ("coordinates", "geometry", "geometries", "features") else v)
+                for k, v in obj.items()}
+    return obj
+
+
+# ---- the antimeridian ------------------------------------------------------------------------
+# world-atlas keeps spherical topology: a ring crossing the 180° meridian goes straight from
+# 179.9° to -180°. On a flat map that edge spans the whole world (a stray horizontal line and a
+# wrongly filled band). For flat maps such rings are unwrapped (longitudes made continuous) and
+# cut into the parts east and west of the meridian (Sutherland–Hodgman against a vertical line).
+
+def _unwrap(ring: list[list[float]]) -> list[list[float]]:
+    out = [list(ring[0])]
+    for p in ring[1:]:
+        x = p[0]
+        prev = out[-1][0]
+        while x - prev > 180:
+            x -= 360
+        while prev - x > 180:
+            x += 360
+        out.append([x, *p[1:]])
+    return out
+
+
+def _clip(ring: list[list[float]], x0: float, keep_left: bool) -> list[list[float]]:
+    """The part of a closed ring on one side of the vertical line x = x0."""
+    def inside(p):
+        return p[0] <= x0 if keep_left else p[0] >= x0
+
+    def cross(p, q):
+        t = (x0 - p[0]) / (q[0] - p[0])
+        return [x0, p[1] + t * (q[1] - p[1])]
+
+    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
+    out: list[list[float]] = []
+    for i, q in enumerate(pts):
+        p = pts[i - 1]
+        if inside(q):
+            if not inside(p):
+                out.append(cross(p, q))
+            out.append(list(q))
+        elif inside(p):
+            out.append(cross(p, q))
+    if len(out) >= 3:
+        out.append(list(out[0]))
+        return out
+    return []
+
+
+def _split_polygon(poly: list[list[list[float]]]) -> list[list[list[list[float]]]]:
+    """A polygon (outer ring + holes) as one or more polygons that do not cross ±180°."""
+    outer = poly[0]
+    if not any(abs(outer[i][0] - outer[i - 1][0]) > 180 for i in range(1, len(outer))):
+        return [poly]
+    u = _unwrap(outer)
+    if abs(u[-1][0] - u[0][0]) > 1e-9:
+        return [poly]  # a ring around a pole (Antarctica): its straight edge is the map's edge
+    pieces = []
+    for lo, hi, shift in ((-540, -180, 360), (-180, 180, 0), (180, 540, -360)):
+        part = _clip(_clip(u, lo, keep_left=False), hi, keep_left=True)
+        if part:
+            pieces.append([[[p[0] + shift, *p[1:]] for p in part]])
+    holes = poly[1:]  # holes never cross the meridian in these files; keep them with their piece
+    for h in holes:
+        for piece in pieces:
+            xs = [p[0] for p in piece[0]]
+            if min(xs) <= h[0][0] <= max(xs):
+                piece.append(h)
+                break
+    return pieces
+
+
+def split_at_antimeridian(geojson: dict) -> dict:
+    """A copy of a FeatureCollection whose (Multi)Polygons are cut at the 180° meridian, so
+    no edge jumps from one side of a flat map to the other."""
+    out = {**geojson, "features": []}
+    for f in geojson.get("features", []):
+        g = f.get("geometry")
+        if g and g["type"] in ("Polygon", "MultiPolygon"):
+            polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+            parts = [piece for poly in polys for piece in _split_polygon(poly)]
+            if g["type"] == "Polygon" and len(parts) == 1:
+                g = {"type": "Polygon", "coordinates": parts[0]}
+            else:
+                g = {"type": "MultiPolygon", "coordinates": parts}
+        out["features"].append({**f, "geometry": g})
+    return out
 
 
 # ---- geometry helpers ----------------------------------------------------------------------

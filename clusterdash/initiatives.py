@@ -215,18 +215,18 @@ def has_coordinates(df: pd.DataFrame) -> pd.Series:
 
 # ---- map -----------------------------------------------------------------------------------
 
-UNKNOWN_MEMBERS_RADIUS_PX = 7.0
-MIN_MEMBERS_RADIUS_PX = 9.0
-MAX_MEMBERS_RADIUS_PX = 28.0
+UNKNOWN_MEMBERS_RADIUS_PX = 6.5
+MIN_MEMBERS_RADIUS_PX = 8.5
+MAX_MEMBERS_RADIUS_PX = 24.0
 
 
 def marker_radius_px(members: Any) -> float:
     """Marker radius in pixels: area grows with the number of members (radius ∝ √members),
-    from 9 px (0 members) to 28 px; a fixed, smaller 7 px where members are not known."""
+    from 8.5 px (0 members) to 24 px; a fixed, smaller 6.5 px where members are not known."""
     if members is None or (not isinstance(members, str) and pd.isna(members)):
         return UNKNOWN_MEMBERS_RADIUS_PX
     m = max(float(members), 0.0)
-    return round(min(MAX_MEMBERS_RADIUS_PX, MIN_MEMBERS_RADIUS_PX + 1.6 * math.sqrt(m)), 2)
+    return round(min(MAX_MEMBERS_RADIUS_PX, MIN_MEMBERS_RADIUS_PX + 1.3 * math.sqrt(m)), 2)
 
 
 def members_display(row: Mapping[str, Any]) -> str | None:
@@ -315,8 +315,8 @@ def legend_items(df: pd.DataFrame) -> list[dict]:
 
 def size_legend() -> list[dict]:
     """Example marker sizes for the legend."""
-    return [{"label": f"{m} members", "radius_px": marker_radius_px(m)} for m in (10, 50, 150)] + [
-        {"label": "members not given", "radius_px": UNKNOWN_MEMBERS_RADIUS_PX}]
+    return [{"label": str(m), "radius_px": marker_radius_px(m)} for m in (10, 50, 100)] + [
+        {"label": "not given", "radius_px": UNKNOWN_MEMBERS_RADIUS_PX}]
 
 
 # ---- table and profile --------------------------------------------------------------------------

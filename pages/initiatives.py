@@ -107,9 +107,9 @@ elif "initiative" in st.query_params:
 
 ui.page_intro(
     "Cluster initiatives",
-    "Where the cluster initiatives of the guide and its sources are, and the ones you add. Colour shows "
-    "the maturity stage where a source supports one, size the number of members where it is known. "
-    "Click a marker, a table row or pick a name for its profile; every fact carries its source.",
+    "The cluster initiatives named in the guide and its sources, and the ones you add: colour shows the "
+    "maturity stage where a source supports one, size the members where known. Click a marker or a table "
+    "row for the profile; every fact carries its source.",
 )
 
 opts = ini.filter_options(all_rows)
@@ -139,34 +139,36 @@ st.caption(
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
+    legend = ini.legend_items(shown)
+    size = 17 if presenting else 13
+    item_style = "display:inline-flex;align-items:center;gap:6px;white-space:nowrap"
+    swatches = "".join(
+        f'<span style="{item_style}"><span style="width:{size}px;height:{size}px;border-radius:50%;'
+        f'background:{item["color"]};border:1px solid #fff;box-shadow:0 0 0 1px #c7ccd4"></span>'
+        f'{item["label"]}<span style="color:#5f6b7a">({item["count"]})</span></span>'
+        for item in legend
+    )
+    circles = "".join(
+        f'<span style="{item_style}"><svg width="{2 * s["radius_px"] + 2:.0f}" height="{2 * s["radius_px"] + 2:.0f}">'
+        f'<circle cx="{s["radius_px"] + 1:.1f}" cy="{s["radius_px"] + 1:.1f}" r="{s["radius_px"]:.1f}" '
+        f'fill="#c9d1db" stroke="#5f6b7a" stroke-width="1"/></svg>{s["label"]}</span>'
+        for s in ini.size_legend()
+    )
+    row_style = "display:flex;flex-wrap:wrap;align-items:center;column-gap:16px;row-gap:4px"
+    # Legend markup is built from constants (stage labels, colours, counts, sizes) only: no user text.
+    st.markdown(
+        f'<div data-testid="initiatives-legend" style="font-size:{size + 1}px;line-height:1.5">'
+        f'<div style="{row_style}">{swatches}</div>'
+        f'<div style="{row_style};margin-top:6px"><span style="color:#5f6b7a">Size: members</span>{circles}</div>'
+        f'</div>',
+        unsafe_allow_html=True,
+    )
     map_key = f"ini_map_{ss['ini_map_gen']}"
     deck = chart.initiatives_deck(shown, selected_id=selected_id, large=presenting, basemap=maps.basemap_setting())
     st.pydeck_chart(
         deck, key=map_key, on_select=lambda: on_map_select(map_key), selection_mode="single-object",
         height=chart.MAP_HEIGHT_LARGE_PX if presenting else chart.MAP_HEIGHT_PX,
         alt="Map of cluster initiatives: markers coloured by maturity stage and sized by members",
-    )
-    legend = ini.legend_items(shown)
-    size = 17 if presenting else 14
-    swatches = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin-right:14px;white-space:nowrap">'
-        f'<span style="width:{size}px;height:{size}px;border-radius:50%;background:{item["color"]};'
-        f'display:inline-block;margin-right:6px;border:1px solid #fff;box-shadow:0 0 0 1px #c7ccd4"></span>'
-        f'{item["label"]}&nbsp;<span style="color:#5f6b7a">({item["count"]})</span></span>'
-        for item in legend
-    )
-    circles = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin-right:14px;white-space:nowrap">'
-        f'<svg width="{2 * s["radius_px"] + 4:.0f}" height="{2 * s["radius_px"] + 4:.0f}" style="margin-right:6px">'
-        f'<circle cx="{s["radius_px"] + 2:.1f}" cy="{s["radius_px"] + 2:.1f}" r="{s["radius_px"]:.1f}" '
-        f'fill="#c9d1db" stroke="#5f6b7a" stroke-width="1"/></svg>{s["label"]}</span>'
-        for s in ini.size_legend()
-    )
-    # Legend markup is built from constants (stage labels, colours, counts, sizes) only: no user text.
-    st.markdown(
-        f'<div data-testid="initiatives-legend" style="font-size:{size + 1}px;line-height:2">'
-        f'<b>Maturity stage</b>&nbsp;&nbsp;{swatches}<br><b>Size</b>&nbsp;&nbsp;{circles}</div>',
-        unsafe_allow_html=True,
     )
     ui.source_line(
         "initiatives — ClusterDash catalogue from the seed documents (each initiative's source is in its "
@@ -268,24 +270,24 @@ if editable:
         with st.form(f"ini_form_{gen}", border=False):
             k = lambda f: f"ini_f_{f}_{gen}"  # noqa: E731
             st.text_input("Name *", value=values["name"] or "", key=k("name"), max_chars=ini.MAX_TEXT["name"])
-            c1, c2, c3 = st.columns([3, 1, 3])
+            c1, c2 = st.columns([3, 1.4])
             country_options = opts.countries
             c1.selectbox("Country *", country_options, key=k("country"), accept_new_options=True,
                          index=country_options.index(values["country"]) if values["country"] in country_options else None,
                          placeholder="Pick or type a country")
             c2.text_input("ISO code", value=values["country_code"] or "", key=k("country_code"), max_chars=2,
                           help="ISO 3166-1 alpha-2, e.g. DE, CI, GE")
-            c3.text_input("Place", value=values["place"] or "", key=k("place"), help="City or region")
+            c1, c2 = st.columns(2)
+            c1.text_input("Place", value=values["place"] or "", key=k("place"), help="City or region")
+            c2.text_input("Sector", value=values["sector"] or "", key=k("sector"))
             c1, c2 = st.columns(2)
             c1.number_input("Latitude", value=values["latitude"], key=k("latitude"), format="%.5f", step=0.01,
                             help="Decimal degrees, −90 to 90 (north positive). Leave empty if unknown: the "
                                  "initiative is then listed, not mapped.")
             c2.number_input("Longitude", value=values["longitude"], key=k("longitude"), format="%.5f", step=0.01,
                             help="Decimal degrees, −180 to 180 (east positive).")
-            c1, c2 = st.columns(2)
-            c1.text_input("Sector", value=values["sector"] or "", key=k("sector"))
             stage_options = [None, *ini.STAGE_CODES]
-            c2.selectbox("Maturity stage", stage_options, key=k("stage_code"),
+            st.selectbox("Maturity stage", stage_options, key=k("stage_code"),
                          index=stage_options.index(values["stage_code"]), format_func=ini.stage_label)
             c1, c2 = st.columns(2)
             c1.number_input("Members", value=values["members"], key=k("members"), step=1,

@@ -240,3 +240,41 @@ def test_records_for_deck_are_json_safe():
     json.dumps(recs, allow_nan=False)
     assert all(type(r["n"]) in (int, type(None)) for r in recs)
     assert not math.isnan(recs[0]["a"])
+
+
+# ---- the antimeridian ----------------------------------------------------------------------------
+
+def _area(ring):
+    return 0.5 * abs(sum(ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(1, len(ring))))
+
+
+def test_split_at_antimeridian_cuts_a_crossing_ring_into_two():
+    # a 4° × 2° box from 178 °E to 178 °W, stored the spherical way (179 -> -179 jumps)
+    box = [[178.0, -17.0], [-178.0, -17.0], [-178.0, -15.0], [178.0, -15.0], [178.0, -17.0]]
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon", "coordinates": [box]}},
+        {"type": "Feature", "properties": {"name": "plain"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
+    ]}
+    out = geo.split_at_antimeridian(fc)
+    g = out["features"][0]["geometry"]
+    assert g["type"] == "MultiPolygon" and len(g["coordinates"]) == 2
+    west, east = sorted(g["coordinates"], key=lambda p: p[0][0][0])
+    assert {p[0] for p in west[0]} == {-180.0, -178.0} and {p[0] for p in east[0]} == {178.0, 180.0}
+    assert _area(west[0]) == pytest.approx(4) and _area(east[0]) == pytest.approx(4)
+    assert out["features"][1] == fc["features"][1]  # untouched
+    assert fc["features"][0]["geometry"]["type"] == "Polygon"  # the input is not changed
+
+
+def test_shipped_outlines_have_no_edge_across_the_map_except_antarcticas_bottom():
+    crossing = set()
+    for f in geo.country_outlines()["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        for poly in polys:
+            for ring in poly:
+                if any(abs(ring[i][0] - ring[i - 1][0]) > 180 for i in range(1, len(ring))):
+                    crossing.add(f["properties"]["name"])
+    assert crossing == {"Antarctica"}
+    names = [f["properties"]["name"] for f in geo.country_outlines()["features"]]
+    assert len(names) == 177 and {"Fiji", "Russia"} <= set(names)

@@ -12,8 +12,8 @@ from clusterdash import initiatives as ini
 from clusterdash.charts import maps
 
 LAYER_ID = "initiatives"  # st.pydeck_chart selections are reported per layer id
-MAP_WIDTH_PX = 660  # the map column at a 1400 px wide window (used to fit the initial view)
-MAP_HEIGHT_PX = 520
+MAP_WIDTH_PX = 540  # the map column at a 1400 px wide window (used to fit the initial view)
+MAP_HEIGHT_PX = 480
 MAP_HEIGHT_LARGE_PX = 680
 
 TOOLTIP = {"text": "{tooltip}"}
@@ -93,7 +93,7 @@ def initiatives_deck(shown: pd.DataFrame, *, selected_id: str | None = None, lar
     height = MAP_HEIGHT_LARGE_PX if large else MAP_HEIGHT_PX
     view = maps.fit_view_state(
         [r["latitude"] for r in records], [r["longitude"] for r in records],
-        width_px=MAP_WIDTH_PX, height_px=height, padding_px=45, max_zoom=5.5,
+        width_px=MAP_WIDTH_PX, height_px=height, padding_px=40, max_zoom=4.5,
     )
     layers = maps.base_layers(basemap=basemap) + [
         initiatives_layer(records),

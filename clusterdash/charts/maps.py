@@ -37,8 +37,9 @@ MAX_MERCATOR_LAT = 85.051129
 TOOLTIP_STYLE = {
     "backgroundColor": "#1B2430",
     "color": "white",
-    "fontSize": "14px",
-    "maxWidth": "360px",
+    "fontSize": "13px",
+    "lineHeight": "1.35",
+    "maxWidth": "260px",
     "whiteSpace": "pre-line",
     "padding": "8px 10px",
     "borderRadius": "4px",
@@ -57,9 +58,10 @@ def basemap_setting() -> str | None:
 # ---- base layers ---------------------------------------------------------------------------
 
 def ocean_layer(*, rgba: Sequence[int] = OCEAN_RGBA, layer_id: str = "ocean") -> pdk.Layer:
-    """A rectangle over the whole Web Mercator world, so the sea reads as sea without tiles."""
-    world = [[-180, -MAX_MERCATOR_LAT], [180, -MAX_MERCATOR_LAT], [180, MAX_MERCATOR_LAT],
-             [-180, MAX_MERCATOR_LAT]]
+    """A rectangle over the Web Mercator world (and the copies beside it, so a map wider than the
+    world shows sea, not a blank page), so the sea reads as sea without tiles."""
+    world = [[-720, -MAX_MERCATOR_LAT], [720, -MAX_MERCATOR_LAT], [720, MAX_MERCATOR_LAT],
+             [-720, MAX_MERCATOR_LAT]]
     return pdk.Layer(
         "SolidPolygonLayer", id=layer_id, data=[{"polygon": world}], get_polygon="polygon",
         get_fill_color=list(rgba), pickable=False,
@@ -147,7 +149,7 @@ WORLD_VIEW = {"latitude": 20.0, "longitude": 10.0, "zoom": 0.8}
 
 
 def fit_view_state(lats: Iterable[Any], lons: Iterable[Any], *, width_px: int = 900, height_px: int = 520,
-                   padding_px: int = 40, max_zoom: float = 6.0, min_zoom: float = 0.5) -> pdk.ViewState:
+                   padding_px: int = 40, max_zoom: float = 6.0, min_zoom: float = 0.0) -> pdk.ViewState:
     """A view state showing every valid (lat, lon) inside a ``width_px`` × ``height_px`` map
     with ``padding_px`` to spare on each side (Web Mercator). Invalid or missing positions are
     ignored; with none, the whole world; with one, that place at ``max_zoom``."""

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from clusterdash import value_chains as vc
 from clusterdash.charts.common import FONT_FAMILY, style
 
-ROW_HEIGHT_PX = 170
-ROW_HEIGHT_LARGE_PX = 220
+ROW_HEIGHT_PX = 190
+ROW_HEIGHT_LARGE_PX = 250
 
 
 def _safe(text) -> str:
@@ -46,12 +46,12 @@ def chain_figure(stages: pd.DataFrame, *, per_row: int = 4, title: str | None = 
     n = len(stages)
     rows = max(1, -(-n // per_row))
     fig = go.Figure()
-    base = 20 if large else 14
+    base = 19 if large else 13
     if n == 0:
         fig.add_annotation(text="No stages yet: add the first stage of the chain, or start from a template.",
                            x=0.5, y=0.5, xref="x", yref="y", showarrow=False,
                            font=dict(size=base, color="#5f6b7a"))
-    w, h = 0.78, 0.62  # box size in cell units (each cell is 1 × 1)
+    w, h = 0.8, 0.72  # box size in cell units (each cell is 1 × 1)
     hover_x, hover_y, hover_text = [], [], []
     for k, rec in enumerate(stages.to_dict("records")):
         r, c = divmod(k, per_row)
@@ -64,10 +64,10 @@ def chain_figure(stages: pd.DataFrame, *, per_row: int = 4, title: str | None = 
             line=dict(color=color, width=5 if is_gap else 2, dash="dot" if key == vc.NOT_ASSESSED else "solid"),
             fillcolor=_tint(color, 0.30 if is_gap else 0.14), layer="below",
         )
-        name = _wrap(str(rec.get("stage_name") or ""), 24 if not large else 20, 2)
+        name = _wrap(str(rec.get("stage_name") or ""), 20 if not large else 17, 2)
         status = vc.COVERAGE_LABELS[key].upper() if is_gap else vc.COVERAGE_LABELS[key]
         actors = rec.get("local_actors")
-        actors_line = (_wrap(str(actors), 30 if not large else 24, 2) if isinstance(actors, str) and actors.strip()
+        actors_line = (_wrap(str(actors), 26 if not large else 22, 2) if isinstance(actors, str) and actors.strip()
                        else "<i>no local actor named</i>")
         fig.add_annotation(
             x=cx, y=cy + h / 2 - 0.05, xref="x", yref="y", showarrow=False, yanchor="top",

@@ -176,6 +176,13 @@ def country_outlines(precision: int = 3) -> dict:
     return json.loads(_countries(precision))
 
 
+@lru_cache(maxsize=4)
+def shared_country_outlines(precision: int = 3) -> dict:
+    """The same as :func:`country_outlines`, one object shared by every caller (no copy per
+    page run): treat it as read-only."""
+    return country_outlines(precision)
+
+
 def _rounded(obj, precision: int):
     if isinstance(obj, float):
         return round(obj, precision)

@@ -207,6 +207,20 @@ def filter_initiatives(df: pd.DataFrame, *, sectors=(), countries=(), stages=(),
     return df[mask]
 
 
+def describe_filters(sectors=(), countries=(), stages=(), search: str = "") -> str:
+    """The filters in force, in words (for the CSV's source line): 'none' when there are none."""
+    parts = []
+    if sectors:
+        parts.append("sector = " + " | ".join(sectors))
+    if countries:
+        parts.append("country = " + " | ".join(countries))
+    if stages:
+        parts.append("stage = " + " | ".join(stage_label(s) for s in stages))
+    if search.strip():
+        parts.append(f"search = {search.strip()}")
+    return "; ".join(parts) or "none"
+
+
 def has_coordinates(df: pd.DataFrame) -> pd.Series:
     lat = pd.to_numeric(df["latitude"], errors="coerce")
     lon = pd.to_numeric(df["longitude"], errors="coerce")

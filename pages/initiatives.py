@@ -200,9 +200,7 @@ with tabs[0]:
     ui.download_csv(
         table, "clusterdash_initiatives.csv", key="dl-initiatives",
         source="ClusterDash cluster-initiative catalogue (seed documents 000-004, source per row) and "
-               "user-entered initiatives; filters: " + (", ".join(
-                   [f"sector={'|'.join(sectors)}"] * bool(sectors) + [f"country={'|'.join(countries)}"] * bool(countries)
-                   + [f"stage={'|'.join(stages)}"] * bool(stages) + [f"search={search}"] * bool(search.strip())) or "none"),
+               "user-entered initiatives; filters: " + ini.describe_filters(sectors, countries, stages, search),
         units="members: number of members (as the source words it where it gives no number); "
               "latitude/longitude: decimal degrees (WGS84)",
     )

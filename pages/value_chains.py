@@ -136,73 +136,73 @@ def show_chain(iid: str, overview) -> None:
                           "not yet assessed")
 
     # ---- edit ---------------------------------------------------------------------------------
-    if not presenting:
-        st.subheader("Stages", anchor=False)
-        options = [*vc.COVERAGE_STATUSES, vc.NOT_ASSESSED]
-        templates = queries.value_chain_templates(store)
-        template_names = dict(zip(templates["template_code"], templates["template_name"]))
-        for rec in stages.to_dict("records"):
-            sid = rec["stage_id"]
-            with st.container(border=True, key=f"vc_row_{sid}"):
-                c0, c1, c2, c3 = st.columns([0.35, 3.2, 4.6, 1.3], vertical_alignment="bottom")
-                c0.markdown(f"### {int(rec['seq'])}")
-                c1.text_input("Stage", value=rec["stage_name"], key=f"vc_name_{sid}", disabled=not editable,
-                              on_change=save, args=(sid, "stage_name", f"vc_name_{sid}"),
-                              max_chars=vc.MAX_LEN["stage_name"])
-                c2.segmented_control(
-                    "Coverage", options, key=f"vc_cov_{sid}", default=vc.coverage_key(rec["coverage_status"]),
-                    format_func=lambda k: vc.COVERAGE_LABELS[k], disabled=not editable, required=True,
-                    on_change=save, args=(sid, "coverage_status", f"vc_cov_{sid}"),
-                    help=" · ".join(f"{vc.COVERAGE_LABELS[k]}: {vc.COVERAGE_HELP[k]}" for k in options),
+    # editing stays available in presentation mode: a workshop maps its chain live
+    st.subheader("Stages", anchor=False)
+    options = [*vc.COVERAGE_STATUSES, vc.NOT_ASSESSED]
+    templates = queries.value_chain_templates(store)
+    template_names = dict(zip(templates["template_code"], templates["template_name"]))
+    for rec in stages.to_dict("records"):
+        sid = rec["stage_id"]
+        with st.container(border=True, key=f"vc_row_{sid}"):
+            c0, c1, c2, c3 = st.columns([0.35, 3.2, 4.6, 1.3], vertical_alignment="bottom")
+            c0.markdown(f"### {int(rec['seq'])}")
+            c1.text_input("Stage", value=rec["stage_name"], key=f"vc_name_{sid}", disabled=not editable,
+                          on_change=save, args=(sid, "stage_name", f"vc_name_{sid}"),
+                          max_chars=vc.MAX_LEN["stage_name"])
+            c2.segmented_control(
+                "Coverage", options, key=f"vc_cov_{sid}", default=vc.coverage_key(rec["coverage_status"]),
+                format_func=lambda k: vc.COVERAGE_LABELS[k], disabled=not editable, required=True,
+                on_change=save, args=(sid, "coverage_status", f"vc_cov_{sid}"),
+                help=" · ".join(f"{vc.COVERAGE_LABELS[k]}: {vc.COVERAGE_HELP[k]}" for k in options),
+            )
+            if editable:
+                u, d, x = c3.columns(3, gap="xxsmall")
+                u.button("", key=f"vc_up_{sid}", icon=":material/arrow_upward:", on_click=move, args=(sid, -1),
+                         help="Move upstream", disabled=rec["seq"] == 1)
+                d.button("", key=f"vc_down_{sid}", icon=":material/arrow_downward:", on_click=move, args=(sid, 1),
+                         help="Move downstream", disabled=rec["seq"] == len(stages))
+                with x.popover("", icon=":material/delete:", help="Delete this stage"):
+                    st.markdown(f"Delete stage {int(rec['seq'])}, **{ui.plain(rec['stage_name'])}**?")
+                    st.button("Delete", key=f"vc_del_{sid}", type="primary", on_click=remove, args=(sid,))
+            _, e1, e2 = st.columns([0.35, 4.6, 4.5])
+            e1.text_area("Local actors", value=rec["local_actors"] or "", key=f"vc_actors_{sid}", height=68,
+                         disabled=not editable, on_change=save, args=(sid, "local_actors", f"vc_actors_{sid}"),
+                         placeholder="Firms, institutes, service providers in the region…",
+                         max_chars=vc.MAX_LEN["local_actors"])
+            e2.text_area("Notes", value=rec["notes"] or "", key=f"vc_notes_{sid}", height=68,
+                         disabled=not editable, on_change=save, args=(sid, "notes", f"vc_notes_{sid}"),
+                         max_chars=vc.MAX_LEN["notes"], placeholder="Evidence, actors to attract, next step")
+            if rec["template_code"]:
+                e1.caption("From the guide's template: "
+                           + ui.plain(template_names.get(rec["template_code"], rec["template_code"])))
+
+    if editable:
+        with st.form("vc_add", border=False):
+            a1, a2 = st.columns([4, 1], vertical_alignment="bottom")
+            a1.text_input("New stage", key="vc_new_name", placeholder="e.g. Raw material providers",
+                          max_chars=vc.MAX_LEN["stage_name"])
+            a2.form_submit_button("Add stage", icon=":material/add:", on_click=add_stage, args=(iid,), type="primary")
+
+        if len(templates):
+            with st.expander("Start from a value chain the guide describes", expanded=len(stages) == 0):
+                code = st.selectbox(
+                    "Template", list(templates["template_code"]), key="vc_template",
+                    format_func=lambda c: templates.set_index("template_code").loc[c, "template_name"],
                 )
-                if editable:
-                    u, d, x = c3.columns(3, gap="xxsmall")
-                    u.button("", key=f"vc_up_{sid}", icon=":material/arrow_upward:", on_click=move, args=(sid, -1),
-                             help="Move upstream", disabled=rec["seq"] == 1)
-                    d.button("", key=f"vc_down_{sid}", icon=":material/arrow_downward:", on_click=move, args=(sid, 1),
-                             help="Move downstream", disabled=rec["seq"] == len(stages))
-                    with x.popover("", icon=":material/delete:", help="Delete this stage"):
-                        st.markdown(f"Delete stage {int(rec['seq'])}, **{ui.plain(rec['stage_name'])}**?")
-                        st.button("Delete", key=f"vc_del_{sid}", type="primary", on_click=remove, args=(sid,))
-                _, e1, e2 = st.columns([0.35, 4.6, 4.5])
-                e1.text_area("Local actors", value=rec["local_actors"] or "", key=f"vc_actors_{sid}", height=68,
-                             disabled=not editable, on_change=save, args=(sid, "local_actors", f"vc_actors_{sid}"),
-                             placeholder="Firms, institutes, service providers in the region…",
-                             max_chars=vc.MAX_LEN["local_actors"])
-                e2.text_area("Notes", value=rec["notes"] or "", key=f"vc_notes_{sid}", height=68,
-                             disabled=not editable, on_change=save, args=(sid, "notes", f"vc_notes_{sid}"),
-                             max_chars=vc.MAX_LEN["notes"], placeholder="Evidence, actors to attract, next step")
-                if rec["template_code"]:
-                    e1.caption("From the guide's template: "
-                               + ui.plain(template_names.get(rec["template_code"], rec["template_code"])))
-
-        if editable:
-            with st.form("vc_add", border=False):
-                a1, a2 = st.columns([4, 1], vertical_alignment="bottom")
-                a1.text_input("New stage", key="vc_new_name", placeholder="e.g. Raw material providers",
-                              max_chars=vc.MAX_LEN["stage_name"])
-                a2.form_submit_button("Add stage", icon=":material/add:", on_click=add_stage, args=(iid,), type="primary")
-
-            if len(templates):
-                with st.expander("Start from a value chain the guide describes", expanded=len(stages) == 0):
-                    code = st.selectbox(
-                        "Template", list(templates["template_code"]), key="vc_template",
-                        format_func=lambda c: templates.set_index("template_code").loc[c, "template_name"],
-                    )
-                    t = templates.set_index("template_code").loc[code]
-                    st.markdown(ui.plain(t["description"]))
-                    st.caption(ui.plain(t["completeness_note"]))
-                    tstages = queries.value_chain_template_stages(store, code)
-                    for s in tstages.itertuples():
-                        line = f"{s.seq}. **{ui.plain(s.stage_name)}**"
-                        if isinstance(s.description, str) and s.description:
-                            line += f" — {ui.plain(s.description)}"
-                        if isinstance(s.example_coverage_text, str) and s.example_coverage_text:
-                            line += f" *({ui.plain(s.example_coverage_text)})*"
-                        st.markdown(line)
-                    ui.source_line(t["source"])
-                    st.button("Add these stages", key="vc_use_template", icon=":material/playlist_add:",
-                              on_click=use_template, args=(iid, code))
+                t = templates.set_index("template_code").loc[code]
+                st.markdown(ui.plain(t["description"]))
+                st.caption(ui.plain(t["completeness_note"]))
+                tstages = queries.value_chain_template_stages(store, code)
+                for s in tstages.itertuples():
+                    line = f"{s.seq}. **{ui.plain(s.stage_name)}**"
+                    if isinstance(s.description, str) and s.description:
+                        line += f" — {ui.plain(s.description)}"
+                    if isinstance(s.example_coverage_text, str) and s.example_coverage_text:
+                        line += f" *({ui.plain(s.example_coverage_text)})*"
+                    st.markdown(line)
+                ui.source_line(t["source"])
+                st.button("Add these stages", key="vc_use_template", icon=":material/playlist_add:",
+                          on_click=use_template, args=(iid, code))
 
     if len(overview) > 1 or (len(overview) == 1 and overview["initiative_id"].iloc[0] != iid):
         with st.expander("Other value chains in this workspace"):

@@ -278,3 +278,11 @@ def test_shipped_outlines_have_no_edge_across_the_map_except_antarcticas_bottom(
     assert crossing == {"Antarctica"}
     names = [f["properties"]["name"] for f in geo.country_outlines()["features"]]
     assert len(names) == 177 and {"Fiji", "Russia"} <= set(names)
+
+
+def test_base_layer_shares_one_outline_object_and_does_not_change_it():
+    a = maps.country_layer().data
+    b = maps.country_layer().data
+    assert a is b is geo.shared_country_outlines()
+    json.loads(maps.deck(maps.base_layers(), maps.fit_view_state([], [])).to_json())
+    assert a == geo.country_outlines()  # serialising left it as it was

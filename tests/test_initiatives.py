@@ -312,3 +312,9 @@ def test_selected_initiative_id_from_a_pydeck_event():
     assert chart.selected_initiative_id(event) == "ac_serbia"
     assert chart.selected_initiative_id({"selection": {"indices": {}, "objects": {}}}) is None
     assert chart.selected_initiative_id(None) is None
+
+
+def test_describe_filters():
+    assert ini.describe_filters() == "none"
+    assert ini.describe_filters(["Plastics"], ["Germany", "Austria"], ["unknown", "initiation"], " Linz ") == (
+        "sector = Plastics; country = Germany | Austria; stage = Stage unknown | Initiation; search = Linz")

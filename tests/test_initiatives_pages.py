@@ -298,3 +298,13 @@ def test_value_chain_page_is_read_only_without_passcode(app, monkeypatch, store)
     assert at.text_input(key=f"vc_name_{sid}").disabled
     assert "vc_use_template" not in {b.key for b in at.button}
     assert any("View only" in i.value for i in at.info)
+
+
+def test_value_chain_presentation_mode_keeps_answering_live(app, store, db_path):
+    wid = queries.default_workspace(store)
+    sid = queries.add_value_chain_stage(store, wid, INI, "Raw material providers")
+    store.close()
+    at = app(VC_PAGE, initiative=INI, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    at.button_group(key=f"vc_cov_{sid}").set_value("covered").run()
+    assert stages(db_path)[0]["coverage_status"] == "covered"

@@ -74,7 +74,7 @@ def country_layer(*, fill_rgba: Sequence[int] = LAND_RGBA, line_rgba: Sequence[i
     return pdk.Layer(
         "GeoJsonLayer",
         id=layer_id,
-        data=geo.country_outlines(),
+        data=geo.shared_country_outlines(),  # read-only, shared: no copy on every page run
         stroked=True,
         filled=True,
         get_fill_color=list(fill_rgba),

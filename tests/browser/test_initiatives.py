@@ -135,3 +135,22 @@ def test_value_chain_page_shows_gaps(new_server, page):
     page.reload()
     wait_for_app(page)
     assert page.get_by_label("Local actors").nth(1).input_value() == "One importer of extruders"
+
+
+def test_clicking_a_table_row_opens_its_profile(server, page):
+    page.goto(server.url + "/initiatives")
+    wait_for_app(page)
+    search = page.get_by_label("Search")
+    search.fill("Menara")
+    search.press("Enter")
+    wait_for_app(page)
+    grid = page.frame_locator("iframe").first
+    row = grid.locator(".ag-center-cols-container .ag-row").first
+    row.wait_for(timeout=15_000)
+    row.click()
+    wait_for_app(page)
+    heading = page.get_by_role("heading", name="Cluster Menara")
+    heading.wait_for(timeout=15_000)
+    assert page.get_by_text("Members:").first.is_visible()
+    assert "initiative=cluster_menara" in page.url
+    assert_no_exception(page)

@@ -1015,3 +1015,185 @@ def stage_recommendations_view(store: Store, workspace_id: str, q, result, st_co
                 "inside the operationalisation phase).", icon=":material/info:")
         st.markdown("\n".join(f"- {plain(r.characteristic)}" for r in rec["characteristics"].itertuples()))
         source_line(rec["characteristics"]["source"].iloc[0])
+
+
+# ---- toolkit (issue 4): widgets that save as they are used, and the tools' common header ---------
+#
+# Each widget shows the stored value (re-read from the store on every run) and writes through
+# its on_change callback at once, one transaction per change; bad input is refused with a
+# message naming row and field, and the widget goes back to the stored value.
+
+def tk_sync(key: str, stored) -> None:
+    """Put the stored value into widget ``key`` when the store changed since this session last
+    saw it (a reload, another window, a normalised save); leave it alone otherwise."""
+    seen = st.session_state.setdefault("_tk_seen", {})
+    if key not in st.session_state or seen.get(key, "\0unset") != stored:
+        st.session_state[key] = stored
+    seen[key] = stored
+
+
+def tk_error(text: str) -> None:
+    """An error from a toolkit callback: a toast now and an error box at the top of the page."""
+    st.session_state.setdefault("_flash", []).append(text)
+    st.toast(text, icon=":material/error:")
+
+
+def tk_show_errors() -> None:
+    for text in st.session_state.pop("_flash", []):
+        st.error(text, icon=":material/error:")
+
+
+def tk_run(fn, *args, revert_key: str | None = None, toast: str | None = "Saved", **kwargs) -> None:
+    """Callback body: refuse when this session may not edit; run ``fn``; on UserError show the
+    message and put the widget back to what was stored."""
+    def revert():
+        if revert_key is not None:
+            st.session_state[revert_key] = st.session_state.get("_tk_seen", {}).get(revert_key)
+
+    if not can_edit():
+        revert()
+        tk_error("View only: this session cannot change the workspace.")
+        return
+    try:
+        fn(*args, **kwargs)
+    except UserError as exc:
+        revert()
+        tk_error(str(exc))
+        return
+    if toast:
+        st.toast(toast, icon=":material/check_circle:")
+
+
+def _tk_save_value(key: str, write) -> None:
+    tk_run(lambda: write(st.session_state.get(key)), revert_key=key)
+
+
+def tk_text(label: str, key: str, stored, write, *, area: bool = False, height: int | None = None,
+            placeholder: str | None = None, label_visibility: str = "visible", max_chars: int | None = None,
+            help: str | None = None) -> None:
+    """A text field saved when it is left (or Enter / Ctrl+Enter); ``write(value)`` stores it."""
+    tk_sync(key, "" if stored is None or (isinstance(stored, float) and pd.isna(stored)) else str(stored))
+    kw = dict(key=key, on_change=_tk_save_value, args=(key, write), placeholder=placeholder, disabled=not can_edit(),
+              label_visibility=label_visibility, max_chars=max_chars, help=help)
+    if area:
+        st.text_area(label, height=height, **kw)
+    else:
+        st.text_input(label, **kw)
+
+
+def tk_choice(label: str, options, key: str, stored, write, *, labels: dict | None = None, required: bool = True,
+              label_visibility: str = "visible", help: str | None = None) -> None:
+    """A segmented control (one click on a projector) saved on click."""
+    tk_sync(key, None if stored is None or (isinstance(stored, float) and pd.isna(stored)) else stored)
+    st.segmented_control(
+        label, list(options), key=key, format_func=(lambda o: (labels or {}).get(o, str(o))), required=required,
+        on_change=_tk_save_value, args=(key, write), disabled=not can_edit(), label_visibility=label_visibility,
+        help=help,
+    )
+
+
+def tk_select(label: str, options, key: str, stored, write, *, labels: dict | None = None,
+              label_visibility: str = "visible", help: str | None = None) -> None:
+    """A selectbox saved on change (``None`` among the options = no choice)."""
+    tk_sync(key, None if stored is None or (isinstance(stored, float) and pd.isna(stored)) else stored)
+    st.selectbox(label, list(options), key=key, format_func=(lambda o: (labels or {}).get(o, str(o))),
+                 on_change=_tk_save_value, args=(key, write), disabled=not can_edit(),
+                 label_visibility=label_visibility, help=help)
+
+
+def tk_date(label: str, key: str, stored, write, *, label_visibility: str = "visible") -> None:
+    tk_sync(key, None if stored is None or (not isinstance(stored, str) and pd.isna(stored)) else stored)
+    st.date_input(label, value=None, key=key, on_change=_tk_save_value, args=(key, write), disabled=not can_edit(),
+                  label_visibility=label_visibility, format="YYYY-MM-DD")
+
+
+def tk_number(label: str, key: str, stored, write, *, min_value: float, max_value: float, step: float,
+              label_visibility: str = "visible", help: str | None = None, format: str | None = None) -> None:
+    tk_sync(key, None if stored is None or pd.isna(stored) else float(stored))
+    st.number_input(label, key=key, min_value=min_value, max_value=max_value, step=step, on_change=_tk_save_value,
+                    args=(key, write), disabled=not can_edit(), label_visibility=label_visibility, help=help,
+                    format=format)
+
+
+def _tk_add(key: str, add) -> None:
+    text = (st.session_state.get(key) or "").strip()
+    if not text:
+        return
+    if not can_edit():
+        tk_error("View only: this session cannot change the workspace.")
+        return
+    try:
+        add(text)
+    except UserError as exc:
+        tk_error(str(exc))
+        return
+    st.session_state[key] = ""
+    st.toast("Added", icon=":material/check_circle:")
+
+
+def tk_adder(label: str, key: str, add, *, placeholder: str | None = None,
+             label_visibility: str = "visible") -> None:
+    """A text field that adds a row when Enter is pressed (or the field is left) and then empties."""
+    st.text_input(label, key=key, on_change=_tk_add, args=(key, add), placeholder=placeholder,
+                  disabled=not can_edit(), label_visibility=label_visibility)
+
+
+def tk_button(label: str, key: str, fn, *args, icon: str | None = None, help: str | None = None,
+              toast: str | None = "Saved", type: str = "secondary") -> None:
+    """A button whose action is written at once (remove a row, add the guide's examples)."""
+    st.button(label, key=key, icon=icon, help=help, disabled=not can_edit(), type=type,
+              on_click=lambda: tk_run(fn, *args, toast=toast))
+
+
+def toolkit_header(store: Store, tool_code: str) -> str:
+    """Title, what the tool is for, where the guide uses it (stage › step, with source), links to
+    the other tools (they keep the workspace and presentation mode). Returns the workspace id."""
+    from clusterdash import toolkit
+
+    tool = toolkit.get_tool(tool_code)
+    wid = current_workspace(store)
+    ws = queries.get_workspace(store, wid) or {"name": wid}
+    params = {"ws": wid, **({"present": "1"} if is_presenting() else {})}
+    with st.container(horizontal=True, key=f"tk-nav-{tool_code}"):
+        st.page_link(toolkit.OVERVIEW_PAGE, label="Toolkit", icon=":material/handyman:", query_params=params)
+        for t in toolkit.TOOLS:
+            st.page_link(t.page, label=t.title, icon=t.icon, query_params=params, disabled=t.tool_code == tool_code)
+    st.title(tool.title)
+    st.markdown(f"{tool.summary} Saved in workspace **{plain(ws['name'])}** as you go: no save button.")
+    uses = queries.toolkit_phase_tools(store, tool.phase_tool_codes)
+    if len(uses):
+        steps = " · ".join(
+            f"{u.stage_name}, step {int(u.step_no)}" + (f" ({u.step_question})" if u.step_question else "")
+            for u in uses.drop_duplicates(["stage_code", "step_no"]).itertuples()
+        )
+        st.caption(plain(f"Where the guide uses it: {steps}"))
+        with st.expander("How the guide describes this tool", icon=":material/menu_book:"):
+            for u in uses.itertuples():
+                st.markdown(f"**{plain(u.tool_name)}** — {plain(u.stage_name)}, step {int(u.step_no)}"
+                            + (f": {plain(u.how_to)}" if u.how_to else ""))
+                source_line(u.source)
+    tk_show_errors()
+    if not can_edit():
+        st.info("View only: this session cannot change the workspace.", icon=":material/lock:")
+    return wid
+
+
+def toolkit_notes(store: Store, tool_code: str, *, title: str = "From the guide", expander: bool = True) -> None:
+    """The guide's passages on a tool (kb_toolkit_note), each with its source."""
+    notes = queries.toolkit_notes(store, tool_code)
+    if notes.empty:
+        return
+
+    def body():
+        for n in notes.itertuples():
+            st.markdown(f"**{plain(n.heading)}** — {plain(n.text)}")
+            source_line(n.source)
+
+    if not expander:
+        st.markdown(f"**{plain(title)}**")
+        body()
+        return
+    with st.expander(title, icon=":material/menu_book:"):
+        body()
+
+# ---- end of toolkit section (issue 4) ------------------------------------------------------------

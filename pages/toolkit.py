@@ -17,15 +17,16 @@ counts = queries.toolkit_counts(store, wid)
 UNITS = {"stakeholder_analysis": "stakeholders", "swot_analysis": "items", "business_model_canvas": "blocks filled",
          "legal_form": "questions answered", "develop_services": "services", "staffing": "team members"}
 
-with st.container(horizontal=True, gap="medium", key="tk-cards"):
-    for tool in toolkit.TOOLS:
-        uses = queries.toolkit_phase_tools(store, tool.phase_tool_codes).drop_duplicates(["stage_code", "step_no"])
-        with st.container(border=True, height="stretch", width=400, key=f"tk-card-{tool.tool_code}"):
-            st.page_link(tool.page, label=f"**{tool.title}**", icon=tool.icon, query_params=params)
-            st.write(tool.summary)
-            st.caption(ui.plain(" · ".join(f"{u.stage_name}, step {int(u.step_no)}" for u in uses.itertuples())))
-            n = counts.get(tool.tool_code, 0)
-            st.markdown(f"**{n}** {UNITS[tool.tool_code]}" if n else "*Not started in this workspace*")
+for r in range(0, len(toolkit.TOOLS), 3):  # rows of three cards, each row as tall as its tallest card
+    with st.container(horizontal=True, gap="medium", key=f"tk-cards-{r}"):
+        for tool in toolkit.TOOLS[r:r + 3]:
+            uses = queries.toolkit_phase_tools(store, tool.phase_tool_codes).drop_duplicates(["stage_code", "step_no"])
+            with st.container(border=True, height="stretch", width="stretch", key=f"tk-card-{tool.tool_code}"):
+                st.page_link(tool.page, label=f"**{tool.title}**", icon=tool.icon, query_params=params)
+                st.write(tool.summary)
+                st.caption(ui.plain(" · ".join(f"{u.stage_name}, step {int(u.step_no)}" for u in uses.itertuples())))
+                n = counts.get(tool.tool_code, 0)
+                st.markdown(f"**{n}** {UNITS[tool.tool_code]}" if n else "*Not started in this workspace*")
 
 st.subheader("Every tool of the guide, by stage and step")
 st.caption("The tools the guide attaches to each step of the initiation, establishment and operationalisation "

@@ -61,7 +61,7 @@ for r, row in enumerate(LAYOUT):
                 for i, code in enumerate(codes):
                     if i:
                         st.divider()
-                    block(code, 300 if (r == 0 and len(codes) == 1) else 120 if r == 0 else 140)
+                    block(code, 400 if (r == 0 and len(codes) == 1) else 120 if r == 0 else 140)
 
 export = (
     blocks.groupby(["block_order", "block_code", "block_name"], as_index=False)

@@ -83,14 +83,14 @@ with rate_tab:
                               "extraction.")
 
 with portfolio_tab:
-    cols = st.columns(4, gap="small")
-    for col, p in zip(cols, toolkit.PLACEMENTS):
-        mine = placed[placed["placement"] == p]
-        with col, st.container(border=True, key=f"sv-area-{p}"):
-            st.markdown(f"**{toolkit.PLACEMENT_LABELS[p]}** ({len(mine)})")
-            st.markdown("  \n".join(f"{int(m.seq)}. {ui.plain(m.service_name)}"
-                                    + (" *(chosen)*" if m.placement_origin == "chosen" else "")
-                                    for m in mine.itertuples()) or "—")
+    with st.container(horizontal=True, gap="small", key="sv-areas"):
+        for p in toolkit.PLACEMENTS:
+            mine = placed[placed["placement"] == p]
+            with st.container(border=True, height="stretch", width="stretch", key=f"sv-area-{p}"):
+                st.markdown(f"**{toolkit.PLACEMENT_LABELS[p]}** ({len(mine)})")
+                st.markdown("  \n".join(f"{int(m.seq)}\\. {ui.plain(m.service_name)}"
+                                        + (" *(chosen)*" if m.placement_origin == "chosen" else "")
+                                        for m in mine.itertuples()) or "—")
     unrated = placed[placed["placement"].isna()]
     if len(unrated):
         st.caption(ui.plain("Not yet placed (rate effort and relevance): " + ", ".join(unrated["service_name"])))

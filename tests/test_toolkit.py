@@ -538,3 +538,18 @@ def test_legal_form_chart_has_every_form(kb_forms):
 def test_source_lines_are_wrapped():
     lines = charts.wrap_source("word " * 80, 50)
     assert len(lines) > 1 and all(len(x) <= 50 for x in lines)
+
+
+def test_duplicating_a_workspace_copies_its_toolkit(store, ws):
+    sid = queries.add_stakeholder(store, ws, "Ministry", assessment="positive")
+    queries.add_swot_item(store, ws, "strength", "Sun")
+    queries.save_canvas_entry(store, ws, "key_partners", "Universities")
+    queries.save_legal_form_answer(store, ws, "commercial_role", "none")
+    queries.add_cluster_service(store, ws, "Networking", effort="low")
+    a = queries.add_team_member(store, ws, "Anna", fte_pct=80)
+    queries.save_team_skill_score(store, ws, a, 3, 4)
+    copy = queries.duplicate_workspace(store, ws)
+    assert queries.toolkit_counts(store, copy) == queries.toolkit_counts(store, ws)
+    assert queries.team_skill_scores(store, copy).to_dict("records") == [{"member_id": a, "criterion_seq": 3, "score": 4}]
+    queries.update_stakeholder(store, copy, sid, assessment="critical")  # the copy is independent
+    assert queries.stakeholders(store, ws).iloc[0]["assessment"] == "positive"

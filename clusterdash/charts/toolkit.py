@@ -27,7 +27,7 @@ PLACEMENT_COLORS = {
 MEMBER_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star", "cross", "pentagon", "hexagon",
                   "triangle-down")
 LINE_PX = {False: 24, True: 36}  # height of one name line, normal and presentation mode
-CHARS = {False: 34, True: 24}  # characters of a name that fit a cell line
+CHARS = {False: 34, True: 32}  # characters of a name that fit a cell line
 SCORE_COLUMN_X = toolkit.SCORE_MAX + 0.9  # where the team profile writes the team score
 
 

@@ -55,6 +55,9 @@ def flash(kind: str, message: str) -> None:
 
 
 def submit_form(gen: int, mode: str, iid: str | None) -> None:
+    if not ui.can_edit():
+        flash("error", "View only: enter the facilitator passcode in the sidebar to make changes.")
+        return
     values = {f: ss.get(f"ini_f_{f}_{gen}") for f in FORM_FIELDS}
     try:
         if mode == "edit":
@@ -73,6 +76,9 @@ def submit_form(gen: int, mode: str, iid: str | None) -> None:
 
 
 def delete(iid: str) -> None:
+    if not ui.can_edit():
+        flash("error", "View only: enter the facilitator passcode in the sidebar to make changes.")
+        return
     try:
         n = queries.delete_user_initiative(store, iid)
     except UserError as exc:

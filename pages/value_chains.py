@@ -21,8 +21,18 @@ def flash(kind: str, message: str) -> None:
     ss["vc_flash"] = (kind, message)
 
 
+def allowed() -> bool:
+    """Writes only when this session may edit (checked again at the moment of writing)."""
+    if ui.can_edit():
+        return True
+    flash("error", "View only: enter the facilitator passcode in the sidebar to make changes.")
+    return False
+
+
 def save(stage_id: str, field: str, key: str) -> None:
     """Save one field the moment it is given (on_change)."""
+    if not allowed():
+        return
     try:
         queries.update_value_chain_stage(store, wid, stage_id, field, ss.get(key))
     except UserError as exc:
@@ -30,6 +40,8 @@ def save(stage_id: str, field: str, key: str) -> None:
 
 
 def add_stage(initiative_id: str) -> None:
+    if not allowed():
+        return
     name = ss.get("vc_new_name", "")
     try:
         queries.add_value_chain_stage(store, wid, initiative_id, name)
@@ -40,6 +52,8 @@ def add_stage(initiative_id: str) -> None:
 
 
 def move(stage_id: str, delta: int) -> None:
+    if not allowed():
+        return
     try:
         queries.move_value_chain_stage(store, wid, stage_id, delta)
     except UserError as exc:
@@ -47,6 +61,8 @@ def move(stage_id: str, delta: int) -> None:
 
 
 def remove(stage_id: str) -> None:
+    if not allowed():
+        return
     try:
         queries.delete_value_chain_stage(store, wid, stage_id)
     except UserError as exc:
@@ -54,6 +70,8 @@ def remove(stage_id: str) -> None:
 
 
 def use_template(initiative_id: str, template_code: str) -> None:
+    if not allowed():
+        return
     try:
         n = queries.apply_value_chain_template(store, wid, initiative_id, template_code)
     except UserError as exc:

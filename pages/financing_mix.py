@@ -205,7 +205,8 @@ with tabs[1]:
             st.warning(f"The income entered for {year} adds up to 0: there are no shares to compute.")
         m = st.columns(4)
         m[0].metric("Total income", fin.format_amount(summary.total_income, currency))
-        m[1].metric("Public share (baseline support)", fin.format_pct(summary.public_share_pct))
+        m[1].metric("Public share", fin.format_pct(summary.public_share_pct),
+                    help="Baseline support (local + regional + national) / total income.")
         m[2].metric("Private share", fin.format_pct(summary.private_share_pct),
                     help="Membership fees, fee-based services and sponsoring.")
         m[3].metric("Cost coverage", fin.format_pct(summary.cost_coverage_pct), help="Total income / total costs.")

@@ -136,7 +136,7 @@ def test_shares_tab_compares_and_explains(app, db_path):
     at = app(MIX, fin_year="2024", fin_tab="Shares and benchmarks")
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Public share (baseline support)"] == "60.0 %"
+    assert metrics["Public share"] == "60.0 %"
     assert metrics["Private share"] == "40.0 %"
     assert metrics["Cost coverage"] == "83.3 %"
     body = texts(at)

@@ -88,7 +88,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=base - 4, mode="hide"),
     )
-    height = 170 + 70 * len(mixes) + (30 if large else 0)
+    height = (230 + 100 * len(mixes)) if large else (170 + 70 * len(mixes))
     return _finish(fig, source=source, height=max(height, 280), large=large)
 
 
@@ -143,7 +143,7 @@ def benchmark_chart(df: pd.DataFrame, *, measures: dict[str, str], source: str |
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", gridcolor="#e5e9ef")
     fig.update_xaxes(title_text="Share of income (%)", row=n, col=1)
     fig.update_layout(barmode="overlay", bargap=0.3, legend=dict(orientation="h", yanchor="bottom", y=1.04, x=0))
-    height = 130 + 62 * sum(counts) + 40 * n
+    height = (170 + 95 * sum(counts) + 60 * n) if large else (130 + 62 * sum(counts) + 40 * n)
     fig = _finish(fig, source=source, height=height + 40, large=large)
     for a in fig.layout.annotations:  # subplot titles: left-aligned and bold
         if a.text in [measures[m] for m in present]:

@@ -156,3 +156,10 @@ def test_shares_planner_and_liquidity_tabs(new_server, page, seeded_db):
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Cash runs out in")
     assert "Feb 2024" in metric.inner_text()
     screenshot(page, "financing-mix-liquidity")
+
+    # presentation mode (projector): large type, no sidebar
+    page.goto(server.url + "/financing_mix?fin_year=2024&fin_tab=Shares+and+benchmarks&present=1")
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    screenshot(page, "financing-mix-present")

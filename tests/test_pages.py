@@ -10,6 +10,18 @@ def test_page_runs_without_exception(app, spec):
     at = app(spec.path)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title or at.markdown  # rendered something
+    if not spec.default:
+        # AppTest.switch_page falls back to the default page when it cannot find the page:
+        # make sure we really ran this one, not Home.
+        assert not any(t.value == "ClusterDash" for t in at.title), f"{spec.path} rendered Home"
+
+
+def test_url_paths_match_file_names():
+    # AppTest (and deep links) resolve a page by its file name: keep url_path == file stem.
+    from pathlib import Path
+
+    for spec in registry.enabled_pages():
+        assert spec.url_path == Path(spec.path).stem, spec
 
 
 def test_workspace_lands_in_url(app):

@@ -65,7 +65,7 @@ def progress_bar():
 
 def show_summary(summary) -> None:
     with st.container(border=True):
-        st.success(f"Imported {summary.title} ({summary.dataset_code}) in {summary.seconds:.1f} s.",
+        st.success(f"Imported {ui.plain(summary.title)} ({ui.plain(summary.dataset_code)}) in {summary.seconds:.1f} s.",
                    icon=":material/check_circle:")
         st.text("\n".join(summary.lines()))
         if summary.rejected_count:

@@ -55,7 +55,8 @@ def table(df: pd.DataFrame, *, key: str, filename: str, ds: dict, columns: list[
     """A table of exactly ``columns`` and its CSV download (same rows, same columns, same rounding)."""
     shown = df[columns].copy()
     for c in shown.columns:
-        if c in ("lq", "national_share_pct", "cagr_pct", "national_share_change_pp", "cluster_strength_pct"):
+        if c in ("lq", "national_share_pct", "cagr_pct", "national_share_change_pp", "cluster_strength_pct",
+                 "withheld_establishments_pct", "base_year_withheld_establishments_pct"):
             shown[c] = shown[c].astype(float).round(2)
         elif c in ("avg_wage", "expected_change", "job_creation_relative"):
             shown[c] = shown[c].astype(float).round(0)
@@ -101,25 +102,25 @@ if datasets.empty:
 
 codes = datasets["dataset_code"].tolist()
 titles = dict(zip(datasets["dataset_code"], datasets["title"]))
-top = st.columns([3, 2, 1, 1]) if not presenting else st.columns([3, 2, 1, 1])
+view = st.segmented_control("View", VIEWS, default=query_default("view", VIEWS), key="stats_view") or VIEWS[0]
+remember("view", view)
+top = st.columns([4, 1, 1])
 dataset_code = top[0].selectbox("Dataset", codes, index=codes.index(query_default("ds", codes)),
                                 format_func=lambda c: f"{titles[c]} ({c})", key="stats_ds")
 remember("ds", dataset_code)
 ds = queries.stats_dataset(store, dataset_code)
 years = list(range(int(ds["year_min"]), int(ds["year_max"]) + 1))
-view = top[1].segmented_control("View", VIEWS, default=query_default("view", VIEWS), key="stats_view") or VIEWS[0]
-remember("view", view)
-year = top[2].selectbox("Year", years[::-1], index=years[::-1].index(query_default("year", years, years[-1])),
+year = top[1].selectbox("Year", years[::-1], index=years[::-1].index(query_default("year", years, years[-1])),
                         key="stats_year")
 remember("year", year)
 base_options = [y for y in years if y < year] or [year]
-base_year = top[3].selectbox("Growth since", base_options,
+base_year = top[2].selectbox("Growth since", base_options,
                              index=base_options.index(query_default("base", base_options, base_options[0])),
                              key="stats_base", help="Base year of growth, share change and job creation")
 remember("base", base_year)
 
 if not ds["has_crosswalk"]:
-    st.info(f"No cluster crosswalk was imported with this dataset. {ds['cluster_definition']}. "
+    st.info(f"No cluster crosswalk was imported with this dataset. {ui.plain(ds['cluster_definition'])}. "
             "Location quotients use all employment as the base.", icon=":material/info:")
 
 ind = queries.stats_indicators(store, dataset_code, base_year=base_year)
@@ -136,7 +137,7 @@ region_names = dict(zip(regions["region_code"], regions["region_name"]))
 def choose_region(key: str) -> str:
     options = regions["region_code"].tolist()
     default = query_default("region", options, options[0])
-    code = st.selectbox(ds["region_type"].capitalize(), options, index=options.index(default),
+    code = st.selectbox(ds["region_type"][:1].upper() + ds["region_type"][1:], options, index=options.index(default),
                         format_func=lambda c: f"{region_names.get(c, c)} ({c})", key=key)
     remember("region", code)
     return code
@@ -157,7 +158,7 @@ if view == "Cluster map":
     mapped, unmapped = analysis.cluster_map_frame(ind, regions, cluster_code, year)
     n_strong = int(mapped["is_strong"].sum() + unmapped["is_strong"].sum())
     c2.metric("Strong in", f"{n_strong} of {len(mapped) + len(unmapped)} regions")
-    st.subheader(f"{names.get(cluster_code, cluster_code)}, {year}")
+    st.subheader(f"{ui.plain(names.get(cluster_code, cluster_code))}, {year}")
     deck = chart.cluster_map(mapped, us_states=is_us, large=presenting, basemap=maps.basemap_setting())
     st.pydeck_chart(deck, height=chart.MAP_HEIGHT_LARGE_PX if presenting else chart.MAP_HEIGHT_PX,
                     key=f"stats_map_{dataset_code}", alt="Map: one bubble per region, coloured by location quotient, "
@@ -208,10 +209,14 @@ elif view == "Region profile":
     st.plotly_chart(chart.portfolio_chart(port, region_name=name, year=year, base_year=base_year, source=source,
                                           large=presenting), width="stretch", key="stats_portfolio")
     st.caption("Traded clusters; bubble area = employment. Right of the dashed line: more specialised than the "
-               "nation; above zero: growing.")
+               "nation; above zero: growing. Diamonds: in one of the two years, 5 % or more of the cluster's "
+               "establishments are in cells the source withheld, so its employment is undercounted there and its "
+               "growth is distorted.")
     with st.expander("Data of the portfolio chart"):
         table(port[port["cluster_type"] != "local"], key="portfolio", filename=f"{dataset_code}_{region}_{year}_portfolio.csv",
-              ds=ds, columns=["cluster_code", "cluster_name", "lq", "cagr_pct", "employment", "is_strong"])
+              ds=ds, columns=["cluster_code", "cluster_name", "lq", "cagr_pct", "employment", "is_strong",
+                              "withheld_cells", "withheld_establishments_pct", "base_year_withheld_cells",
+                              "base_year_withheld_establishments_pct"])
     st.subheader("Ranked clusters")
     rank_by = st.segmented_control(
         "Rank by", ["employment", "lq", "national_share_pct", "cagr_pct", "job_creation_relative"],
@@ -270,30 +275,28 @@ elif view == "Related clusters":
                 "U.S. Cluster Mapping related-clusters file) with the data on the Import statistics page to see each "
                 "region's diversification opportunities.", icon=":material/hub:")
         st.stop()
-    region = choose_region("stats_rel_region")
+    with st.columns([2, 3])[0]:
+        region = choose_region("stats_rel_region")
     name = region_names.get(region, region)
     strong = analysis.strong_cluster_list(ind, region, year)
     opp = analysis.diversification_opportunities(ind, rel, region, year)
     st.markdown(f"**{ui.plain(name)}** is strong in **{len(strong)}** clusters in {year}. Clusters *strongly related* "
                 "to them in which it is not (yet) strong are its diversification opportunities: related skills, "
                 "suppliers and technologies are already there.")
-    c1, c2 = st.columns([2, 3])
-    with c1:
-        st.subheader("Strong clusters")
-        table(strong.assign(year=year), key="strong", filename=f"{dataset_code}_{region}_{year}_strong.csv", ds=ds,
-              columns=["cluster_code", "cluster_name", "lq", "employment", "is_strong_top10"])
-    with c2:
-        st.subheader("Diversification opportunities")
-        if opp.empty:
-            st.info("No cluster is strongly related to this region's strong clusters without being strong already.")
-        else:
-            table(opp, key="opportunities", filename=f"{dataset_code}_{region}_{year}_opportunities.csv", ds=ds,
-                  relatedness=True, height=480,
-                  columns=["cluster_code", "cluster_name", "links", "related_strong_clusters", "lq", "employment",
-                           "national_share_pct", "cagr_pct"])
+    st.subheader("Diversification opportunities")
+    if opp.empty:
+        st.info("No cluster is strongly related to this region's strong clusters without being strong already.")
+    else:
+        table(opp, key="opportunities", filename=f"{dataset_code}_{region}_{year}_opportunities.csv", ds=ds,
+              relatedness=True, height=420,
+              columns=["cluster_code", "cluster_name", "links", "related_strong_clusters", "lq", "employment",
+                       "national_share_pct", "cagr_pct"])
+    st.subheader(f"Strong clusters of {ui.plain(name)}, {year}")
+    table(strong.assign(year=year), key="strong", filename=f"{dataset_code}_{region}_{year}_strong.csv", ds=ds,
+          columns=["cluster_code", "cluster_name", "lq", "employment", "is_strong_top10"])
 
 else:  # Data
-    st.subheader(ds["title"])
+    st.subheader(ui.plain(ds["title"]))
     facts = pd.DataFrame([
         ("Source", ds["source"]), ("Cluster definitions", ds["cluster_definition"]),
         ("Cluster relatedness", ds["relatedness_source"] or "not imported"),

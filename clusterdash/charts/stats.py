@@ -23,7 +23,7 @@ from clusterdash.charts.common import FONT_FAMILY, hex_to_rgba, style
 
 MAP_HEIGHT_PX = 560
 MAP_HEIGHT_LARGE_PX = 680
-MAP_WIDTH_PX = 980
+MAP_WIDTH_PX = 860  # a little narrower than the map usually is, so the fitted view never clips
 US_STATES_TOPOJSON = config.GEO_DIR / "us-states-10m.json"
 US_STATES_OUTLINE_SOURCE = "U.S. Census Bureau 2017 state boundaries (us-atlas 3.0.1, ISC)"
 
@@ -39,6 +39,34 @@ NO_LQ_COLOR = "#9e9e9e"
 STRONG_COLOR = "#d95f02"
 OTHER_COLOR = "#7f8fa6"
 STRONG_RING_RGBA = [27, 36, 48, 255]
+WITHHELD_MARK_PCT = 5.0  # portfolio: diamonds when this share of establishments sits in withheld cells
+
+
+def wrap(text: str, width: int = 115) -> list[str]:
+    words, lines, cur = text.split(" "), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    return lines + ([cur] if cur else [])
+
+
+def finish(fig: go.Figure, *, title: str, source: str, height: int, large: bool = False,
+           bottom_px: int = 50) -> go.Figure:
+    """House style plus the source line under the x-axis title, wrapped and placed in pixels so
+    it never overlaps the axis, whatever the chart's height."""
+    style(fig, title=title, height=height, large=large)
+    lines = wrap(f"Source: {source}", 95 if large else 125)
+    font = (22 if large else 14) - 3
+    fig.add_annotation(
+        text="<br>".join(plotly_text(line) for line in lines), xref="paper", yref="paper", x=0, y=0,
+        yshift=-bottom_px, showarrow=False, xanchor="left", yanchor="top", align="left",
+        font=dict(size=font, color="#5f6b7a"),
+    )
+    fig.update_layout(margin=dict(b=bottom_px + 8 + len(lines) * (font + 6)), height=height + len(lines) * (font + 6))
+    return fig
 
 
 def lq_color(lq) -> str:
@@ -85,7 +113,7 @@ def us_state_outlines() -> dict:
 def state_outline_layer() -> pdk.Layer:
     return pdk.Layer(
         "GeoJsonLayer", id="us-states", data=us_state_outlines(), stroked=True, filled=False,
-        get_line_color=[140, 150, 165, 255], line_width_units="pixels", get_line_width=0.7,
+        get_line_color=[140, 150, 165, 255], line_width_units="'pixels'", get_line_width=0.7,
         line_width_min_pixels=0.5, pickable=False,
     )
 
@@ -109,7 +137,8 @@ def map_records(mapped: pd.DataFrame, *, large: bool = False) -> list[dict]:
             "region_code": str(r.region_code),
             "region_name": str(r.region_name),
             "position": [float(r.longitude), float(r.latitude)],
-            "radius_px": bubble_radius_px(r.employment, top, large=large),
+            "radius_px": (radius := bubble_radius_px(r.employment, top, large=large)),
+            "label_offset": [0, -round(radius + 3)],
             "fill": hex_to_rgba(lq_color(r.lq), 215),
             "line_width": 2.5 if r.is_strong else 0.6,
             "line": STRONG_RING_RGBA if r.is_strong else [255, 255, 255, 230],
@@ -138,7 +167,7 @@ def cluster_map(mapped: pd.DataFrame, *, us_states: bool = False, large: bool = 
         # the contiguous states frame the view; Alaska and Hawaii stay reachable by panning
         pts = [(la, lo) for la, lo in zip(lats, lons) if 24 < la < 50 and -125 < lo < -66] or list(zip(lats, lons))
         lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-    view = maps.fit_view_state(lats, lons, width_px=MAP_WIDTH_PX, height_px=height, padding_px=50, max_zoom=6)
+    view = maps.fit_view_state(lats, lons, width_px=MAP_WIDTH_PX, height_px=height, padding_px=60, max_zoom=6)
     layers = maps.base_layers(basemap=basemap)
     if us_states:
         layers.append(state_outline_layer())
@@ -146,16 +175,16 @@ def cluster_map(mapped: pd.DataFrame, *, us_states: bool = False, large: bool = 
     records.sort(key=lambda r: -r["radius_px"])
     layers.append(pdk.Layer(
         "ScatterplotLayer", id="cluster-bubbles", data=records, get_position="position",
-        get_radius="radius_px", radius_units="pixels", get_fill_color="fill", get_line_color="line",
-        get_line_width="line_width", line_width_units="pixels", stroked=True, filled=True, pickable=True,
+        get_radius="radius_px", radius_units="'pixels'", get_fill_color="fill", get_line_color="line",
+        get_line_width="line_width", line_width_units="'pixels'", stroked=True, filled=True, pickable=True,
         auto_highlight=True,
     ))
     strong = [r for r in records if r["line_width"] > 1]
     if strong:
         layers.append(pdk.Layer(
             "TextLayer", id="strong-labels", data=strong, get_position="position", get_text="region_name",
-            get_size=17 if large else 13, size_units="pixels", get_color=[27, 36, 48, 255],
-            get_pixel_offset=[0, -2], get_alignment_baseline="'bottom'", font_family=FONT_FAMILY.split(",")[0],
+            get_size=17 if large else 13, size_units="'pixels'", get_color=[27, 36, 48, 255],
+            get_pixel_offset="label_offset", get_alignment_baseline="'bottom'", font_family=f"'{FONT_FAMILY}'",
             font_weight=600, outline_width=3, outline_color=[255, 255, 255, 230], font_settings={"sdf": True},
             billboard=True, pickable=False,
         ))
@@ -167,16 +196,21 @@ def cluster_map(mapped: pd.DataFrame, *, us_states: bool = False, large: bool = 
 def portfolio_chart(port: pd.DataFrame, *, region_name: str, year: int, base_year: int, source: str,
                     large: bool = False) -> go.Figure:
     """Cluster portfolio: x = LQ (log scale), y = annual employment growth since the base year,
-    bubble area = employment; strong clusters in orange and labelled."""
+    bubble area = employment; strong clusters in orange and labelled. Clusters with withheld
+    cells in the base year or the year are drawn as diamonds (their growth is distorted)."""
     df = port[(port["cluster_type"] != "local") & port["lq"].notna() & (port["lq"] > 0)].copy()
     fig = go.Figure()
+    title = f"{plotly_text(region_name)}: traded cluster portfolio, {year}"
     if df.empty:
-        return style(fig, title=f"{plotly_text(region_name)}: no traded clusters with employment in {year}", source=source,
-                     large=large)
+        return finish(fig, title=f"{title}: no traded clusters with employment", source=source, height=300, large=large)
     top = float(df["employment"].max())
     sizeref = 2.0 * top / ((70 if large else 56) ** 2)
     growth_known = df["cagr_pct"].notna().any()
     y = df["cagr_pct"] if growth_known else pd.Series(0.0, index=df.index)
+    # distorted growth: ≥ 5 % of the cluster's establishments in withheld cells in either year
+    zero = pd.Series(0.0, index=df.index)
+    withheld = (df.get("withheld_establishments_pct", zero).fillna(0).clip(lower=0)
+                .combine(df.get("base_year_withheld_establishments_pct", zero).fillna(0), max)) >= WITHHELD_MARK_PCT
     for strong, name, color in ((False, "Other clusters", OTHER_COLOR), (True, "Strong clusters", STRONG_COLOR)):
         part = df[df["is_strong"] == strong]
         if part.empty:
@@ -186,21 +220,25 @@ def portfolio_chart(port: pd.DataFrame, *, region_name: str, year: int, base_yea
             text=[plotly_text(n) for n in part["cluster_name"]] if strong else None,
             textposition="top center", textfont=dict(size=(15 if large else 11), color="#1B2430"),
             marker=dict(size=part["employment"], sizemode="area", sizeref=sizeref, sizemin=4, color=color,
-                        opacity=0.78, line=dict(width=1, color="white")),
+                        opacity=0.78, line=dict(width=1, color="white"),
+                        symbol=["diamond" if w else "circle" for w in withheld[part.index]]),
             customdata=list(zip([plotly_text(n) for n in part["cluster_name"]], part["employment"],
-                                part["cagr_pct"], part["national_share_pct"])),
+                                part["cagr_pct"], part["national_share_pct"],
+                                ["≥ 5 % of establishments: growth distorted" if w else "few or none" for w in withheld[part.index]])),
             hovertemplate="<b>%{customdata[0]}</b><br>LQ %{x:.2f}<br>Growth %{customdata[2]:.1f} % a year"
-                          "<br>Employment %{customdata[1]:,.0f}<br>National share %{customdata[3]:.2f} %<extra></extra>",
+                          "<br>Employment %{customdata[1]:,.0f}<br>National share %{customdata[3]:.2f} %"
+                          "<br>Withheld cells: %{customdata[4]}<extra></extra>",
         ))
     fig.add_vline(x=1, line=dict(color="#5f6b7a", dash="dash", width=1))
     if growth_known:
         fig.add_hline(y=0, line=dict(color="#5f6b7a", width=1))
     ytitle = f"Employment growth {base_year}–{year} (% a year)" if growth_known else "Growth: choose a base year before this year"
-    fig.update_xaxes(type="log", title="Location quotient (log scale; 1 = national average)", gridcolor="#eef1f5")
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if df["lq"].min() / 1.5 <= t <= df["lq"].max() * 1.5]
+    fig.update_xaxes(type="log", title="Location quotient (log scale; 1 = national average)", gridcolor="#eef1f5",
+                     tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5", zeroline=False)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="closest")
-    return style(fig, title=f"{plotly_text(region_name)}: traded cluster portfolio, {year}", source=source,
-                 height=640 if large else 540, large=large)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.13, x=1, xanchor="right"), hovermode="closest")
+    return finish(fig, title=title, source=source, height=620 if large else 540, large=large, bottom_px=75)
 
 
 def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bool = False) -> go.Figure:
@@ -216,8 +254,8 @@ def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bo
     fig.update_xaxes(title="Year", dtick=1, gridcolor="#eef1f5")
     fig.update_yaxes(title="Location quotient", gridcolor="#eef1f5", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, font=dict(size=15 if large else 12)))
-    return style(fig, title=f"{plotly_text(region_name)}: specialisation over time", source=source,
-                 height=520 if large else 440, large=large)
+    return finish(fig, title=f"{plotly_text(region_name)}: specialisation over time", source=source,
+                  height=520 if large else 440, large=large, bottom_px=55)
 
 
 # ---- compare regions ----------------------------------------------------------------------------
@@ -255,11 +293,10 @@ def compare_heatmap(cmp_: pd.DataFrame, *, measure: str, year: int, source: str,
     )
     fig = go.Figure(heat)
     fig.update_xaxes(side="top", tickangle=0)
-    fig.update_layout(margin=dict(l=10, r=10, t=90, b=60))
-    height = max(360, 36 * len(clusters) + 160) + (120 if large else 0)
-    style(fig, title=f"{MEASURE_TITLES.get(measure, measure)} by cluster, {year} (★ strong cluster)", source=source,
-          height=height, large=large)
-    fig.update_layout(margin=dict(t=110))
+    height = max(360, (44 if large else 36) * len(clusters) + 160)
+    finish(fig, title=f"{MEASURE_TITLES.get(measure, measure)} by cluster, {year} (★ strong cluster)", source=source,
+           height=height, large=large, bottom_px=12)
+    fig.update_layout(margin=dict(t=120 if large else 105))
     return fig
 
 
@@ -273,5 +310,5 @@ def strength_bars(summary: pd.DataFrame, *, year: int, source: str, large: bool 
         customdata=df["strong_clusters"], hovertemplate="%{y}: %{x:.1f} % in %{customdata} strong clusters<extra></extra>",
     ))
     fig.update_xaxes(title="Share of traded employment in strong clusters (%)", range=[0, 100], gridcolor="#eef1f5")
-    return style(fig, title=f"Cluster strength, {year}", source=source,
-                 height=max(260, 44 * len(df) + 150) + (80 if large else 0), large=large)
+    return finish(fig, title=f"Cluster strength, {year}", source=source,
+                  height=max(260, (56 if large else 44) * len(df) + 150), large=large, bottom_px=55)

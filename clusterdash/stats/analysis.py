@@ -49,7 +49,15 @@ LABELS = {
     "is_strong_top10": "Top-10 % cluster", "employment_change": "Employment change",
     "cagr_pct": "Annual growth (CAGR, %)", "national_share_change_pp": "Change of national share (pp)",
     "expected_change": "Expected change at national growth", "job_creation_relative": "Job creation vs national growth",
-    "withheld_cells": "Withheld cells", "cluster_strength_pct": "Cluster strength (%)",
+    "withheld_cells": "Withheld cells", "base_year_withheld_cells": "Withheld cells in the base year",
+    "withheld_establishments_pct": "Establishments in withheld cells (%)",
+    "base_year_withheld_establishments_pct": "Establishments in withheld cells, base year (%)",
+    "cluster_strength_pct": "Cluster strength (%)", "traded_employment": "Traded employment",
+    "strong_employment": "Employment in strong clusters", "strong_clusters": "Strong clusters",
+    "top_strong_cluster": "Top strong cluster (by LQ)", "rank": "Rank", "links": "Links to strong clusters",
+    "related_strong_clusters": "Strongly related to its strong clusters", "industries": "Industries",
+    "coordinate_source": "Name and coordinates from", "is_national": "National totals",
+    "latitude": "Latitude", "longitude": "Longitude",
 }
 
 

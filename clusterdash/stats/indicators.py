@@ -13,6 +13,8 @@ methodology):
   cluster employment. "National" = the dataset's national region when the file gives one,
   else the sum over the dataset's regions.
 - **national_share_pct** — the region's share of national cluster employment, in %.
+- **withheld_cells**, **withheld_establishments_pct** — how many of the cluster's cells the source
+  withheld, and the share of its establishments in them (a proxy of the undercount).
 - Growth from a chosen **base year** to each later year: ``employment_change``,
   ``cagr_pct`` (compound annual growth), ``national_share_change_pp`` (percentage points),
   ``expected_change`` (base-year employment grown at the national cluster growth rate) and
@@ -50,7 +52,8 @@ rc AS (  -- region × cluster × year, finest-level industries only
            sum(o.payroll) AS payroll,
            sum(o.employment) FILTER (WHERE o.payroll IS NOT NULL) AS employment_with_payroll,
            sum(o.establishments) FILTER (WHERE o.employment IS NOT NULL) AS establishments_with_employment,
-           count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells
+           count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells,
+           sum(o.establishments) FILTER (WHERE o.employment IS NULL) AS withheld_establishments
     FROM stats_observation o
     JOIN stats_industry i ON i.dataset_code = o.dataset_code AND i.industry_code = o.industry_code
     WHERE o.dataset_code = $dataset AND i.is_finest AND i.cluster_code IS NOT NULL
@@ -119,7 +122,9 @@ grown AS (
     SELECT f.*,
            b.employment AS base_year_employment,
            b.national_share_pct AS base_year_share_pct,
-           b.national_employment AS base_year_national_employment
+           b.national_employment AS base_year_national_employment,
+           b.withheld_cells AS base_year_withheld_cells,
+           100.0 * b.withheld_establishments / nullif(b.establishments, 0) AS base_year_withheld_establishments_pct
     FROM flagged f
     LEFT JOIN flagged b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code AND b.year = $base_year
 ),
@@ -143,7 +148,9 @@ indicators AS (
            CASE WHEN year > $base_year AND base_year_national_employment > 0
                 THEN (employment - base_year_employment)
                      - base_year_employment * (national_employment / base_year_national_employment - 1) END AS job_creation_relative,
-           withheld_cells,
+           withheld_cells, base_year_withheld_cells,
+           100.0 * withheld_establishments / nullif(establishments, 0) AS withheld_establishments_pct,
+           base_year_withheld_establishments_pct,
            lq_p75, lq_p90, employment_p25, establishments_p25
     FROM grown
 )
@@ -154,7 +161,7 @@ INDICATOR_COLUMNS = [
     "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "national_employment",
     "is_strong", "is_strong_top10", "base_year_employment", "employment_change", "cagr_pct", "national_cagr_pct",
     "national_share_change_pp", "expected_change", "job_creation_relative", "withheld_cells",
-    "lq_p75", "lq_p90", "employment_p25", "establishments_p25",
+    "base_year_withheld_cells", "withheld_establishments_pct", "base_year_withheld_establishments_pct", "lq_p75", "lq_p90", "employment_p25", "establishments_p25",
 ]
 
 

@@ -220,7 +220,8 @@ def check_numbers(con, table: str, file_name: str, specs: dict[str, tuple[str, b
         cleaned = f"replace(trim({column}), ',', '')" if kind == "number" else f"trim({column})"
         bad = con.execute(
             f"SELECT source_line, {column} FROM {table} WHERE trim(coalesce({column}, '')) <> '' "
-            f"AND TRY_CAST({cleaned} AS {sql_type}) IS NULL ORDER BY source_line LIMIT {MAX_LISTED}"
+            f"AND (TRY_CAST({cleaned} AS {sql_type}) IS NULL OR NOT isfinite(TRY_CAST({cleaned} AS DOUBLE)) "
+            f"OR TRY_CAST({cleaned} AS DOUBLE) <> TRY_CAST({cleaned} AS {sql_type})) ORDER BY source_line LIMIT {MAX_LISTED}"
         ).fetchall()
         if bad:
             listed = "; ".join(f"{line_label} {ln}: {v!r}" for ln, v in bad)
@@ -546,7 +547,7 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
         for y, cell in zip(years, cells):
             raw = cell.strip()
             m = _CELL.match(raw)
-            if not m:
+            if not m or (m.group(1) != ":" and float(m.group(1)) == float("inf")):  # e.g. 400 digits
                 raise StatsImportError(
                     f"{f.name} line {i}, column {y}: {raw!r} is not a value (a number or ':' with optional flags b, u, p, c…)"
                 )

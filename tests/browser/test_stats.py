@@ -1,0 +1,91 @@
+"""What a person sees of the regional statistics in Chromium: the cluster map draws its canvas
+with no request leaving the machine (the ``page`` fixture fails the test otherwise), every view
+renders, and the empty store offers the demo. Screenshots: test-artifacts/screenshots/stats-*.png."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.stats_support import cbp_db_path, cbp_template_db  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def cbp_server(new_server, cbp_db_path):
+    return new_server(db=cbp_db_path)
+
+
+def open_view(page, server, **query) -> None:
+    qs = "&".join(f"{k}={quote(str(v))}" for k, v in query.items())
+    page.goto(f"{server.url}/regional_stats" + (f"?{qs}" if qs else ""))
+    wait_for_app(page, timeout=60_000)
+    assert_no_exception(page)
+
+
+def test_cluster_map_renders_offline_with_its_canvas(cbp_server, page):
+    open_view(page, cbp_server, cluster="1", year="2021")
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+    chart.wait_for(timeout=30_000)
+    canvas = chart.locator("canvas").first
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 400
+    page.wait_for_timeout(1500)  # let deck.gl draw
+    # the canvas is not blank: sample its pixels
+    colours = page.evaluate(
+        """() => {
+            const c = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+            const tmp = document.createElement('canvas'); tmp.width = 60; tmp.height = 40;
+            const ctx = tmp.getContext('2d'); ctx.drawImage(c, 0, 0, 60, 40);
+            const d = ctx.getImageData(0, 0, 60, 40).data; const seen = new Set();
+            for (let i = 0; i < d.length; i += 4) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+            return seen.size;
+        }"""
+    )
+    assert colours > 5, "the map canvas looks blank"
+    assert page.get_by_text("Aerospace Vehicles and Defense, 2021").count() >= 1
+    assert page.locator('[data-testid="stats-map-legend"]').count() == 1
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    # the map as it is on screen (growing the viewport for a full-page shot makes deck.gl re-lay-out)
+    screenshot(page, "stats-cluster-map", full=False)
+    screenshot(page, "stats-cluster-map-page")
+
+
+@pytest.mark.parametrize("view, extra, expect", [
+    ("Region profile", {"region": "53", "year": "2021", "base": "2017"}, "traded cluster portfolio"),
+    ("Compare regions", {"year": "2021"}, "Cluster strength"),
+    ("Related clusters", {"region": "53", "year": "2021"}, "Diversification opportunities"),
+    ("Data", {}, "All indicators"),
+])
+def test_each_view_renders(cbp_server, page, view, extra, expect):
+    open_view(page, cbp_server, view=view, **extra)
+    page.get_by_text(expect).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    assert_no_exception(page)
+    screenshot(page, "stats-" + view.lower().replace(" ", "-"))
+
+
+def test_presentation_mode_map(cbp_server, page):
+    open_view(page, cbp_server, cluster="29", present="1")
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1200)
+    screenshot(page, "stats-cluster-map-present")
+
+
+def test_empty_store_offers_the_demo(server, page):
+    page.goto(f"{server.url}/regional_stats")
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_text("No statistics imported yet").count() == 1
+    screenshot(page, "stats-empty")
+
+
+def test_import_page(server, page):
+    page.goto(f"{server.url}/import_stats")
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_text("Datasets in the store").count() == 1
+    screenshot(page, "stats-import")

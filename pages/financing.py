@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 
 from clusterdash import financing as fin
@@ -61,7 +62,7 @@ if len(levers):
     ui.source_line(levers["source"].iloc[0])
 
 
-def region_cards(pattern_set: str, key: str) -> None:
+def region_cards(pattern_set: str) -> None:
     statements = fin.region_statements(patterns, pattern_set)
     codes = [c for c in fin.REGIONS if c in statements]
     for row_start in range(0, len(codes), 2):
@@ -82,7 +83,7 @@ def coverage_line(pattern_set: str) -> str | None:
     if not len(p):
         return None
     periods = sorted(set(p["period"]))
-    ns = sorted({(int(n), s) for n, s in zip(p["n_clusters"], p["n_clusters_scope"]) if n == n and n is not None})
+    ns = sorted({(int(n), s) for n, s in zip(p["n_clusters"], p["n_clusters_scope"]) if pd.notna(n)})
     parts = [f"Time period {', '.join(periods)}"]
     for n, scope in ns:
         parts.append(f"{n:,} clusters observed" + (" in total, all regions together" if scope == "total" else ""))
@@ -112,7 +113,7 @@ st.caption(
     "The guide's regional charts did not survive in the text; only the figures its text states are "
     "charted. The other statements are given in the guide's words."
 )
-region_cards("financing_mix", "p1")
+region_cards("financing_mix")
 stated_chart("financing_mix", "Figures stated for patterns (I)", "patterns1")
 with st.expander("All statements of patterns (I) as a table"):
     table = fin.pattern_statements_table(patterns, "financing_mix")
@@ -123,7 +124,7 @@ with st.expander("All statements of patterns (I) as a table"):
 # ---- patterns (II) ------------------------------------------------------------------------------
 st.header("Financing patterns around the world (II): financial security")
 quote("financial_security_shapes_development")
-region_cards("financial_security", "p2")
+region_cards("financial_security")
 stated_chart("financial_security", "Figures stated for patterns (II)", "patterns2")
 panels = patterns[(patterns["pattern_set"] == "financial_security") & patterns["region_code"].isna()]
 if len(panels):

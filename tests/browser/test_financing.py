@@ -155,6 +155,8 @@ def test_shares_planner_and_liquidity_tabs(new_server, page, seeded_db):
     assert_no_exception(page)
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Cash runs out in")
     assert "Feb 2024" in metric.inner_text()
+    page.get_by_text("When is the money received or paid?").click()
+    wait_for_app(page)
     screenshot(page, "financing-mix-liquidity")
 
     # presentation mode (projector): large type, no sidebar

@@ -3,7 +3,7 @@ import streamlit as st
 from clusterdash import checklists, queries, ui
 from clusterdash.charts import checklists as charts
 
-PAGE_SIZE = 30
+PAGE_SIZE = 20
 ALL = "*"
 
 store = ui.get_store()
@@ -26,7 +26,7 @@ counts = dict(zip(lists["list_code"], lists["items"]))
 # ---- filters ---------------------------------------------------------------------------------
 c1, c2 = st.columns([3, 2])
 list_code = c1.selectbox(
-    "Checklist", [ALL, *lists["list_code"]], key="cl_list",
+    "Checklist", [*lists["list_code"], ALL], key="cl_list",
     format_func=lambda c: f"All checklists ({len(board)} items)" if c == ALL else f"{titles[c]} ({counts[c]} items)",
 )
 scope = board if list_code == ALL else board[board["list_code"] == list_code].reset_index(drop=True)
@@ -97,7 +97,7 @@ for item in rows.to_dict("records"):
         last_area = item["area"]
     slug = item["item_key"].replace("/", "-")
     with st.container(border=True, key=f"item-{slug}"):
-        left, right = st.columns([5, 4], gap="medium")
+        left, right = st.columns([3, 2], gap="medium")
         with left:
             head = f"**{ui.plain(checklists.KIND_LABELS.get(item['kind'], item['kind']))}** · "
             if item.get("title"):
@@ -106,12 +106,12 @@ for item in rows.to_dict("records"):
             ui.source_line(item["source"])
         with right:
             ui.checklist_status_control(store, wid, item)
-            o, n = st.columns([2, 3])
-            with o:
-                ui.checklist_text_control(store, wid, item, "owner", placeholder="Owner")
-            with n:
-                ui.checklist_text_control(store, wid, item, "note", placeholder="Note")
             st.caption(ui.plain(ui.who_when(item)))
+        o, n = st.columns([1, 3])
+        with o:
+            ui.checklist_text_control(store, wid, item, "owner", placeholder="Owner")
+        with n:
+            ui.checklist_text_control(store, wid, item, "note", placeholder="Note")
 
 # ---- export ----------------------------------------------------------------------------------------
 st.subheader("Export")

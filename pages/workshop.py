@@ -71,15 +71,16 @@ item = board[board["item_key"] == card.item_key].iloc[0].to_dict()
 with st.container(border=True, key="present-card"):
     eyebrow_key = "card-eyebrow-dont" if card.polarity == checklists.POLARITY_DONT else "card-eyebrow"
     with st.container(key=eyebrow_key):
-        st.markdown(ui.plain(card.eyebrow))
+        st.markdown(f"**{ui.plain(card.eyebrow)}**")
     if card.title:
         with st.container(key="card-title"):
             st.markdown(ui.plain(card.title))
     with st.container(key="card-text"):
-        st.markdown(ui.plain(card.text))
+        st.markdown(f"**{ui.plain(card.text)}**")
     with st.container(key="card-control"):
         ui.checklist_status_control(store, wid, item, scope="card")
         ui.checklist_text_control(store, wid, item, "note", scope="card",
                                   placeholder="Note: what the group says, agreed next step")
         st.caption(ui.plain(f"{ui.who_when(item)} · {card.hint}"))
-    ui.source_line(card.source)
+    with st.container(key="card-source"):
+        ui.source_line(card.source)

@@ -64,11 +64,11 @@ with st.container(border=True, key="ws-current"):
                                      placeholder="e.g. strategy workshop 2026")
             if st.form_submit_button("Save name and occasion", icon=":material/edit:", disabled=not unlocked):
                 act(queries.rename_workspace, wid, name, occasion=occasion, success="Name and occasion saved.")
-        b1, b2, _ = st.columns([1, 1, 2])
-        if b1.button("Duplicate", icon=":material/content_copy:", disabled=not unlocked, key="ws-duplicate",
+        buttons = st.container(horizontal=True)
+        if buttons.button("Duplicate", icon=":material/content_copy:", disabled=not unlocked, key="ws-duplicate",
                      help="A copy with every answer, assessment and entry of this workspace; opens the copy."):
             act(queries.duplicate_workspace, wid, success="Duplicated: you are now in the copy.", switch_to_result=True)
-        if b2.button("Archive", icon=":material/archive:", disabled=not unlocked, key="ws-archive",
+        if buttons.button("Archive", icon=":material/archive:", disabled=not unlocked, key="ws-archive",
                      help="Hide it from the list and make it read-only. It can be restored."):
             act(queries.archive_workspace, wid, success="Archived. Its link still opens it, read-only.")
 

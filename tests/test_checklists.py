@@ -375,3 +375,56 @@ def test_csv_download_round_trip(store, wid):
     back = pd.read_csv(io.BytesIO(ui.csv_bytes(out, source="s")), comment="#", dtype=str, keep_default_na=False)
     assert list(back.item_key) == list(out.item_key)
     assert list(back.item) == list(out["item"])
+
+
+# ---- durability: kill -9 after a committed answer ---------------------------------------------------
+
+WRITER = r"""
+import sys, time
+from clusterdash import queries
+from clusterdash.store import Store
+store = Store(sys.argv[1])
+wid = queries.default_workspace(store)
+for i, key in enumerate(sys.argv[2:]):
+    queries.save_checklist_answer(store, wid, key, "status", "done", changed_by="Writer")
+    queries.save_checklist_answer(store, wid, key, "note", f"note {i}", changed_by="Writer")
+    print("saved", key, flush=True)
+time.sleep(60)  # still holding the store when it is killed
+"""
+
+
+def test_committed_answers_survive_kill9_of_the_writing_process(db_path, tmp_path):
+    """A process that has committed answers (and shown them as saved) is killed with SIGKILL
+    before any checkpoint: the answers are in DuckDB's write-ahead log and are replayed when the
+    store is opened again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from clusterdash.store import Store
+    from tests.conftest import REPO
+
+    s = Store(db_path)
+    keys = list(board_of(s, queries.default_workspace(s)).item_key[:5])
+    s.close()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), *keys], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        for _ in keys:
+            assert proc.stdout.readline().startswith("saved")
+        wal = db_path.with_name(db_path.name + ".wal")
+        assert wal.exists() and wal.stat().st_size > 0  # committed, not yet checkpointed
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    s = Store(db_path)
+    try:
+        b = board_of(s, "default").set_index("item_key")
+        assert (b.loc[keys, "status"] == "done").all()
+        assert list(b.loc[keys, "note"]) == [f"note {i}" for i in range(5)]
+        assert s.value("SELECT count(*) FROM checklist_change WHERE changed_by = 'Writer'") == 10
+    finally:
+        s.close()

@@ -213,7 +213,7 @@ def test_workshop_deck_and_card_are_in_the_url(app_v2, store):
     at = app_v2("pages/workshop.py", deck="initiation_dos_donts", card="3")
     assert not at.exception
     items = board(store).query("list_code == 'initiation_dos_donts'")
-    assert items.iloc[2].text in [m.value.replace("\\", "") for m in at.markdown]
+    assert f"**{items.iloc[2].text}**" in [m.value.replace("\\", "") for m in at.markdown]
     assert "Card 3 of 8" in " ".join(m.value for m in at.markdown)
     at.button(key="_card_next").click().run()
     assert at.query_params["card"] in ("4", ["4"])
@@ -261,3 +261,23 @@ def test_every_deck_builds(store):
     for code, title, n in zip(lists.list_code, lists.title, lists["items"]):
         deck = presentation.checklist_deck(b, code, title)
         assert len(deck) == n and all(c.source and c.text for c in deck.cards)
+
+
+def test_all_checklists_view_pages_through_every_item(app_v2, store, media_files):
+    at = app_v2("pages/checklists.py")
+    assert at.selectbox(key="cl_list").value == "policy_dos_donts"  # the first checklist opens
+    at.selectbox(key="cl_list").set_value("*").run()
+    assert not at.exception
+    b = board(store)
+    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    assert shown == list(b.item_key[:20])
+    pages = at.get("pagination")
+    assert pages and pages[0].proto.num_pages == -(-len(b) // 20)
+    pages[0].set_value(2).run()
+    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    assert shown == list(b.item_key[20:40])
+    # progress by checklist; the CSV of items holds every item matching the filters (all pages)
+    progress = pd.read_csv(io.BytesIO(download(at, media_files, "dl-cl-progress")), comment="#")
+    assert len(progress) == b.list_code.nunique() and progress["items"].sum() == len(b)
+    items = pd.read_csv(io.BytesIO(download(at, media_files, "dl-cl-items")), comment="#")
+    assert list(items.item_key) == list(b.item_key)

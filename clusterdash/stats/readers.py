@@ -289,7 +289,8 @@ def read_cbp(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int |
     check_years(con, "raw", f.name)
     check_numbers(con, "raw", f.name, {"estab": ("integer", True), "emp": ("integer", True),
                                        "payann_k": ("integer", True)})
-    _stage_cbp(stage, f.name, states, report, raw_text="concat_ws(',', " + ", ".join(t.header) + ")")
+    _stage_cbp(stage, f.name, states, report,
+               raw_text="concat_ws(',', " + ", ".join(c for c in t.header if c in CBP_REQUIRED + CBP_OPTIONAL) + ")")
     return report
 
 

@@ -15,26 +15,25 @@ from clusterdash import maturity
 from clusterdash.charts.maturity import ladder_svg, radar_svg
 
 CSS = """
-@page { size: A4; margin: 11mm 12mm; }
+@page { size: A4; margin: 10mm 11mm; }
 * { box-sizing: border-box; }
-body { font-family: Helvetica, Arial, sans-serif; font-size: 8.4pt; line-height: 1.3; color: #1B2430; margin: 0; }
-h1 { font-size: 14pt; margin: 0 0 2px 0; }
-h2 { font-size: 9.6pt; margin: 6px 0 2px 0; border-bottom: 1px solid #c9ced6; padding-bottom: 1px; }
-h3 { font-size: 8.8pt; margin: 4px 0 1px 0; }
-p { margin: 1px 0 3px 0; }
-ul, ol { margin: 0 0 3px 0; padding-left: 14px; }
-li { margin: 0; }
-.meta { color: #5f6b7a; margin-bottom: 4px; }
-.row { display: flex; gap: 10px; align-items: flex-start; }
+body { font-family: Helvetica, Arial, sans-serif; font-size: 7.9pt; line-height: 1.25; color: #1B2430; margin: 0; }
+h1 { font-size: 13pt; margin: 0 0 1px 0; }
+h2 { font-size: 9pt; margin: 5px 0 2px 0; border-bottom: 1px solid #c9ced6; padding-bottom: 1px; }
+h3 { font-size: 8.4pt; margin: 3px 0 1px 0; }
+p { margin: 1px 0 2px 0; }
+ul, ol { margin: 0 0 2px 0; padding-left: 13px; }
+.meta { color: #5f6b7a; margin-bottom: 3px; }
+.row { display: flex; gap: 12px; align-items: flex-start; }
 .col { flex: 1 1 0; min-width: 0; }
-.stage { font-size: 12pt; font-weight: bold; padding: 3px 8px; border-radius: 4px; color: white; display: inline-block; margin: 2px 0 4px 0; }
+.stage { font-size: 11pt; font-weight: bold; padding: 2px 8px; border-radius: 4px; color: white; display: inline-block; margin: 1px 0 2px 0; }
 .flag { color: #a63603; }
 .warn { color: #8a6d00; }
-.small { font-size: 7.2pt; color: #5f6b7a; }
-.src { font-size: 6.8pt; color: #5f6b7a; }
-table { border-collapse: collapse; }
-td, th { padding: 1px 4px; text-align: left; font-size: 7.8pt; }
-@media screen { body { max-width: 190mm; margin: 10mm auto; } }
+.small { font-size: 7pt; color: #5f6b7a; }
+.src { font-size: 6.6pt; color: #5f6b7a; margin-top: 4px; }
+.kq { columns: 2; column-gap: 14px; font-size: 7.4pt; }
+.kq li { break-inside: avoid; }
+@media screen { body { max-width: 190mm; margin: 8mm auto; } }
 """
 
 
@@ -56,7 +55,7 @@ def render_brief(
     when = pd.Timestamp(assessment["assessed_on"]).date().isoformat()
     label = assessment.get("label") or ""
     gen = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    color = {None: "#9e9e9e"} | {s: c for s, c in maturity_colors().items()}
+    color = maturity_colors().get(result.stage_code, "#9e9e9e")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Maturity brief — {e(name)} — {e(when)}</title><style>{CSS}</style></head><body>",
@@ -65,43 +64,41 @@ def render_brief(
         f"{participants} participant{'s' if participants != 1 else ''} · {result.n_answers} answers "
         f"({result.n_dont_know_answers} don't know) · result over {e(scope)} · generated {e(gen)} by ClusterDash</div>",
         "<div class='row'>",
-        "<div class='col'>",
-        f"<div class='stage' style='background:{color.get(result.stage_code, '#9e9e9e')}'>{e(result.stage_name)}</div>",
-        ladder_svg(result, width=330, height=180),
+        f"<div class='col'><div class='stage' style='background:{color}'>{e(result.stage_name)}</div><br>"
+        f"{ladder_svg(result, width=380, height=150)}</div>",
+        f"<div style='flex:0 0 310px'>{radar_svg(result, size=310, height=215)}</div>",
         "</div>",
-        f"<div class='col' style='flex:0 0 250px'>{radar_svg(result, size=250)}</div>",
-        "<div class='col'>",
-        "<h2>Why this stage</h2><ul>",
+        "<div class='row'><div class='col'><h2>Why this stage</h2><ul>",
         *[f"<li>{e(r)}</li>" for r in result.reasons],
-        "</ul>",
+        "</ul></div><div class='col'>",
     ]
     if result.strengths:
-        parts.append("<h3>Strongest answers</h3><ul>")
+        parts.append("<h3>Strongest answers of the assigned stage</h3><ul>")
         parts += [f"<li>{e(d.statement)} <span class='small'>({e(maturity.pct(d.score))})</span></li>" for d in result.strengths]
         parts.append("</ul>")
     if result.gaps:
-        parts.append("<h3>Weakest answers of the decisive stage</h3><ul>")
+        parts.append(f"<h3>Weakest answers of {e(maturity.stage_name(result.gaps[0].stage_code).lower())}</h3><ul>")
         parts += [f"<li>{e(d.statement)} <span class='small'>({e(maturity.pct(d.score))})</span></li>" for d in result.gaps]
         parts.append("</ul>")
     parts.append("</div></div>")
-    if result.flags or result.warnings:
-        parts.append("<div>")
-        for f in result.flags:
-            parts.append(f"<p class='flag'><b>Check: {e(f.title)}.</b> {e(_first_sentence(f.explanation))}</p>")
-        for w in result.warnings:
-            parts.append(f"<p class='warn'><b>Note:</b> {e(w)}</p>")
-        parts.append("</div>")
+    for f in result.flags:
+        parts.append(f"<p class='flag'><b>Check: {e(f.title)}.</b> {e(_first_sentence(f.explanation, 200))}</p>")
+    for w in result.warnings:
+        parts.append(f"<p class='warn'><b>Note:</b> {e(w)}</p>")
 
-    parts.append("<h2>Recommendations from the guide</h2><div class='row'>")
+    parts.append("<h2>Recommendations from the guide</h2>")
     stages = maturity.recommendation_stages(result)
+    factor = _maturity_factor(recommendations)
+    if factor:
+        parts.append(f"<p><b>Policy support by maturity level:</b> {e(factor)}</p>")
+    parts.append("<div class='row'>")
     for st, role in stages:
         rec = recommendations.get(st, {})
         parts.append(f"<div class='col'><h3>{e(maturity.ROLE_TITLES[role])}: {e(maturity.stage_name(st))}</h3>")
         open_sts = maturity.open_statements(q, result, st)
-        if role == maturity.NEXT and open_sts:
-            parts.append("<p><b>Not yet largely true:</b></p><ul>")
-            parts += [f"<li>{e(d.statement)}</li>" for d in open_sts[:5]]
-            parts.append("</ul>")
+        if open_sts:
+            parts.append("<p><b>Not yet largely true:</b> " + "; ".join(e(d.statement.rstrip(".")) for d in open_sts[:4])
+                         + (f"; and {len(open_sts) - 4} more" if len(open_sts) > 4 else "") + ".</p>")
         ka = rec.get("key_actions")
         if ka is not None and len(ka):
             parts.append("<p><b>Key actions:</b> " + "; ".join(e(str(x).rstrip("!")) for x in ka["key_action"]) + ".</p>")
@@ -110,25 +107,24 @@ def render_brief(
             parts.append("<p><b>Tools:</b> " + ", ".join(e(str(x)) for x in tools["tool_name"]) + ".</p>")
         pol = rec.get("policy_support")
         if pol is not None and len(pol):
-            factor = pol[pol["kind"] == "factor"]["text"].drop_duplicates().tolist()
-            dos = pol[pol["kind"] == "do"]["text"].tolist()[:2]
-            items = factor[:1] + dos
-            if items:
-                parts.append("<p><b>Policy support:</b></p><ul>" + "".join(f"<li>{e(x)}</li>" for x in items) + "</ul>")
+            dos = pol[pol["kind"] == "do"]
+            if len(dos):
+                parts.append(f"<p><b>Policy — {e(str(dos['group_name'].iloc[0]))}:</b> "
+                             + " ".join(e(str(x)) for x in dos["text"].head(2)) + "</p>")
         lessons = rec.get("lessons")
         if lessons is not None and len(lessons):
-            parts.append("<p><b>Lessons learned:</b> " + "; ".join(e(str(x)) for x in lessons["title"].head(5)) + ".</p>")
-        if role == stages[-1][1] and st == stages[-1][0]:
-            kq = rec.get("key_questions")
-            if kq is not None and len(kq):
-                parts.append(f"<p><b>The guide's {len(kq)} key questions of this phase:</b></p><ol>")
-                parts += [f"<li>{e(x)}</li>" for x in kq["key_question"]]
-                parts.append("</ol>")
-            elif st == "transformation":
-                parts.append("<p class='small'>The guide describes the transformation stage only through its "
-                             "four characteristics; it gives no key actions, tools or key questions for it.</p>")
+            parts.append("<p><b>Lessons learned:</b> " + "; ".join(e(str(x)) for x in lessons["title"].head(3)) + ".</p>")
+        if st == "transformation":
+            parts.append("<p class='small'>The guide describes the transformation stage only through its four "
+                         "characteristics; it gives no key actions, tools or key questions for it.</p>")
         parts.append("</div>")
     parts.append("</div>")
+    st, _ = stages[-1]
+    kq = recommendations.get(st, {}).get("key_questions")
+    if kq is not None and len(kq):
+        parts.append(f"<h3>The guide's {len(kq)} key questions of the {e(maturity.stage_name(st).lower())} phase</h3><ol class='kq'>")
+        parts += [f"<li>{e(x)}</li>" for x in kq["key_question"]]
+        parts.append("</ol>")
     parts.append(
         "<p class='src'><b>Method:</b> answers scored not true 0, partly 1/3, largely 2/3, fully 1, don't know left out; "
         f"a stage is reached at ≥ {e(maturity.pct(maturity.REACHED_AT))} fulfilment with ≥ "
@@ -140,6 +136,18 @@ def render_brief(
     )
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _maturity_factor(recommendations: Mapping[str, Mapping[str, pd.DataFrame]]) -> str | None:
+    """The guide's key success factor on support by maturity level (the same item for every stage)."""
+    for rec in recommendations.values():
+        pol = rec.get("policy_support")
+        if pol is not None and len(pol):
+            f = pol[pol["kind"] == "factor"]["text"]
+            for text in f:
+                if "maturity levels" in str(text):
+                    return str(text)
+    return None
 
 
 def _first_sentence(text: str, limit: int = 260) -> str:

@@ -457,8 +457,7 @@ def who_when(item: dict) -> str:
         tz = st.context.timezone
     except Exception:  # no browser context (AppTest)
         tz = None
-    effective = item.get("status_effective") or checklists.NO_ANSWER
-    status = "No status yet" if effective == checklists.NO_ANSWER else checklists.STATUS_NAMES[effective]
+    status = checklists.STATUS_NAMES[item.get("status_effective") or checklists.NO_ANSWER]
     ww = checklists.who_when(item, tz_name=tz)
     return f"{status} · {ww}" if ww else status
 
@@ -918,7 +917,7 @@ def assessment_answer_control(store: Store, workspace_id: str, assessment_id: st
     key = assessment_answer_key(statement.statement_code, scope)
     _mat_sync(key, stored_code)
     st.segmented_control(
-        plain(statement.statement), list(maturity.ANSWER_CODES), format_func=maturity.answer_label, key=key,
+        statement.statement, list(maturity.ANSWER_CODES), format_func=maturity.answer_label, key=key,
         on_change=_mat_save_answer, args=(store, workspace_id, assessment_id, statement.statement_code, participant, key),
         disabled=not can_edit(), label_visibility=label_visibility, width="content",
     )

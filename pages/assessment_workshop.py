@@ -73,7 +73,8 @@ def room() -> None:
         st.info("No disagreement yet: it needs at least two participants scoring the same statement differently.")
     else:
         st.caption("The statements with the largest standard deviation of the participants' scores (0 = not true, "
-                   "1 = fully true); each dot is one participant, the diamond the mean.")
+                   "1 = fully true); a dot marks the participants who gave that answer (their number inside when more than one), "
+                   "the diamond the mean.")
         shown = maturity.answers_frame(q, answers)
         st.plotly_chart(charts.spread_figure(shown, top, large=ui.is_presenting()), width="stretch",
                         config={"displayModeBar": False}, key="ws_spread")

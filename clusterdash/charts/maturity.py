@@ -55,8 +55,8 @@ def ladder_figure(result: maturity.AssessmentResult, *, large: bool = False, hei
     fig = go.Figure(
         go.Bar(
             y=names, x=xs, orientation="h", marker=dict(color=colors, line=dict(color=lines, width=2)),
-            text=texts, textposition="auto", cliponaxis=False, hovertext=hovers, hoverinfo="text",
-            textfont=dict(size=base - 2), insidetextanchor="end", width=0.66,
+            text=texts, textposition=["inside" if x > 55 else "outside" for x in xs], cliponaxis=False,
+            hovertext=hovers, hoverinfo="text", textfont=dict(size=base - 2), insidetextanchor="end", width=0.66,
         )
     )
     fig.add_vline(x=maturity.REACHED_AT * 100, line=dict(color=MUTED, width=2, dash="dash"))
@@ -125,17 +125,18 @@ def radar_figure(results: Sequence[tuple[str, maturity.AssessmentResult]], *, la
     base = 22 if large else 14
     fig.update_layout(
         polar=dict(
-            radialaxis=dict(range=[0, 100], ticksuffix=" %", tickvals=[20, 60, 100], angle=90, tickangle=0,
+            radialaxis=dict(range=[0, 100], ticksuffix=" %", tickvals=[20, 60, 100], angle=72, tickangle=0,
                             tickfont=dict(size=base - 4, color=MUTED), gridcolor="#dfe3e8"),
             angularaxis=dict(tickfont=dict(size=base - 2), direction="clockwise", gridcolor="#dfe3e8"),
         ),
         showlegend=len(results) > 1,
         legend=dict(orientation="h", x=0.5, xanchor="center", y=1.08, yanchor="bottom"),
     )
-    style(fig, source=source, height=height or (620 if large else 480), large=large)
-    fig.update_layout(margin=dict(l=120, r=120, t=90 if len(results) > 1 else 50, b=80))
+    multi = len(results) > 1
+    style(fig, source=source, height=height or ((640 if large else 450) + (40 if multi else 0)), large=large)
+    fig.update_layout(margin=dict(l=105, r=105, t=90 if multi else 40, b=90))
     if source:
-        fig.layout.annotations[-1].update(y=-60 / _plot_height(fig), text=wrap_source(source), align="left")
+        fig.layout.annotations[-1].update(y=-58 / _plot_height(fig), text=wrap_source(source), align="left")
     return fig
 
 
@@ -286,13 +287,14 @@ def ladder_svg(result: maturity.AssessmentResult, width: int = 360, height: int 
     return "".join(out)
 
 
-def radar_svg(result: maturity.AssessmentResult, size: int = 260) -> str:
-    """The dimension radar as a self-contained SVG string (all text escaped)."""
+def radar_svg(result: maturity.AssessmentResult, size: int = 300, height: int | None = None) -> str:
+    """The dimension radar as a self-contained SVG string (all text escaped); ``size`` is the width."""
     dims = result.dimensions
     n = len(dims)
-    cx, cy = size / 2, size / 2
-    r = size * 0.30
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
+    height = height or size
+    cx, cy = size / 2, height / 2
+    r = min(height * 0.36, size * 0.25)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{height}" viewBox="0 0 {size} {height}" '
            f'font-family="Helvetica, Arial, sans-serif" role="img" aria-label="Dimensions radar">']
 
     def point(i: int, frac: float) -> tuple[float, float]:
@@ -307,7 +309,7 @@ def radar_svg(result: maturity.AssessmentResult, size: int = 260) -> str:
         out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
         lx, ly = point(i, 1.2)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
-        words = textwrap.wrap(d.dimension_name, 16)
+        words = textwrap.wrap(d.dimension_name, 15, break_long_words=False)
         for k, w in enumerate(words):
             out.append(f'<text x="{lx:.1f}" y="{ly + 3 + (k - (len(words) - 1) / 2) * 9:.1f}" font-size="8" '
                        f'text-anchor="{anchor}" fill="{DARK}">{escape(w)}</text>')

@@ -113,7 +113,8 @@ def units_line(dataset: dict, columns) -> str:
     """Units of the columns shown, for the caption and the CSV header."""
     cols = set(columns)
     parts = []
-    if cols & {"employment", "employment_change", "expected_change", "job_creation_relative", "base_year_employment"}:
+    if cols & {"employment", "employment_change", "expected_change", "job_creation_relative", "base_year_employment",
+               "traded_employment", "strong_employment"}:
         parts.append(f"employment: {dataset['employment_unit']}")
     if "payroll" in cols and dataset.get("payroll_unit"):
         parts.append(f"payroll: {dataset['payroll_unit']}")

@@ -89,3 +89,38 @@ def test_import_page(server, page):
     assert_no_exception(page)
     assert page.get_by_text("Datasets in the store").count() == 1
     screenshot(page, "stats-import")
+
+
+def test_import_a_file_through_the_page(new_server, page, tmp_path):
+    server = new_server()
+    good = tmp_path / "regional.csv"
+    good.write_text("region_code,region_name,industry_code,year,employment,establishments\n"
+                    "R1,North,111,2020,100,10\nR2,South,111,2020,50,5\nR1,North,211,2020,30,3\n"
+                    "R2,South,211,2020,,4\n", encoding="utf-8")
+    bad = tmp_path / "broken.csv"
+    bad.write_text("region_code,region_name,industry_code,year,employment\nR1,North,111,2020,lots\n", encoding="utf-8")
+    page.goto(f"{server.url}/import_stats")
+    wait_for_app(page)
+    page.get_by_text("Generic long CSV (your own regional statistics)").click()
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bad))
+    page.get_by_text("broken.csv").first.wait_for(timeout=15_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("column employment: text where a number is expected (line 2: 'lots')").wait_for(timeout=30_000)
+    screenshot(page, "stats-import-error")
+    page.get_by_role("button", name="Remove broken.csv").first.click()
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(good))
+    page.get_by_text("regional.csv").first.wait_for(timeout=15_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("withheld or missing cells (stored as missing, not zero): 1").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    screenshot(page, "stats-import-done")
+    # a reload keeps the dataset (it is in the store), listed with its counts
+    page.reload()
+    wait_for_app(page)
+    assert page.get_by_text("Datasets in the store").count() == 1
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1

@@ -457,7 +457,8 @@ def who_when(item: dict) -> str:
         tz = st.context.timezone
     except Exception:  # no browser context (AppTest)
         tz = None
-    status = checklists.STATUS_NAMES[item.get("status_effective") or checklists.NO_ANSWER]
+    effective = item.get("status_effective") or checklists.NO_ANSWER
+    status = "No status yet" if effective == checklists.NO_ANSWER else checklists.STATUS_NAMES[effective]
     ww = checklists.who_when(item, tz_name=tz)
     return f"{status} · {ww}" if ww else status
 

@@ -1150,6 +1150,15 @@ def toolkit_counts(store: Store, workspace_id: str) -> dict[str, int]:
     return {k: int(v) for k, v in row.items()}
 
 
+def _toolkit_write(store: Store, workspace_id: str, fn):
+    """Run ``fn(cur)`` in one transaction, refusing a missing or archived workspace inside it."""
+    def apply(cur):
+        _require_workspace(cur, workspace_id)
+        return fn(cur)
+
+    return store.write(apply)
+
+
 def _next_seq(cur, table: str, workspace_id: str) -> int:
     return cur.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {table} WHERE workspace_id = ?", [workspace_id]).fetchone()[0]
 
@@ -1182,11 +1191,13 @@ def _toolkit_update(store: Store, table: str, id_col: str, workspace_id: str, ro
             [*cleaned.values(), utcnow(), workspace_id, row_id],
         )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 def _toolkit_delete(store: Store, table: str, id_col: str, workspace_id: str, row_id: str) -> None:
-    store.execute_write(f"DELETE FROM {table} WHERE workspace_id = ? AND {id_col} = ?", [workspace_id, row_id])
+    _toolkit_write(store, workspace_id,
+                   lambda cur: cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND {id_col} = ?",
+                                           [workspace_id, row_id]))
 
 
 # ---- stakeholder analysis ---------------------------------------------------------------------
@@ -1215,7 +1226,7 @@ def add_stakeholder(store: Store, workspace_id: str, name: str, *, assessment: s
              values["influence"], values["description"], values["measure"], now, now],
         )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
     return sid
 
 
@@ -1251,7 +1262,7 @@ def add_example_stakeholders(store: Store, workspace_id: str) -> int:
             added += 1
         return added
 
-    return store.write(apply)
+    return _toolkit_write(store, workspace_id, apply)
 
 
 # ---- SWOT board -------------------------------------------------------------------------------
@@ -1278,7 +1289,7 @@ def add_swot_item(store: Store, workspace_id: str, quadrant: str, text: str) -> 
             "VALUES (?, ?, ?, ?, ?, ?, ?)", [workspace_id, item_id, quadrant, seq, text, now, now],
         )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
     return item_id
 
 
@@ -1290,7 +1301,7 @@ def update_swot_item(store: Store, workspace_id: str, item_id: str, text: str) -
         cur.execute("UPDATE swot_item SET text = ?, updated_at = ? WHERE workspace_id = ? AND item_id = ?",
                     [clean, utcnow(), workspace_id, item_id])
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 def delete_swot_item(store: Store, workspace_id: str, item_id: str) -> None:
@@ -1321,7 +1332,7 @@ def save_canvas_entry(store: Store, workspace_id: str, block_code: str, text: st
                 [workspace_id, block_code, clean, utcnow()],
             )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 CANVAS_HEADER_FIELDS = ("author_name", "cluster_organisation", "canvas_date")
@@ -1356,7 +1367,7 @@ def save_canvas_header(store: Store, workspace_id: str, **values) -> None:
             cur.execute(f"UPDATE canvas_header SET {sets}, updated_at = ? WHERE workspace_id = ?",
                         [*clean.values(), utcnow(), workspace_id])
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 # ---- legal-form helper ------------------------------------------------------------------------
@@ -1369,15 +1380,20 @@ def legal_form_answers(store: Store, workspace_id: str) -> dict[str, str]:
 def save_legal_form_answer(store: Store, workspace_id: str, question_code: str, answer_code: str | None) -> None:
     """Write one answer; None clears it."""
     clean = toolkit.clean_legal_answer(question_code, answer_code)
-    if clean is None:
-        store.execute_write("DELETE FROM legal_form_answer WHERE workspace_id = ? AND question_code = ?",
-                            [workspace_id, question_code])
-        return
-    store.execute_write(
-        "INSERT INTO legal_form_answer (workspace_id, question_code, answer_code, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT DO UPDATE SET answer_code = excluded.answer_code, updated_at = excluded.updated_at",
-        [workspace_id, question_code, clean, utcnow()],
-    )
+
+    def apply(cur):
+        if clean is None:
+            cur.execute("DELETE FROM legal_form_answer WHERE workspace_id = ? AND question_code = ?",
+                        [workspace_id, question_code])
+        else:
+            cur.execute(
+                "INSERT INTO legal_form_answer (workspace_id, question_code, answer_code, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET answer_code = excluded.answer_code, "
+                "updated_at = excluded.updated_at",
+                [workspace_id, question_code, clean, utcnow()],
+            )
+
+    _toolkit_write(store, workspace_id, apply)
 
 
 # ---- service portfolio ------------------------------------------------------------------------
@@ -1410,7 +1426,7 @@ def add_cluster_service(store: Store, workspace_id: str, service_name: str, **va
         raise UserError(f"New service: unknown field(s) {', '.join(unknown)}.")
     label = toolkit.row_label("New service")
     clean = {k: toolkit.clean_service_field(k, v, row=label) for k, v in values.items()}
-    return store.write(lambda cur: _insert_service(cur, workspace_id, clean))
+    return _toolkit_write(store, workspace_id, lambda cur: _insert_service(cur, workspace_id, clean))
 
 
 def update_cluster_service(store: Store, workspace_id: str, service_id: str, **values) -> None:
@@ -1442,7 +1458,7 @@ def add_example_services(store: Store, workspace_id: str) -> int:
             added += 1
         return added
 
-    return store.write(apply)
+    return _toolkit_write(store, workspace_id, apply)
 
 
 # ---- management team skills -------------------------------------------------------------------
@@ -1470,7 +1486,7 @@ def add_team_member(store: Store, workspace_id: str, member_name: str, *, fte_pc
              clean["fte_pct"], now, now],
         )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
     return mid
 
 
@@ -1485,7 +1501,7 @@ def delete_team_member(store: Store, workspace_id: str, member_id: str) -> None:
         cur.execute("DELETE FROM team_skill_score WHERE workspace_id = ? AND member_id = ?", [workspace_id, member_id])
         cur.execute("DELETE FROM team_member WHERE workspace_id = ? AND member_id = ?", [workspace_id, member_id])
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 def team_skill_scores(store: Store, workspace_id: str) -> pd.DataFrame:
@@ -1517,7 +1533,7 @@ def save_team_skill_score(store: Store, workspace_id: str, member_id: str, crite
                 [workspace_id, member_id, criterion_seq, clean, utcnow()],
             )
 
-    store.write(apply)
+    _toolkit_write(store, workspace_id, apply)
 
 
 # ---- end of toolkit section (issue 4) ------------------------------------------------------------

@@ -378,6 +378,9 @@ def team_scores(members: pd.DataFrame, scores: pd.DataFrame, criteria: pd.DataFr
     return out
 
 
+TEAM_COLUMN = "Team (FTE-weighted)"
+
+
 def score_matrix(members: pd.DataFrame, scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     """Criteria × members table of scores (columns named 'name (FTE %)'), with the team score."""
     team = team_scores(members, scores, criteria)
@@ -388,7 +391,7 @@ def score_matrix(members: pd.DataFrame, scores: pd.DataFrame, criteria: pd.DataF
             col_name = f"{col_name} [{m.seq}]"
         mine = scores[scores["member_id"] == m.member_id].set_index("criterion_seq")["score"]
         out[col_name] = out["criterion_seq"].map(mine).astype("Int64")
-    out["team_score (FTE-weighted)"] = team["team_score"]
+    out[TEAM_COLUMN] = team["team_score"]
     return out
 
 

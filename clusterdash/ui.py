@@ -516,11 +516,11 @@ def _tk_save_value(key: str, write) -> None:
 
 def tk_text(label: str, key: str, stored, write, *, area: bool = False, height: int | None = None,
             placeholder: str | None = None, label_visibility: str = "visible", max_chars: int | None = None,
-            help: str | None = None) -> None:
+            help: str | None = None, width: int | str = "stretch") -> None:
     """A text field saved when it is left (or Enter / Ctrl+Enter); ``write(value)`` stores it."""
     tk_sync(key, "" if stored is None or (isinstance(stored, float) and pd.isna(stored)) else str(stored))
     kw = dict(key=key, on_change=_tk_save_value, args=(key, write), placeholder=placeholder, disabled=not can_edit(),
-              label_visibility=label_visibility, max_chars=max_chars, help=help)
+              label_visibility=label_visibility, max_chars=max_chars, help=help, width=width)
     if area:
         st.text_area(label, height=height, **kw)
     else:
@@ -554,11 +554,12 @@ def tk_date(label: str, key: str, stored, write, *, label_visibility: str = "vis
 
 
 def tk_number(label: str, key: str, stored, write, *, min_value: float, max_value: float, step: float,
-              label_visibility: str = "visible", help: str | None = None, format: str | None = None) -> None:
+              label_visibility: str = "visible", help: str | None = None, format: str | None = None,
+              width: int | str = "stretch") -> None:
     tk_sync(key, None if stored is None or pd.isna(stored) else float(stored))
     st.number_input(label, key=key, min_value=min_value, max_value=max_value, step=step, on_change=_tk_save_value,
                     args=(key, write), disabled=not can_edit(), label_visibility=label_visibility, help=help,
-                    format=format)
+                    format=format, width=width)
 
 
 def _tk_add(key: str, add) -> None:

@@ -28,19 +28,17 @@ for r in rows.itertuples():
                         f"{toolkit.LEVEL_LABELS[r.influence].lower()} influence")
             st.text(f"{r.description or ''}\nMeasure: {r.measure or '—'}")
             continue
-        c1, c2, c3, c4 = st.columns([4, 3, 3, 1], vertical_alignment="bottom")
-        with c1:
+        # one row that wraps when the type is large (presentation mode) instead of cutting controls off
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key=f"sh-line-{r.stakeholder_id}"):
             ui.tk_text(f"Name {r.seq}", f"{k}|name", r.name,
-                       lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, name=v), max_chars=200)
-        with c2:
+                       lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, name=v), max_chars=200,
+                       width=280)
             ui.tk_choice("Assessment", toolkit.ASSESSMENTS, f"{k}|assessment", r.assessment,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, assessment=v),
                          labels=toolkit.ASSESSMENT_LABELS)
-        with c3:
             ui.tk_choice("Influence", toolkit.LEVELS[::-1], f"{k}|influence", r.influence,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, influence=v),
                          labels=toolkit.LEVEL_LABELS)
-        with c4:
             ui.tk_button("", f"{k}|delete", queries.delete_stakeholder, store, wid, r.stakeholder_id,
                          icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
         d1, d2 = st.columns(2)

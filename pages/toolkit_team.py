@@ -23,19 +23,17 @@ for m in members.itertuples():
     if not editable:
         st.markdown(f"- **{ui.plain(m.member_name)}** {ui.plain(m.role or '')} — {m.fte_pct:g} % FTE")
         continue
-    c1, c2, c3, c4 = st.columns([4, 4, 2, 1], vertical_alignment="bottom")
-    with c1:
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key=f"tm-line-{mid}"):
         ui.tk_text(f"Name {m.seq}", f"{k}|member_name", m.member_name,
-                   lambda v, mid=mid: queries.update_team_member(store, wid, mid, member_name=v), max_chars=200)
-    with c2:
+                   lambda v, mid=mid: queries.update_team_member(store, wid, mid, member_name=v), max_chars=200,
+                   width=320)
         ui.tk_text("Role", f"{k}|role", m.role,
                    lambda v, mid=mid: queries.update_team_member(store, wid, mid, role=v), max_chars=200,
-                   placeholder="e.g. cluster manager")
-    with c3:
+                   placeholder="e.g. cluster manager", width=320)
         ui.tk_number("FTE %", f"{k}|fte_pct", m.fte_pct,
                      lambda v, mid=mid: queries.update_team_member(store, wid, mid, fte_pct=v),
-                     min_value=1.0, max_value=100.0, step=5.0, help="% of a full-time position", format="%g")
-    with c4:
+                     min_value=1.0, max_value=100.0, step=5.0, help="% of a full-time position", format="%g",
+                     width=170)
         ui.tk_button("", f"{k}|delete", queries.delete_team_member, store, wid, mid, icon=":material/delete:",
                      help=f"Remove {m.member_name} and their scores", toast="Removed")
 if editable:

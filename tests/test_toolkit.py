@@ -108,7 +108,7 @@ def test_team_score_with_unequal_shares():
 
 def test_score_matrix_has_one_column_per_member_and_the_team_score():
     m = toolkit.score_matrix(members(("a", 100), ("b", 50)), scores(("a", 1, 4), ("b", 1, 1)), CRITERIA)
-    assert list(m.columns) == ["criterion_seq", "criterion", "A (100 % FTE)", "B (50 % FTE)", "team_score (FTE-weighted)"]
+    assert list(m.columns) == ["criterion_seq", "criterion", "A (100 % FTE)", "B (50 % FTE)", "Team (FTE-weighted)"]
     assert m.loc[0, "A (100 % FTE)"] == 4 and pd.isna(m.loc[1, "B (50 % FTE)"])
 
 
@@ -553,3 +553,18 @@ def test_duplicating_a_workspace_copies_its_toolkit(store, ws):
     assert queries.team_skill_scores(store, copy).to_dict("records") == [{"member_id": a, "criterion_seq": 3, "score": 4}]
     queries.update_stakeholder(store, copy, sid, assessment="critical")  # the copy is independent
     assert queries.stakeholders(store, ws).iloc[0]["assessment"] == "positive"
+
+
+def test_writes_refuse_an_archived_or_missing_workspace(store, ws):
+    sid = queries.add_stakeholder(store, ws, "Ministry")
+    store.execute_write("UPDATE workspace SET archived_at = current_timestamp WHERE workspace_id = ?", [ws])
+    before = snapshot(store)
+    for write in (lambda: queries.update_stakeholder(store, ws, sid, name="Other"),
+                  lambda: queries.add_swot_item(store, ws, "strength", "Sun"),
+                  lambda: queries.save_legal_form_answer(store, ws, "commercial_role", "none"),
+                  lambda: queries.delete_stakeholder(store, ws, sid)):
+        with pytest.raises(UserError, match="is archived"):
+            write()
+    assert snapshot(store) == before
+    with pytest.raises(UserError, match="does not exist"):
+        queries.add_team_member(store, "ws-nowhere", "Anna")

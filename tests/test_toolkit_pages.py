@@ -149,6 +149,7 @@ def test_legal_form_answers_point_to_a_form_and_the_comparison_is_always_shown(a
 
 def test_unmet_precondition_shows_no_suggestion(app, db_path):
     s = Store(db_path)
+    queries.default_workspace(s)
     for q, a in [("cooperation_closeness", "close"), ("commercial_role", "primary"),
                  ("member_integration", "exclusive"), ("founding_capital", "no")]:
         queries.save_legal_form_answer(s, WS, q, a)
@@ -206,7 +207,7 @@ def test_team_skills_flow(app, db_path):
     ok(at.segmented_control(key=f"ts|{WS}|{a}|1").set_value(4).run())
     ok(at.segmented_control(key=f"ts|{WS}|{b}|1").set_value(1).run())
     matrix = at.dataframe[0].value
-    assert matrix.loc[0, "team_score (FTE-weighted)"] == pytest.approx(3.0)  # (4·100 + 1·50) / 150
+    assert matrix.loc[0, "Team (FTE-weighted)"] == pytest.approx(3.0)  # (4·100 + 1·50) / 150
     assert len(at.get("plotly_chart")) == 1
 
     ok(at.segmented_control(key=f"ts|{WS}|{b}|1").set_value(None).run())  # cleared
@@ -223,6 +224,7 @@ def test_team_skills_flow(app, db_path):
 
 def test_overview_counts_what_is_saved(app, db_path):
     s = Store(db_path)
+    queries.default_workspace(s)
     queries.add_example_stakeholders(s, WS)
     s.close()
     at = open_page(app, "pages/toolkit.py")
@@ -242,6 +244,7 @@ def test_tool_pages_say_where_the_guide_uses_them(app):
 
 def test_view_only_session_cannot_change_anything(app, db_path, monkeypatch):
     s = Store(db_path)
+    queries.default_workspace(s)
     sid = queries.add_stakeholder(s, WS, "Ministry")
     s.close()
     monkeypatch.setenv("CLUSTERDASH_PASSCODE", "let-me-in")

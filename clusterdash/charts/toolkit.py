@@ -214,8 +214,8 @@ def team_profile(team: pd.DataFrame, members: pd.DataFrame, scores: pd.DataFrame
     fig.update_xaxes(range=[-0.3, SCORE_COLUMN_X + 0.5], tickvals=list(range(toolkit.SCORE_MIN, toolkit.SCORE_MAX + 1)),
                      title=dict(text="Score (0–5)"), gridcolor="#e3e8ef", zeroline=False)
     style(fig, large=large)
-    source_px = add_source(fig, source, large=large, below_px=48 if not large else 62)
-    bottom = (48 if not large else 62) + source_px + 10
+    source_px = add_source(fig, source, large=large, below_px=48 if not large else 84)
+    bottom = (48 if not large else 84) + source_px + 10
     fig.update_layout(height=len(labels) * row_px + 80 + bottom, bargap=0.35,
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left"),
                       margin=dict(l=10, r=20, t=70, b=bottom))
@@ -239,8 +239,8 @@ def legal_form_fit(table: pd.DataFrame, *, large: bool = False, source: str | No
                      title=dict(text="← answers against · answers in favour →"), gridcolor="#e3e8ef")
     fig.update_yaxes(automargin=True)
     style(fig, large=large)
-    source_px = add_source(fig, source, large=large, below_px=52 if not large else 66)
-    bottom = (52 if not large else 66) + source_px + 10
+    source_px = add_source(fig, source, large=large, below_px=52 if not large else 84)
+    bottom = (52 if not large else 84) + source_px + 10
     fig.update_layout(barmode="relative", legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
                       height=len(names) * (56 if not large else 76) + 70 + bottom,
                       margin=dict(l=10, r=20, t=60, b=bottom))

@@ -153,7 +153,8 @@ def test_screenshot_of_every_tool(seeded_server, page, url_path):
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
 
 
-@pytest.mark.parametrize("url_path", ["toolkit_swot", "toolkit_stakeholders", "toolkit_canvas"])
+@pytest.mark.parametrize("url_path", ["toolkit_swot", "toolkit_stakeholders", "toolkit_canvas", "toolkit_services",
+                                      "toolkit_team"])
 def test_tools_in_presentation_mode(seeded_server, page, url_path):
     open_tool(page, seeded_server, url_path, present=True)
     # the links between the tools stand in for the hidden sidebar, and keep presentation mode

@@ -653,28 +653,6 @@ def toolkit_notes(store: Store, tool_code: str, *, title: str = "From the guide"
 ASSESSMENT_PAGE = "pages/assessment.py"
 _MAT_SEEN = "_mat_seen"
 _MAT_UNSET = object()
-MAT_DEFAULT_PARTICIPANT = "Facilitator"
-_MAT_VIEW_ONLY = "View only: this browser session cannot change answers or assessments."
-
-
-def mat_person() -> str:
-    """The name this browser session answers under: the session's name (``_who``, shared with the
-    other pages that record who changed what), 'Facilitator' until one is given."""
-    return st.session_state.get("_who") or MAT_DEFAULT_PARTICIPANT
-
-
-def mat_error(text: str) -> None:
-    """An error in a widget callback: a toast now, and an error box at the top of the page."""
-    st.session_state.setdefault("_mat_errors", []).append(text)
-    st.toast(text, icon=":material/error:")
-
-
-def mat_messages() -> None:
-    """Errors from callbacks, and the view-only notice; called at the top of the maturity pages."""
-    for text in st.session_state.pop("_mat_errors", []):
-        st.error(text, icon=":material/error:")
-    if not can_edit():
-        st.info(_MAT_VIEW_ONLY, icon=":material/lock:")
 
 
 def assessment_questionnaire(store: Store):
@@ -752,14 +730,14 @@ def assessment_selector(store: Store, workspace_id: str, *, allow_create: bool =
 def _mat_create_assessment(store: Store, workspace_id: str) -> None:
     """Form callback: create the assessment from the form's fields and open it."""
     if not can_edit():
-        mat_error(_MAT_VIEW_ONLY)
+        flash_error(view_only_reason() or "View only.")
         return
     ss = st.session_state
     try:
         new = queries.create_assessment(store, workspace_id, ss.get("mat_new_initiative"), ss.get("mat_new_date"),
                                         ss.get("mat_new_label"))
     except UserError as exc:
-        mat_error(str(exc))
+        flash_error(str(exc))
         return
     _mat_set_assessment(workspace_id, new)
     st.toast("Assessment created", icon=":material/check_circle:", duration="short")
@@ -768,13 +746,13 @@ def _mat_create_assessment(store: Store, workspace_id: str) -> None:
 def _mat_add_initiative(store: Store) -> None:
     """Form callback: add a cluster initiative of the user's own and pick it in the form."""
     if not can_edit():
-        mat_error(_MAT_VIEW_ONLY)
+        flash_error(view_only_reason() or "View only.")
         return
     ss = st.session_state
     try:
         iid = queries.add_user_initiative(store, {k: ss.get(f"mat_ini_{k}") for k in ("name", "country", "sector", "place")})
     except UserError as exc:
-        mat_error(str(exc))
+        flash_error(str(exc))
         return
     ss["mat_new_initiative"] = iid
     st.toast("Initiative added: choose the date and create the assessment", icon=":material/check_circle:")
@@ -784,7 +762,7 @@ def _new_assessment_form(store: Store, workspace_id: str, *, expanded: bool) -> 
     inits = queries.initiatives(store)
     with st.expander("New assessment", icon=":material/add_circle:", expanded=expanded):
         if not can_edit():
-            st.caption(_MAT_VIEW_ONLY)
+            st.caption(view_only_reason() or "View only.")
         names = {r.initiative_id: f"{r.name} ({r.country})" + (" — added by a user" if r.origin == "user" else "")
                  for r in inits.itertuples()}
         with st.form("mat_new_assessment", border=False, enter_to_submit=False):
@@ -819,7 +797,7 @@ def assessment_settings(store: Store, workspace_id: str, assessment: dict) -> No
             seen = st.session_state.setdefault(_MAT_SEEN, {})
             if not can_edit():
                 st.session_state[key] = seen.get(key)
-                mat_error(_MAT_VIEW_ONLY)
+                flash_error(view_only_reason() or "View only.")
                 return
             try:
                 if field == "date":
@@ -828,7 +806,7 @@ def assessment_settings(store: Store, workspace_id: str, assessment: dict) -> No
                     queries.update_assessment(store, workspace_id, aid, label=st.session_state[key], set_label=True)
             except UserError as exc:
                 st.session_state[key] = seen.get(key)
-                mat_error(str(exc))
+                flash_error(str(exc))
                 return
             seen[key] = st.session_state[key]
             st.toast("Saved", icon=":material/check_circle:", duration="short")
@@ -841,7 +819,7 @@ def assessment_settings(store: Store, workspace_id: str, assessment: dict) -> No
                               disabled=not can_edit())
         def delete() -> None:
             if not can_edit():
-                mat_error(_MAT_VIEW_ONLY)
+                flash_error(view_only_reason() or "View only.")
                 return
             queries.delete_assessment(store, workspace_id, aid)
             _mat_set_assessment(workspace_id, None)
@@ -852,7 +830,9 @@ def assessment_settings(store: Store, workspace_id: str, assessment: dict) -> No
 
 
 def assessment_participant() -> str:
-    """The name this browser session answers under (:func:`mat_person`), with a field to change it. Also kept in the URL (&who=) so a reload answers as the same person."""
+    """The name this browser session answers under (:func:`current_person`, shared with the other
+    pages), with a field to change it. Also kept in the URL (&who=) so a reload answers as the
+    same person."""
     who = st.query_params.get("who")
     if who and not st.session_state.get("_who"):
         try:
@@ -861,15 +841,15 @@ def assessment_participant() -> str:
             del st.query_params["who"]
         else:
             st.rerun()
-    person = mat_person()
+    person = current_person()
     key = "mat_who"
 
     def change() -> None:
         try:
             name = queries.check_participant(st.session_state[key])
         except UserError as exc:
-            st.session_state[key] = mat_person()
-            mat_error(str(exc))
+            st.session_state[key] = current_person()
+            flash_error(str(exc))
             return
         st.session_state["_who"] = name
         st.session_state[key] = name
@@ -881,7 +861,7 @@ def assessment_participant() -> str:
         help="Each participant or group answers under their own name; the workshop page shows everyone's answers "
              "together. Everyone on one device? Agree the answers together under one name.",
     )
-    if person != MAT_DEFAULT_PARTICIPANT and st.query_params.get("who") != person:
+    if person != DEFAULT_PERSON and st.query_params.get("who") != person:
         st.query_params["who"] = person
     return person
 
@@ -893,13 +873,13 @@ def _mat_save_answer(store: Store, workspace_id: str, assessment_id: str, statem
     value = st.session_state.get(key)
     if not can_edit():
         st.session_state[key] = seen.get(key)
-        mat_error(_MAT_VIEW_ONLY)
+        flash_error(view_only_reason() or "View only.")
         return
     try:
         queries.save_assessment_answer(store, workspace_id, assessment_id, statement_code, participant, value)
     except UserError as exc:
         st.session_state[key] = seen.get(key)
-        mat_error(str(exc))
+        flash_error(str(exc))
         return
     seen[key] = value
     st.toast("Answer saved" if value else "Answer removed", icon=":material/check_circle:", duration="short")

@@ -13,7 +13,7 @@ ui.page_intro(
     "transformation — has a cluster initiative reached, **why**, and **what to do next**. Answer the "
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
-ui.mat_messages()
+ui.edit_notice()
 q = ui.assessment_questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from the store. Run `python -m clusterdash build` to load the knowledge base.")

@@ -12,7 +12,7 @@ ui.page_intro(
     "How a cluster initiative's maturity developed over its assessments in this workspace, and two "
     "assessments side by side: per stage, per dimension and per statement.",
 )
-ui.mat_messages()
+ui.edit_notice()
 q = ui.assessment_questionnaire(store)
 inits = queries.assessed_initiatives(store, wid)
 if inits.empty:

@@ -12,7 +12,7 @@ ui.page_intro(
     "name on the **Maturity assessment** page. Here you see the room's combined result, the spread of the "
     "answers, and the statements where the room disagrees most — the ones worth discussing.",
 )
-ui.mat_messages()
+ui.edit_notice()
 q = ui.assessment_questionnaire(store)
 assessment = ui.assessment_selector(store, wid, allow_create=False)
 if assessment is None:

@@ -307,7 +307,7 @@ else:  # Data
         ("Rejected rows", f"{ds['rejected_count']:,}"), ("Files", ds["files"]),
         ("Imported (UTC)", f"{ds['imported_at']:%Y-%m-%d %H:%M}"),
     ], columns=["item", "value"])
-    st.dataframe(facts, hide_index=True, width="stretch")
+    st.dataframe(facts, hide_index=True, width="stretch", height=(len(facts) + 1) * 35 + 3)
     if ds["notes"]:
         st.text(ds["notes"])
     st.subheader("All indicators")

@@ -1633,8 +1633,7 @@ def create_assessment(store: Store, workspace_id: str, initiative_id: str, asses
     aid = "as-" + secrets.token_urlsafe(6).replace("_", "x").replace("-", "y").lower()
 
     def fn(cur):
-        if not cur.execute("SELECT count(*) FROM workspace WHERE workspace_id = ?", [workspace_id]).fetchone()[0]:
-            raise UserError(f"Field workspace_id: no workspace {workspace_id!r}.")
+        _require_workspace(cur, workspace_id)  # exists and is not archived
         if not cur.execute("SELECT count(*) FROM initiative WHERE initiative_id = ?", [initiative_id]).fetchone()[0]:
             raise UserError(f"Field initiative_id: no cluster initiative {initiative_id!r}.")
         now = utcnow()
@@ -1662,6 +1661,7 @@ def update_assessment(store: Store, workspace_id: str, assessment_id: str, *, as
         return
 
     def fn(cur):
+        _require_workspace(cur, workspace_id)
         n = cur.execute(
             f"UPDATE assessment SET {', '.join(sets)}, updated_at = ? WHERE workspace_id = ? AND assessment_id = ? RETURNING 1",
             params + [utcnow(), workspace_id, assessment_id],
@@ -1675,6 +1675,7 @@ def update_assessment(store: Store, workspace_id: str, assessment_id: str, *, as
 def delete_assessment(store: Store, workspace_id: str, assessment_id: str) -> None:
     """Delete an assessment and all its answers (one transaction)."""
     def fn(cur):
+        _require_workspace(cur, workspace_id)
         cur.execute("DELETE FROM assessment_answer WHERE workspace_id = ? AND assessment_id = ?", [workspace_id, assessment_id])
         cur.execute("DELETE FROM assessment WHERE workspace_id = ? AND assessment_id = ?", [workspace_id, assessment_id])
 
@@ -1703,6 +1704,7 @@ def save_assessment_answer(store: Store, workspace_id: str, assessment_id: str, 
         raise UserError(f"Field answer_code: {answer_code!r} is not one of {', '.join(ANSWER_CODES)}.")
 
     def fn(cur):
+        _require_workspace(cur, workspace_id)
         if not cur.execute(
             "SELECT count(*) FROM assessment WHERE workspace_id = ? AND assessment_id = ?", [workspace_id, assessment_id]
         ).fetchone()[0]:

@@ -134,6 +134,36 @@ def test_update_and_delete_assessment(store, ws, aid):
     assert store.value("SELECT count(*) FROM assessment_answer") == 0
 
 
+def test_archived_workspace_is_read_only(store, ws, aid):
+    queries.save_assessment_answer(store, ws, aid, "ini_01", "Anna", "fully")
+    other = queries.create_workspace(store, "Another workshop")
+    queries.archive_workspace(store, ws)
+    before = snapshot(store)
+    for write in (lambda: queries.save_assessment_answer(store, ws, aid, "ini_01", "Anna", "partly"),
+                  lambda: queries.create_assessment(store, ws, "ac_serbia", "2026-03-02"),
+                  lambda: queries.update_assessment(store, ws, aid, assessed_on="2026-03-03"),
+                  lambda: queries.delete_assessment(store, ws, aid)):
+        with pytest.raises(UserError, match="is archived"):
+            write()
+    assert snapshot(store) == before
+    assert other
+
+
+def test_duplicated_workspace_carries_its_assessments(store, ws, aid):
+    queries.save_assessment_answer(store, ws, aid, "ini_01", "Anna", "fully")
+    queries.save_assessment_answer(store, ws, aid, "est_03", "Bob", "partly")
+    copy = queries.duplicate_workspace(store, ws, "Copy for the next workshop")
+    copied = queries.list_assessments(store, copy)
+    assert len(copied) == 1 and copied.iloc[0]["label"] == "strategy workshop"
+    new_aid = copied.iloc[0]["assessment_id"]
+    answers = queries.assessment_answers(store, copy, new_aid)
+    assert answers[["participant", "statement_code", "answer_code"]].values.tolist() == [
+        ["Anna", "ini_01", "fully"], ["Bob", "est_03", "partly"]]
+    # the copy is independent of the original
+    queries.save_assessment_answer(store, copy, new_aid, "ini_01", "Anna", "not_true")
+    assert queries.assessment_answers(store, ws, aid, "Anna")["answer_code"].tolist() == ["fully"]
+
+
 def test_assessments_belong_to_their_workspace(store, ws, aid):
     other = queries.create_workspace(store, "Other workshop")
     assert queries.list_assessments(store, other).empty

@@ -568,3 +568,13 @@ def test_writes_refuse_an_archived_or_missing_workspace(store, ws):
     assert snapshot(store) == before
     with pytest.raises(UserError, match="does not exist"):
         queries.add_team_member(store, "ws-nowhere", "Anna")
+
+
+def test_the_assessment_links_each_guide_tool_to_its_toolkit_page():
+    """The assessment's recommendations open the toolkit page of each tool they name."""
+    maturity = pytest.importorskip("clusterdash.maturity")
+    pages = registry.enabled_pages()
+    for t in toolkit.TOOLS:
+        for code in t.phase_tool_codes:
+            page = maturity.tool_page(code, pages)
+            assert page is not None and page.path == toolkit.page_for_phase_tool(code) == t.page, code

@@ -16,7 +16,8 @@ ui.page_intro(
 ui.edit_notice()
 q = ui.assessment_questionnaire(store)
 if not q.statements:
-    st.error("The questionnaire is missing from the store. Run `python -m clusterdash build` to load the knowledge base.")
+    st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "
+             "Stop the dashboard, run `python -m clusterdash build` to load the knowledge base, and start it again.")
     st.stop()
 
 assessment = ui.assessment_selector(store, wid)
@@ -70,7 +71,8 @@ with tabs[1]:
                 f"{assessment['stage_name_catalogue']} (“{assessment.get('initiative_stage_basis') or ''}”). "
                 f"Source: {assessment.get('initiative_source')}"
             ))
-        c1, c2 = st.columns([1, 1])
+        # side by side on a screen, one under the other on a projector (large type)
+        c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns([1, 1])
         with c1:
             st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",
                             config={"displayModeBar": False}, key="mat_ladder")

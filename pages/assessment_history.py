@@ -73,7 +73,7 @@ m[1].metric("B: assigned stage", rb.stage_name,
             delta=None if ra.stage_order == rb.stage_order else f"{rb.stage_order - ra.stage_order:+d} stage(s)")
 st.subheader("Per stage")
 st.dataframe(cmp.stages, hide_index=True, width="stretch")
-c1, c2 = st.columns([1, 1])
+c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns([1, 1])
 with c1:
     st.subheader("Per dimension")
     st.dataframe(cmp.dimensions, hide_index=True, width="stretch", height="content")

@@ -47,7 +47,7 @@ def room() -> None:
     st.caption(f"{len(people)} participant(s), {len(answers)} answers; a statement's score is the mean over the "
                "participants who did not answer “don't know”.")
     ui.assessment_result_summary(result)
-    c1, c2 = st.columns(2)
+    c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns(2)
     with c1:
         st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",
                         config={"displayModeBar": False}, key="ws_ladder")

@@ -48,7 +48,7 @@ def ladder_figure(result: maturity.AssessmentResult, *, large: bool = False, hei
         c = stage_color(s.stage_code)
         colors.append(c if s.reached else _tint(c, 0.3))
         lines.append(c)
-        texts.append(f"{maturity.pct(s.fulfilment)} · {s.answered}/{s.total} answered")
+        texts.append(f"{maturity.pct(s.fulfilment)} · {s.answered}/{s.total}" + ("" if large else " answered"))
         hovers.append(f"{s.stage_name}: {maturity.pct(s.fulfilment)} fulfilled, {s.answered} of {s.total} "
                       f"statements answered — {maturity.STATUS_LABELS[s.status]}")
     base = 22 if large else 14
@@ -74,9 +74,9 @@ def ladder_figure(result: maturity.AssessmentResult, *, large: bool = False, hei
                      fixedrange=True, automargin=True)
     fig.update_layout(showlegend=False, bargap=0.25)
     style(fig, source=source, height=height or (460 if large else 330), large=large)
-    fig.update_layout(margin=dict(l=10, r=150 if large else 120, t=36, b=80))
+    fig.update_layout(margin=dict(l=10, r=230 if large else 130, t=44 if large else 36, b=90 if large else 80))
     if source:
-        fig.layout.annotations[-1].update(y=-50 / _plot_height(fig), text=wrap_source(source), align="left")
+        fig.layout.annotations[-1].update(y=-50 / _plot_height(fig), text=wrap_source(source, 110 if large else 60), align="left")
     return fig
 
 
@@ -134,9 +134,10 @@ def radar_figure(results: Sequence[tuple[str, maturity.AssessmentResult]], *, la
     )
     multi = len(results) > 1
     style(fig, source=source, height=height or ((640 if large else 450) + (40 if multi else 0)), large=large)
-    fig.update_layout(margin=dict(l=105, r=105, t=90 if multi else 40, b=90))
+    side = 190 if large else 105
+    fig.update_layout(margin=dict(l=side, r=side, t=(110 if large else 90) if multi else 50, b=100 if large else 90))
     if source:
-        fig.layout.annotations[-1].update(y=-58 / _plot_height(fig), text=wrap_source(source), align="left")
+        fig.layout.annotations[-1].update(y=-58 / _plot_height(fig), text=wrap_source(source, 110 if large else 60), align="left")
     return fig
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from clusterdash import registry, ui
 from clusterdash.errors import UserError
 
+ui.enter_navigation_mode()
 st.set_page_config(page_title="ClusterDash", page_icon=str(ui.repo_path("clusterdash/assets/icon.png")), layout="wide")
 
 try:

@@ -178,7 +178,8 @@ def create_table(cur, t: Table) -> None:
 
 
 def migrate(conn, target: int | None = None) -> list[int]:
-    """Apply pending migrations (up to ``target``), each in its own transaction.
+    """Apply pending migrations (up to ``target``), each in its own transaction, in version
+    order.
 
     Returns the versions applied. Idempotent: a store already at the newest version is
     left as it is.
@@ -188,10 +189,12 @@ def migrate(conn, target: int | None = None) -> list[int]:
         cur.execute("BEGIN TRANSACTION")
         create_table(cur, SCHEMA_VERSION)
         cur.execute("COMMIT")
-        have = current_version(cur)
+        have = {r[0] for r in cur.execute("SELECT version FROM schema_version").fetchall()}
         applied: list[int] = []
         for m in discover_migrations():
-            if m.version <= have or (target is not None and m.version > target):
+            # every version not yet recorded, in order (not just those above the highest:
+            # a store built from a tree that lacked a lower number still gets it)
+            if m.version in have or (target is not None and m.version > target):
                 continue
             cur.execute("BEGIN TRANSACTION")
             try:

@@ -34,16 +34,30 @@ def get_store() -> Store:
     return _store_for(str(config.db_path()))
 
 
+def enter_navigation_mode() -> None:
+    """Called first thing by app.py: this run goes through st.navigation (not Streamlit's
+    v1 ``pages/``-folder mode)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def _leave_legacy_multipage_mode() -> None:
     """Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until app.py has
     called st.navigation once. When the first visit after a server start is a deep link
-    (``/sources?ws=...``, e.g. a reload after a restart) the page would run without app.py.
-    Switch to st.navigation mode and rerun: the same URL then runs through app.py."""
+    (``/sources?ws=...``, e.g. a reload after a restart) the page runs without app.py. Then
+    switch to st.navigation mode and rerun: the same URL runs through app.py. (app.py calls
+    :func:`enter_navigation_mode` first, so a run that went through it never reruns here.)"""
+    from streamlit.runtime import Runtime
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # AppTest resets the flag before every run and replays the last page directly; a rerun
+        # there would only swallow the button click that started the run. A real server
+        # (a genuine Runtime) reruns once, through app.py.
+        if type(Runtime._instance) is Runtime:
+            st.rerun()
 
 
 # ---- workspace (in the URL: ?ws=...) -------------------------------------------------------

@@ -58,6 +58,20 @@ def test_migrations_upgrade_an_older_store(tmp_path):
     assert s.migrate() == []  # idempotent
 
 
+def test_a_missing_lower_migration_is_still_applied(tmp_path, monkeypatch):
+    # A store built from a tree that had migration 3 but not 2 gets 2 later.
+    all_migrations = schema.discover_migrations()
+    assert len(all_migrations) >= 3
+    without_2 = [m for m in all_migrations if m.version != 2]
+    monkeypatch.setattr(schema, "discover_migrations", lambda: without_2)
+    s = Store(tmp_path / "gap.duckdb")
+    s.migrate()
+    monkeypatch.setattr(schema, "discover_migrations", lambda: all_migrations)
+    assert s.migrate() == [2]
+    versions = [r["version"] for r in s.rows("SELECT version FROM schema_version ORDER BY 1")]
+    assert versions == [m.version for m in all_migrations]
+
+
 def test_every_table_and_column_has_a_description(store):
     cols = store.rows(
         "SELECT table_name, column_name, comment FROM duckdb_columns() "

@@ -16,3 +16,15 @@ def test_every_page_renders(server, page, spec):
     assert page.locator("h1").count() >= 1
     screenshot(page, f"page-{spec.url_path}")
     assert "ws=" in page.url  # the workspace is in the URL
+
+
+def test_deep_link_as_first_visit_runs_through_the_app(new_server, page):
+    """After a (re)start, a reload on a page URL must still get the app shell (navigation,
+    workspace), not Streamlit's bare pages/-folder mode."""
+    server = new_server()
+    page.goto(server.url + "/sources?ws=default")
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav").inner_text()
+    assert "Overview" in nav and "app" not in nav.split()
+    assert page.get_by_text("Workspace", exact=True).first.is_visible()
+    assert_no_exception(page)

@@ -65,6 +65,9 @@ with tabs[1]:
         scoped = answers if scope in (None, "Everyone") else answers[answers["participant"] == scope]
         result = maturity.assess(q, maturity.aggregate_answers(scoped))
         ui.assessment_result_summary(result)
+        st.caption(f"A stage is reached at {maturity.pct(maturity.REACHED_AT)} fulfilment or more, with at least "
+                   f"{maturity.pct(maturity.MIN_COVERAGE)} of its statements answered, and only when every earlier "
+                   "stage is reached. The Method tab explains every step.")
         if assessment.get("initiative_stage_code"):
             st.caption(ui.plain(
                 f"For comparison: the initiative catalogue places {assessment['initiative_name']} at "

@@ -78,8 +78,13 @@ def room() -> None:
         shown = maturity.answers_frame(q, answers)
         st.plotly_chart(charts.spread_figure(shown, top, large=ui.is_presenting()), width="stretch",
                         config={"displayModeBar": False}, key="ws_spread")
-        st.dataframe(top[["statement", "stage", "n_scored", "n_dont_know", "mean_score", "std_score", "min_score",
-                          "max_score", "range_score"]], hide_index=True, width="stretch")
+        top_shown = top[["statement_code", "statement", "stage", "n_scored", "n_dont_know", "mean_score", "std_score",
+                         "min_score", "max_score", "range_score"]]
+        st.dataframe(top_shown, hide_index=True, width="stretch")
+        ui.download_csv(top_shown, f"maturity_disagreements_{aid}.csv",
+                        units="scores 0-1; std = population standard deviation over participants",
+                        source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2",
+                        key="dl-ws-disagreements")
 
     st.subheader("Every statement: mean and spread")
     st.dataframe(spread, hide_index=True, width="stretch")

@@ -66,7 +66,9 @@ def test_first_visit_offers_to_create_an_assessment(app, db_path):
 def test_create_refuses_without_an_initiative(app, db_path):
     at = app(PAGE)
     next(b for b in at.button if b.label == "Create assessment").click().run()
-    assert "Field initiative_id: choose the cluster initiative to assess." in [e.value for e in at.error]
+    # the callback's error: a toast at once (and an error box at the top of the next run)
+    shown = [e.value for e in at.error] + [t.value for t in at.toast]
+    assert "Field initiative_id: choose the cluster initiative to assess." in shown
     s = Store(db_path)
     try:
         assert queries.list_assessments(s, "default").empty
@@ -186,6 +188,7 @@ def test_workshop_page_aggregates_participants(app, db_path, seeded):
     assert list(participants["stage"]) == ["Establishment", "Initiation"]
     top = at.dataframe[1].value
     assert len(top) == 5 and set(top["std_score"]) == {0.5}
+    assert {"dl-ws-participants", "dl-ws-disagreements", "dl-ws-spread"} <= {b.key for b in at.get("download_button")}
     assert set(top["stage"]) == {"Establishment"}
     spread = at.dataframe[2].value
     assert len(spread) == 35

@@ -2,14 +2,15 @@
 
 A deck is an ordered list of :class:`Card`; each card carries what the projector shows (a
 heading, the text in the guide's words, its source) and which control sits on it: the
-checklist status (checklist items and phase key questions) or, for assessment statements, the
-assessment's own answer scale (given by the assessment pillar's queries). The position in the
-deck is in the URL (``&deck=...&card=N``, 1-based), so a reload shows the same card.
+checklist status (checklist items and phase key questions) or, for the maturity assessment's
+statements, the assessment's own answer scale (saved through the assessment pillar's queries).
+The position in the deck is in the URL (``&deck=...&card=N``, 1-based), so a reload shows the
+same card.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -40,7 +41,6 @@ class Deck:
     title: str
     cards: tuple[Card, ...]
     control: str = CONTROL_STATUS
-    scale: tuple[tuple[str, str], ...] = field(default=())  # (value, label) for CONTROL_SCALE decks
 
     def __len__(self) -> int:
         return len(self.cards)
@@ -75,24 +75,31 @@ def checklist_deck(board: pd.DataFrame, list_code: str, title: str | None = None
     return Deck(code=list_code, title=title, cards=tuple(cards))
 
 
-def assessment_deck(statements: pd.DataFrame, *, code: str, title: str, scale: list[tuple[str, str]],
-                    key_column: str, text_column: str, group_column: str | None = None) -> Deck:
-    """A deck of assessment statements (rows of the assessment pillar's statement table, with a
-    ``source``); the card's control is the given answer ``scale``."""
-    cards = []
-    for r in statements.to_dict("records"):
-        group = _nan_to_none(r.get(group_column)) if group_column else None
-        cards.append(
+def assessment_decks(statements: pd.DataFrame, dimensions: pd.DataFrame,
+                     stage_names: dict[str, str]) -> list[Deck]:
+    """The maturity assessment's statements (kb_assessment_statement, each with its source) as one
+    deck per stage, in questionnaire order; the card's control is the assessment's answer scale."""
+    dim_names = dict(zip(dimensions["dimension_code"], dimensions["dimension_name"])) if len(dimensions) else {}
+    decks = []
+    order = list(stage_names)
+    rows = statements.sort_values("seq", kind="stable")
+    for stage in sorted(rows["stage_code"].unique(), key=lambda s: order.index(s) if s in order else 99):
+        code = ASSESSMENT_DECK_PREFIX + stage
+        cards = tuple(
             Card(
                 deck_code=code,
-                item_key=str(r[key_column]),
-                eyebrow=" · ".join(x for x in ("Assessment statement", group) if x),
-                text=str(r[text_column]),
+                item_key=str(r["statement_code"]),
+                eyebrow=" · ".join(x for x in ("Assessment statement", dim_names.get(r["dimension_code"])) if x),
+                text=str(r["statement"]),
                 source=str(r.get("source") or ""),
                 control=CONTROL_SCALE,
+                hint="How true is this for the cluster today?",
             )
+            for r in rows[rows["stage_code"] == stage].to_dict("records")
         )
-    return Deck(code=code, title=title, cards=tuple(cards), control=CONTROL_SCALE, scale=tuple(scale))
+        title = f"Assessment statements: {stage_names.get(stage, stage)} stage"
+        decks.append(Deck(code=code, title=title, cards=cards, control=CONTROL_SCALE))
+    return decks
 
 
 def parse_card_number(value, n_cards: int) -> int:

@@ -1,22 +1,28 @@
 import streamlit as st
 
-from clusterdash import checklists, presentation, queries, ui
+from clusterdash import checklists, maturity, presentation, queries, ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
 presenting = ui.is_presenting()
 
+# ---- the decks: every checklist (incl. the phase key questions), the assessment statements ----
 board = checklists.prepare_board(queries.checklist_board(store, wid))
 lists = checklists.sort_lists(queries.checklist_lists(store))
-titles = dict(zip(lists["list_code"], lists["title"]))
-deck_codes = list(lists["list_code"])
+decks = {
+    code: presentation.checklist_deck(board, code, title) for code, title in zip(lists["list_code"], lists["title"])
+}
+decks.update({
+    d.code: d for d in presentation.assessment_decks(
+        queries.assessment_statements(store), queries.assessment_dimensions(store), maturity.STAGE_NAMES)
+})
 
 deck_code = st.query_params.get("deck")
-if deck_code not in titles:
+if deck_code not in decks:
     if deck_code:
         st.warning(f"There is no deck “{ui.plain(deck_code)}”; showing the first one.")
-    deck_code = deck_codes[0]
-deck = presentation.checklist_deck(board, deck_code, titles[deck_code])
+    deck_code = next(iter(decks))
+deck = decks[deck_code]
 n = len(deck)
 card_no = presentation.parse_card_number(st.query_params.get("card"), n)
 if st.query_params.get("deck") != deck_code:
@@ -37,20 +43,34 @@ def choose_deck() -> None:
 if not presenting:
     ui.page_intro(
         "Workshop cards",
-        "One card at a time for a workshop on a projector: a checklist item or a key question, with its "
-        "status control on the card. Answers are saved the moment they are given. Use ← and → to move "
-        "between cards; **Start presentation** hides everything else and enlarges the type.",
+        "One card at a time for a workshop on a projector: a checklist item, a key question or an assessment "
+        "statement, with its answer control on the card. Answers are saved the moment they are given. Use ← and → "
+        "to move between cards; **Start presentation** hides everything else and enlarges the type.",
     )
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     st.session_state["_deck_select"] = deck_code
-    c1.selectbox("Deck", deck_codes, key="_deck_select", on_change=choose_deck,
-                 format_func=lambda c: f"{titles[c]} ({int(lists.set_index('list_code').at[c, 'items'])} cards)")
+    c1.selectbox("Deck", list(decks), key="_deck_select", on_change=choose_deck,
+                 format_func=lambda c: f"{decks[c].title} ({len(decks[c])} cards)")
     c2.button("Start presentation", icon=":material/co_present:", type="primary", on_click=ui.set_presenting,
               args=(True,), key="_start_present", width="stretch")
     ui.edit_notice()
 
-answers = dict(zip(board["item_key"], board["status"].where(board["status"].notna(), None)))
+# ---- the answers behind the deck -------------------------------------------------------------------
+assessment_id = None
+if deck.control == presentation.CONTROL_SCALE:
+    if not presenting:
+        ui.assessment_selector(store, wid, allow_create=False)
+    assessment_id = ui.current_assessment_id(store, wid)
+    person = ui.current_person()
+    if assessment_id:
+        mine = queries.assessment_answers(store, wid, assessment_id, person)
+        answers = dict(zip(mine["statement_code"], mine["answer_code"]))
+    else:
+        answers = {}
+else:
+    answers = dict(zip(board["item_key"], board["status"].where(board["status"].notna(), None)))
 answered = presentation.answered_count(deck, answers)
+
 with st.container(horizontal=True, key="card-nav", vertical_alignment="center", gap="medium"):
     st.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="_card_prev",
               disabled=card_no <= 1, on_click=go_to, args=(presentation.step(card_no, n, -1),))
@@ -67,7 +87,6 @@ if not n:
     st.stop()
 
 card = deck.cards[card_no - 1]
-item = board[board["item_key"] == card.item_key].iloc[0].to_dict()
 with st.container(border=True, key="present-card"):
     eyebrow_key = "card-eyebrow-dont" if card.polarity == checklists.POLARITY_DONT else "card-eyebrow"
     with st.container(key=eyebrow_key):
@@ -78,9 +97,24 @@ with st.container(border=True, key="present-card"):
     with st.container(key="card-text"):
         st.markdown(f"**{ui.plain(card.text)}**")
     with st.container(key="card-control"):
-        ui.checklist_status_control(store, wid, item, scope="card")
-        ui.checklist_text_control(store, wid, item, "note", scope="card",
-                                  placeholder="Note: what the group says, agreed next step")
-        st.caption(ui.plain(f"{ui.who_when(item)} · {card.hint}"))
+        if card.control == presentation.CONTROL_SCALE:
+            if assessment_id:
+                statement = ui.assessment_questionnaire(store).statement(card.item_key)
+                ui.assessment_answer_control(store, wid, assessment_id, statement, person,
+                                             answers.get(card.item_key), scope="card")
+                a = queries.get_assessment(store, wid, assessment_id) or {}
+                about = " · ".join(str(x) for x in (a.get("label"), a.get("initiative_name"), a.get("assessed_on")) if x)
+                st.caption(ui.plain(f"Answering as {person} · assessment: {about or assessment_id} · {card.hint}"))
+            else:
+                st.info("There is no maturity assessment in this workspace yet: start one on the Maturity "
+                        "assessment page, then its statements can be answered here.", icon=":material/info:")
+                st.page_link("pages/assessment.py", label="Maturity assessment", icon=":material/stairs:",
+                             query_params={"ws": wid})
+        else:
+            item = board[board["item_key"] == card.item_key].iloc[0].to_dict()
+            ui.checklist_status_control(store, wid, item, scope="card")
+            ui.checklist_text_control(store, wid, item, "note", scope="card",
+                                      placeholder="Note: what the group says, agreed next step")
+            st.caption(ui.plain(f"{ui.who_when(item)} · {card.hint}"))
     with st.container(key="card-source"):
         ui.source_line(card.source)

@@ -428,3 +428,48 @@ def test_committed_answers_survive_kill9_of_the_writing_process(db_path, tmp_pat
         assert s.value("SELECT count(*) FROM checklist_change WHERE changed_by = 'Writer'") == 10
     finally:
         s.close()
+
+
+# ---- workshop decks (clusterdash.presentation) --------------------------------------------------
+
+def test_card_position_helpers():
+    from clusterdash import presentation as p
+
+    assert p.parse_card_number("3", 8) == 3
+    assert p.parse_card_number("99", 8) == 8 and p.parse_card_number("0", 8) == 1
+    assert p.parse_card_number(None, 8) == 1 and p.parse_card_number("x", 8) == 1
+    assert p.parse_card_number("4", 0) == 1
+    assert p.step(1, 8, -1) == 1 and p.step(8, 8, +1) == 8 and p.step(3, 8, +1) == 4  # no wrap-around
+    assert p.progress_label(3, 8) == "Card 3 of 8" and p.progress_label(1, 0) == "No cards"
+
+
+def test_checklist_deck_cards(store, wid):
+    from clusterdash import presentation as p
+
+    b = board_of(store, wid)
+    deck = p.checklist_deck(b, "policy_dos_donts")
+    items = b[b.list_code == "policy_dos_donts"]
+    assert len(deck) == len(items) and deck.title == items.list_title.iloc[0]
+    assert [c.item_key for c in deck.cards] == list(items.item_key)
+    dont = next(c for c in deck.cards if c.item_key.split("/")[2] == "dont")
+    assert dont.eyebrow.startswith("Don't · ") and dont.polarity == "dont" and "avoid" in dont.hint
+    kq = p.checklist_deck(b, "key_questions_initiation")
+    assert len(kq) == 10 and kq.cards[0].eyebrow == "Key question"  # no area for a one-group list
+    assert all(c.source.startswith("004_") for c in deck.cards + kq.cards)
+    answers = {deck.cards[0].item_key: "done", deck.cards[1].item_key: None, "other": "done"}
+    assert p.answered_count(deck, answers) == 1
+
+
+def test_assessment_decks(store):
+    from clusterdash import maturity
+    from clusterdash import presentation as p
+
+    statements = queries.assessment_statements(store)
+    decks = p.assessment_decks(statements, queries.assessment_dimensions(store), maturity.STAGE_NAMES)
+    assert [d.code for d in decks] == [p.ASSESSMENT_DECK_PREFIX + s for s in maturity.STAGE_NAMES
+                                       if s in set(statements.stage_code)]
+    assert sum(len(d) for d in decks) == len(statements)
+    first = decks[0]
+    assert first.title == "Assessment statements: Initiation stage"
+    assert all(c.control == p.CONTROL_SCALE and c.source and c.eyebrow.startswith("Assessment statement")
+               for d in decks for c in d.cards)

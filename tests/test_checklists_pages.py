@@ -281,3 +281,24 @@ def test_all_checklists_view_pages_through_every_item(app_v2, store, media_files
     assert len(progress) == b.list_code.nunique() and progress["items"].sum() == len(b)
     items = pd.read_csv(io.BytesIO(download(at, media_files, "dl-cl-items")), comment="#")
     assert list(items.item_key) == list(b.item_key)
+
+
+def test_assessment_statements_as_a_deck(app_v2, store):
+    """The maturity assessment's statements are decks too; the answer on the card is saved through
+    the assessment's own queries, under this session's name."""
+    at = app_v2("pages/workshop.py", deck="assessment_initiation", card="1")
+    assert not at.exception
+    assert any("no maturity assessment" in i.value for i in at.info)  # none yet in this workspace
+    initiative = store.value("SELECT initiative_id FROM kb_initiative ORDER BY initiative_id LIMIT 1")
+    aid = queries.create_assessment(store, "default", initiative, "2026-03-05", "Kick-off")
+    at = app_v2("pages/workshop.py", deck="assessment_initiation", card="2", a=aid)
+    assert not at.exception
+    first = queries.assessment_statements(store).query("stage_code == 'initiation'").sort_values("seq")
+    code = first.iloc[1].statement_code
+    assert f"**{first.iloc[1].statement}**" in [m.value.replace("\\", "") for m in at.markdown]
+    at.sidebar.text_input(key="_who_input").input("Group A").run()
+    at.segmented_control(key=f"mat-ans-card-{code}").set_value("largely").run()
+    assert not at.exception
+    saved = queries.assessment_answers(store, "default", aid, "Group A")
+    assert list(saved.statement_code) == [code] and list(saved.answer_code) == ["largely"]
+    assert f"1 of {len(first)} answered" in " ".join(m.value for m in at.markdown)

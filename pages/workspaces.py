@@ -86,7 +86,8 @@ for row in overview.to_dict("records"):
             f"{row['workspace_id']} · created {checklists.format_time(row['created_at'])} UTC"
             + (" · archived" if is_archived else "")
         ))
-        c2.metric("Saved entries", int(row["saved_entries"]), label_visibility="collapsed")
+        n = int(row["saved_entries"])
+        c2.markdown(f"**{n:,}** saved entr{'y' if n == 1 else 'ies'}")
         with c3:
             if row["workspace_id"] != wid:
                 st.button("Open", key=f"ws-open-{row['workspace_id']}", icon=":material/open_in_new:",

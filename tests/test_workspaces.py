@@ -268,3 +268,38 @@ def test_open_another_workspace_from_the_list_and_the_switcher(app_v2, store):
     at.switch_page("pages/checklists.py")
     at.run()
     assert ws_of(at) == "default"
+
+
+def synthetic_value(column, i: int):
+    import datetime as dt
+
+    t = column.type.upper()
+    if t in ("INTEGER", "BIGINT"):
+        return 1 + i
+    if t == "DOUBLE":
+        return 1.5 + i
+    if t == "BOOLEAN":
+        return True
+    if t == "DATE":
+        return dt.date(2026, 3, 5)
+    if t == "TIMESTAMP":
+        return dt.datetime(2026, 3, 5, 14, 2)
+    return f"{column.name}-{i}"
+
+
+def test_duplicate_copies_a_row_of_every_workspace_table_of_every_pillar(store, wid):
+    """One synthetic row in every user table that belongs to a workspace — whichever pillar
+    declared it — is copied by a duplicate, with new identifiers where the table has its own."""
+    tables = workspaces.workspace_tables()
+    for t in tables:
+        values = [wid if c.name == t.workspace_column else synthetic_value(c, 0) for c in t.columns]
+        store.execute_write(f"INSERT INTO {t.name} ({', '.join(t.column_names)}) VALUES "
+                            f"({', '.join('?' for _ in t.columns)})", values)
+    new = queries.duplicate_workspace(store, wid)
+    for t in tables:
+        rows = store.rows(f"SELECT * FROM {t.name} WHERE {t.workspace_column} = ?", [new])
+        assert len(rows) == 1, t.name
+        pk = [k for k in t.primary_key if k != t.workspace_column]
+        if len(t.primary_key) == 1 and t.workspace_column not in t.primary_key:
+            assert rows[0][pk[0]] != synthetic_value(t.column(pk[0]), 0), f"{t.name} kept its identifier"
+    assert queries.workspace_overview(store).set_index("workspace_id").at[new, "saved_entries"] == len(tables) - 1

@@ -188,4 +188,6 @@ def test_workspace_management_needs_the_passcode(app_v2, monkeypatch):
     at = app_v2("pages/workspaces.py")
     assert not at.exception
     assert at.button(key="ws-duplicate").disabled and at.button(key="ws-archive").disabled
-    assert all(b.disabled for b in at.get("form_submit_button") if b.label != "Unlock") if at.get("form_submit_button") else True
+    submits = [b for b in at.get("form_submit_button") if b.label != "Unlock"]
+    assert {b.label for b in submits} == {"Save name and occasion", "Create and open"}
+    assert all(b.disabled for b in submits)

@@ -99,17 +99,25 @@ class Store:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result = fn(cur)
-                    cur.execute("COMMIT")
-                    return result
                 except duckdb.TransactionException as exc:
                     _rollback(cur)
-                    if "conflict" not in str(exc).lower() or attempt >= retries:
+                    if not _is_conflict(exc) or attempt >= retries:
                         raise
                 except BaseException:
                     _rollback(cur)
                     raise
+                else:
+                    try:
+                        cur.execute("COMMIT")
+                        return result
+                    except duckdb.Error as exc:
+                        # Another session committed a write to the same row (or inserted the
+                        # same new key) first: run the whole function again on fresh data.
+                        _rollback(cur)
+                        if not _is_conflict(exc) or attempt >= retries:
+                            raise
             attempt += 1
-            time.sleep(0.01 * (2**attempt))
+            time.sleep(min(0.5, 0.005 * (2**attempt)))
 
     def execute_write(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         self.write(lambda cur: cur.execute(sql, params or []))
@@ -121,6 +129,11 @@ class Store:
     def schema_version(self) -> int:
         with self.cursor() as cur:
             return schema.current_version(cur)
+
+
+def _is_conflict(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "conflict" in msg or "duplicate key" in msg
 
 
 def _rollback(cur) -> None:
@@ -137,6 +150,9 @@ def open_store(path: str | Path | None = None, *, build: bool = True) -> Store:
 
     store = Store(path or config.db_path())
     store.migrate()
-    if build and not knowledge.is_loaded(store):
+    # (Re)load the knowledge base when it is missing or the files in data/knowledge changed
+    # (e.g. after an upgrade added knowledge tables): the dashboard always shows the shipped
+    # knowledge. User data is never touched by this.
+    if build and (not knowledge.is_loaded(store) or not knowledge.is_current(store)):
         knowledge.load_knowledge(store)
     return store

@@ -142,3 +142,51 @@ def test_default_workspace_is_created_once(store):
     b = queries.default_workspace(store)
     assert a == b
     assert len(queries.list_workspaces(store)) == 1
+
+
+def test_concurrent_inserts_of_the_same_new_key_are_retried(store):
+    """Two sessions inserting the same new key: the second write is re-run and upserts."""
+    import threading
+
+    store.execute_write("CREATE TABLE probe (k VARCHAR PRIMARY KEY, v INTEGER)")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def upsert(value):
+        def fn(cur):
+            cur.execute(
+                "INSERT INTO probe VALUES ('same', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", [value]
+            )
+            try:
+                barrier.wait(timeout=2)  # both transactions are open before either commits
+            except threading.BrokenBarrierError:
+                pass
+        try:
+            store.write(fn)
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upsert, args=(v,)) for v in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert store.value("SELECT count(*) FROM probe") == 1
+
+
+def test_knowledge_reloads_when_the_files_changed(tmp_path, monkeypatch):
+    from clusterdash import config
+
+    kb = tmp_path / "kb"
+    shutil.copytree(REPO / "data" / "knowledge", kb)
+    monkeypatch.setattr(config, "KNOWLEDGE_DIR", kb)
+    db = tmp_path / "s.duckdb"
+    s = open_store(db)
+    s.close()
+    f = kb / "maturity_stage.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("Initiation,", "Initiation phase,", 1), encoding="utf-8")
+    s = open_store(db)
+    assert s.value("SELECT stage_name FROM kb_maturity_stage WHERE stage_code = 'initiation'") == "Initiation phase"
+    assert s.value("SELECT count(*) FROM knowledge_build") == 2
+    s.close()

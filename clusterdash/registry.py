@@ -43,11 +43,6 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/regional_stats.py", "Regional statistics", ":material/analytics:", "regional_stats", "Mapping",
              pillar_blurb="Mapping"),
     PageSpec("pages/import_stats.py", "Import statistics", ":material/upload_file:", "import_stats", "Mapping"),
-    # ---- financing (issue 5)
-    PageSpec("pages/financing.py", "Financing patterns", ":material/payments:", "financing", "Financing",
-             pillar_blurb="Financing patterns"),
-    PageSpec("pages/financing_mix.py", "Your financing mix", ":material/account_balance:", "financing_mix",
-             "Financing", pillar_blurb="Financing patterns"),
     # ---- maturity assessment (issue 4)
     PageSpec("pages/assessment.py", "Maturity assessment", ":material/stairs:", "assessment", "Maturity assessment",
              pillar_blurb="Maturity-stage assessment"),
@@ -60,6 +55,11 @@ PAGES: list[PageSpec] = [
              "Checklists & workshop", pillar_blurb="Dos-and-don'ts checklists"),
     PageSpec("pages/workshop.py", "Workshop cards", ":material/co_present:", "workshop", "Checklists & workshop"),
     PageSpec("pages/workspaces.py", "Workspaces", ":material/folder_open:", "workspaces", "Checklists & workshop"),
+    # ---- financing (issue 5)
+    PageSpec("pages/financing.py", "Financing patterns", ":material/payments:", "financing", "Financing",
+             pillar_blurb="Financing patterns"),
+    PageSpec("pages/financing_mix.py", "Your financing mix", ":material/account_balance:", "financing_mix",
+             "Financing", pillar_blurb="Financing patterns"),
 ]
 
 
@@ -67,11 +67,17 @@ def enabled_pages() -> list[PageSpec]:
     return [p for p in PAGES if p.enabled]
 
 
+# Navigation order: overview, the four pillars, the toolkit and workspace tools, reference.
+SECTION_ORDER = ["Overview", "Mapping", "Maturity assessment", "Toolkit", "Financing",
+                 "Checklists & workshop", "Reference"]
+
+
 def sections() -> dict[str, list[PageSpec]]:
     out: dict[str, list[PageSpec]] = {}
     for p in enabled_pages():
         out.setdefault(p.section, []).append(p)
-    return out
+    rank = {name: i for i, name in enumerate(SECTION_ORDER)}
+    return dict(sorted(out.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
 
 def pillar_pages() -> list[PageSpec]:

@@ -371,7 +371,15 @@ def parse_entries_csv(data: bytes | str) -> tuple[pd.DataFrame, list[int]]:
     lookup = _category_lookup()
     years: list[int] = []
     year_cols: list[int] = []
-    for lineno, row in enumerate(csv.reader(lines), start=1):
+    reader = csv.reader(lines)
+    rows_iter = iter(enumerate(reader, start=1))
+    while True:
+        try:
+            lineno, row = next(rows_iter)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise UserError(f"line {reader.line_num}: the CSV cannot be read there ({exc}).") from None
         raw = lines[lineno - 1] if lineno - 1 < len(lines) else ""
         if raw.lstrip().startswith("#") or not any(cell.strip() for cell in row):
             continue

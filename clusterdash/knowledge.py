@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -100,8 +101,21 @@ def read_table_csv(t: Table, directory: Path) -> pd.DataFrame:
     rel = f"data/knowledge/{t.csv}"
     if not path.exists():
         raise KnowledgeError(f"{rel}: file is missing")
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KnowledgeError(
+            f"{rel} line {line}: the file is not UTF-8 text (byte {exc.start} cannot be decoded); "
+            "save it as CSV UTF-8"
+        ) from None
+    return _read_table_csv(t, text, rel)
+
+
+def _read_table_csv(t: Table, text: str, rel: str) -> pd.DataFrame:
+    with io.StringIO(text, newline="") as fh:
+        reader = _checked_rows(csv.reader(fh), rel)
         try:
             header = next(reader)
         except StopIteration:
@@ -143,6 +157,18 @@ def read_table_csv(t: Table, directory: Path) -> pd.DataFrame:
     for c in t.columns:
         df[c.name] = df[c.name].astype(_pandas_dtype(c.type))
     return df
+
+
+def _checked_rows(reader, rel: str):
+    """Rows of a csv.reader; a malformed line (e.g. a field over the csv module's size limit)
+    becomes a KnowledgeError naming the line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise KnowledgeError(f"{rel} line {reader.line_num}: the CSV cannot be read there ({exc})") from None
 
 
 def _pandas_dtype(type_: str) -> str:

@@ -611,8 +611,6 @@ def test_financing_csv_malformed_gives_clear_error_or_correct_import(robust_stor
     assert after["financing_entry"][0] == before["financing_entry"][0]
 
 
-@pytest.mark.xfail(strict=True, reason="financing.parse_entries_csv lets csv.Error ('field larger than field "
-                                       "limit (131072)') escape instead of a UserError naming the line")
 def test_financing_csv_huge_field_is_a_clear_error(robust_store):
     wid = queries.default_workspace(robust_store)
     data = ("kind,category,2023\nincome,Membership fees," + HUGE + "\n").encode()
@@ -645,8 +643,6 @@ def test_knowledge_loader_malformed_gives_clear_error_or_correct_load(robust_sto
              if c.type in ("INTEGER", "BIGINT", "DOUBLE", "BOOLEAN")]
     maybe_mutate(data.draw, t, typed)
     raw = data.draw(byte_mutation(t.to_csv().encode("utf-8"), t.notes))
-    if HUGE.encode() in raw or any(n in t.notes for n in ("bytes: latin1", "bytes: utf16", "bytes: junk")):
-        return  # known bugs, see the two xfail tests below
     before = fingerprint(robust_store)
     path.write_bytes(raw)
     try:
@@ -661,8 +657,6 @@ def test_knowledge_loader_malformed_gives_clear_error_or_correct_load(robust_sto
         path.write_bytes(original)
 
 
-@pytest.mark.xfail(strict=True, reason="knowledge.read_table_csv opens files as UTF-8 without catching "
-                                       "UnicodeDecodeError: a Latin-1 file gives a traceback, not a KnowledgeError")
 def test_knowledge_file_in_latin1_is_a_clear_error(knowledge_copy, store):
     path = knowledge_copy / "headline_fact.csv"
     original = path.read_bytes()
@@ -674,7 +668,6 @@ def test_knowledge_file_in_latin1_is_a_clear_error(knowledge_copy, store):
         path.write_bytes(original)
 
 
-@pytest.mark.xfail(strict=True, reason="knowledge.read_table_csv lets csv.Error ('field larger than field limit') escape")
 def test_knowledge_file_with_huge_field_is_a_clear_error(knowledge_copy, store):
     path = knowledge_copy / "headline_fact.csv"
     original = path.read_bytes()

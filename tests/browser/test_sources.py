@@ -2,20 +2,33 @@
 with its source, and the CSV download holds exactly the rows shown."""
 
 import io
+import re
 
 import pandas as pd
 
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
 
 
+def record_count(page) -> int:
+    text = page.get_by_text(re.compile(r"^[0-9,]+ records$")).first.inner_text()
+    return int(text.split()[0].replace(",", ""))
+
+
 def test_search_select_and_download(server, page):
     page.goto(server.url + "/sources")
     wait_for_app(page)
-    box = page.get_by_test_id("stTextInputField").first
+    total = record_count(page)
+    box = page.get_by_test_id("stMain").get_by_role("textbox", name="Search")
     box.fill("Menara")
     box.press("Enter")
+    page.wait_for_function(
+        """(total) => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+              .some(e => /^[0-9,]+ records$/.test(e.innerText.trim())
+                         && parseInt(e.innerText.replace(/,/g, '')) < total)""",
+        arg=total, timeout=30_000,
+    )
     wait_for_app(page)
-    count = int(page.get_by_text("records").first.inner_text().split()[0].replace(",", ""))
+    count = record_count(page)
     assert 0 < count < 50
 
     grid = page.frame_locator("iframe").first

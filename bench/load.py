@@ -1,0 +1,563 @@
+"""Load scenario: N concurrent browser sessions (Playwright contexts in one Chromium) on ONE
+ClusterDash server, all in ONE workspace, answering checklist items and maturity-assessment
+statements for a bounded number of rounds and a bounded time. Only loopback traffic.
+
+Used by ``tests/browser/test_load.py`` (asserts that every answer is in the store afterwards)
+and by ``bench/run.py`` (reports the response times).
+
+Each session has a name (P00, P01, …) typed into the sidebar's "Your name", and
+
+- on the checklists page: sets the *status* of one item of the first page and the *note* of
+  another item; no other session writes the same item and field, so the store must end with
+  exactly this session's last values (and one change-history row per change);
+- on the assessment page: answers a few statements of the workshop's assessment under its own
+  name (participants never overwrite each other).
+
+Even sessions start on the checklists, odd ones on the assessment. All sessions first open
+their page and set their name; then (all at once) they answer, and with ``switch_pages`` go on
+to the other page through the sidebar. Response time of an answer, from the click (or Enter): ``saved_ms`` until
+the server's "Saved" toast arrives on the session's websocket (the write is committed: the toast
+is sent by the widget callback after the transaction) and ``rerun_ms`` until the server's
+``script_finished`` message (the page has been re-run and shows the new state). Both are
+timestamped inside the page (``performance.now()``) by a listener on Streamlit's websocket
+(:data:`WS_PROBE`), so the 20 sessions' own load on the test client does not blur them.
+
+Before the sessions start, one visit warms the server up: the very first script runs after a
+server start decide whether Streamlit uses app.py's ``st.navigation`` or the legacy ``pages/``
+folder, and concurrent first visits can leave a session in the legacy mode (see the report of
+issue 7; ``clusterdash.ui._leave_legacy_multipage_mode``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+STATUS_CYCLE = ("done", "in_progress", "not_yet", "not_applicable")
+STATUS_BUTTON = {"done": "Done", "in_progress": "In progress", "not_yet": "Not yet", "not_applicable": "N/A"}
+STATUS_SHOWN = {"done": "Done", "in_progress": "In progress", "not_yet": "Not yet", "not_applicable": "Not applicable"}
+CHECKLIST_PAGE_SIZE = 20
+LOAD_INITIATIVE = "ac_serbia"
+
+# Installed in every page before Streamlit's scripts: timestamps (performance.now()) of the
+# server's messages that matter, read off the websocket without changing anything. A ForwardMsg
+# is a protobuf; its top-level field 6 is script_finished, field 5 a delta; a delta that
+# carries the "Saved"/"Answer saved"/"Answer removed" toast is recognised by its text.
+WS_PROBE = r"""
+(() => {
+  const probe = window.__cdProbe = {finished: [], saved: [], messages: 0};
+  const fields = (u8) => {
+    const out = [];
+    let i = 0;
+    while (i < u8.length) {
+      let tag = 0, shift = 0, b;
+      do { b = u8[i++]; tag += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && i < u8.length);
+      const wt = tag % 8;
+      out.push(Math.floor(tag / 8));
+      if (wt === 0) { do { b = u8[i++]; } while (b & 0x80 && i < u8.length); }
+      else if (wt === 2) { let len = 0; shift = 0;
+        do { b = u8[i++]; len += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && i < u8.length);
+        i += len; }
+      else if (wt === 1) i += 8;
+      else if (wt === 5) i += 4;
+      else break;
+    }
+    return out;
+  };
+  const decoder = new TextDecoder("utf-8", {fatal: false});
+  const look = (t, buf) => {
+    const u8 = new Uint8Array(buf);
+    probe.messages++;
+    const f = fields(u8);
+    if (f.includes(6)) probe.finished.push(t);
+    else if (f.includes(5) && u8.length < 4000) {
+      const text = decoder.decode(u8);
+      if (/\bSaved\b|Answer saved|Answer removed/.test(text)) probe.saved.push(t);
+    }
+  };
+  const Orig = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Orig(...args);
+    ws.addEventListener("message", (e) => {
+      const t = performance.now();
+      if (e.data instanceof ArrayBuffer) look(t, e.data);
+      else if (e.data instanceof Blob) e.data.arrayBuffer().then((b) => look(t, b));
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Orig.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();
+"""
+
+AFTER = """([kind, t0]) => { const p = window.__cdProbe; const t = p && p[kind].find((x) => x > t0); return t === undefined ? null : t; }"""
+
+# Which navigation the page got: the app's (its sidebar has "Your name") or Streamlit's legacy
+# pages/ folder mode (a page list with one entry per file, the first called "app").
+APP_OR_LEGACY = """() => {
+    if (document.querySelector('[data-testid="stSidebar"] input[aria-label="Your name"]')) return "app";
+    const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')];
+    if (links.some((a) => a.innerText.trim() === "app")) return "legacy";
+    return null;
+}"""
+
+SETTLED = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || !main.querySelector('[data-testid="stElementContainer"]')) return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    const w = document.querySelector('[data-testid="stStatusWidget"]');
+    return !w || !w.innerText.toLowerCase().includes('running');
+}"""
+
+@dataclass
+class LoadPlan:
+    sessions: int = 20
+    rounds: int = 2  # rounds per page (each round: 2 checklist answers, or `statements_per_round` answers)
+    statements_per_round: int = 2
+    switch_pages: bool = True  # each session also answers on the other page (else: half and half)
+    time_limit_s: float = 60.0  # no new round starts this long after the sessions started answering
+    think_ms: tuple[int, int] = (100, 400)  # pause between answers, like a person
+    timeout_ms: int = 120_000  # for one step of a session (generous: 20 sessions share 2 cores)
+
+
+@dataclass
+class Action:
+    session: str
+    page: str  # checklists | assessment
+    target: str  # item key + field, or statement code
+    value: str | None
+    saved_ms: float | None = None
+    rerun_ms: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class LoadResult:
+    plan: LoadPlan
+    workspace_id: str
+    assessment_id: str
+    actions: list[Action] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    wall_s: float = 0.0  # from the start of the first session to the end of the last
+    ready_s: float = 0.0  # until every session had its page open and its name set
+    answering_s: float = 0.0  # from the moment all sessions started answering to the end
+    legacy_mode_reloads: int = 0
+    # what the store must hold afterwards
+    expected_checklist: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (item, field) -> (who, value)
+    expected_changes: dict[str, int] = field(default_factory=dict)  # who -> number of checklist changes
+    expected_answers: dict[tuple[str, str], str] = field(default_factory=dict)  # (who, statement) -> answer
+
+    def saved(self) -> list[float]:
+        return [a.saved_ms for a in self.actions if a.saved_ms is not None]
+
+    def reruns(self) -> list[float]:
+        return [a.rerun_ms for a in self.actions if a.rerun_ms is not None]
+
+    def summary(self) -> dict[str, float]:
+        s, r = self.saved(), self.reruns()
+        return {
+            "load_sessions": self.plan.sessions,
+            "load_answers": len(self.actions),
+            "load_failed_answers": sum(1 for a in self.actions if a.error),
+            "load_wall_s": round(self.wall_s, 1),
+            "load_sessions_ready_s": round(self.ready_s, 1),
+            "load_answering_s": round(self.answering_s, 1),
+            "load_legacy_mode_reloads": self.legacy_mode_reloads,
+            "load_answer_saved_ms_p50": round(percentile(s, 50), 0),
+            "load_answer_saved_ms_p95": round(percentile(s, 95), 0),
+            "load_answer_rerun_ms_p50": round(percentile(r, 50), 0),
+            "load_answer_rerun_ms_p95": round(percentile(r, 95), 0),
+            "load_answers_per_s": round(len(s) / self.answering_s, 2) if self.answering_s else 0.0,
+        }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (as numpy's default); NaN for no values."""
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    k = (len(v) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+# ---- the store before and after --------------------------------------------------------------
+
+def prepare_store(db: Path, template: Path | None = None) -> tuple[str, str]:
+    """A workspace 'Load test workshop' with one assessment, in the store file ``db`` (copied
+    from ``template`` first when given). Returns (workspace_id, assessment_id)."""
+    from clusterdash import queries
+    from clusterdash.store import Store, open_store
+
+    if template is not None:
+        shutil.copy(template, db)
+        store = Store(db)
+    else:
+        store = open_store(db)
+    try:
+        ws = queries.create_workspace(store, "Load test workshop", occasion="20 concurrent sessions (bench/load.py)")
+        aid = queries.create_assessment(store, ws, LOAD_INITIATIVE, "2026-03-01", "load test")
+        store.conn.execute("CHECKPOINT")
+    finally:
+        store.close()
+    return ws, aid
+
+
+def checklist_slugs(db: Path, workspace_id: str) -> dict[str, str]:
+    """CSS slug of each checklist item's container -> its item key."""
+    from clusterdash import checklists, queries
+    from clusterdash.store import Store
+
+    store = Store(db, read_only=True)
+    try:
+        board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+    finally:
+        store.close()
+    return {k.replace("/", "-"): k for k in board["item_key"]}
+
+
+def statement_codes(db: Path) -> list[str]:
+    from clusterdash import queries
+    from clusterdash.store import Store
+
+    store = Store(db, read_only=True)
+    try:
+        return list(queries.assessment_statements(store)["statement_code"])
+    finally:
+        store.close()
+
+
+def verify_store(store, result: LoadResult) -> list[str]:
+    """Everything the sessions saw saved is in the store. Returns the problems found."""
+    problems: list[str] = []
+    ws = result.workspace_id
+    rows = store.rows("SELECT list_code, group_code, kind, seq, status, note, changed_by FROM checklist_answer "
+                      "WHERE workspace_id = ?", [ws])
+    got = {f"{r['list_code']}/{r['group_code']}/{r['kind']}/{r['seq']}": r for r in rows}
+    for (item, fld), (who, value) in result.expected_checklist.items():
+        r = got.get(item)
+        if r is None or r[fld] != value:
+            problems.append(f"checklist {item} {fld}: expected {value!r} by {who}, store has {None if r is None else r[fld]!r}")
+    changes = {r["changed_by"]: r["n"] for r in store.rows(
+        "SELECT changed_by, count(*) AS n FROM checklist_change WHERE workspace_id = ? GROUP BY 1", [ws])}
+    for who, n in result.expected_changes.items():
+        if changes.get(who, 0) != n:
+            problems.append(f"checklist history of {who}: expected {n} changes, store has {changes.get(who, 0)}")
+    answers = {(r["participant"], r["statement_code"]): r["answer_code"] for r in store.rows(
+        "SELECT participant, statement_code, answer_code FROM assessment_answer WHERE workspace_id = ? AND assessment_id = ?",
+        [ws, result.assessment_id])}
+    for key, code in result.expected_answers.items():
+        if answers.get(key) != code:
+            problems.append(f"assessment answer {key}: expected {code!r}, store has {answers.get(key)!r}")
+    extra = set(answers) - set(result.expected_answers)
+    if extra:
+        problems.append(f"assessment answers nobody gave: {sorted(extra)[:5]}")
+    return problems
+
+
+# ---- the sessions -------------------------------------------------------------------------------
+
+class Session:
+    def __init__(self, index: int, browser, base_url: str, result: LoadResult, *, slugs: dict[str, str],
+                 statements: list[str], lock: threading.Lock, artifacts: Path | None = None):
+        self.i = index
+        self.artifacts = artifacts
+        self.name = f"P{index:02d}"
+        self.browser = browser
+        self.url = base_url.rstrip("/")
+        self.result = result
+        self.plan = result.plan
+        self.slugs = slugs
+        self.statements = statements
+        self.deadline = float("inf")
+        self.lock = lock
+        self.rng = random.Random(index)
+        self.page = None
+
+    async def run(self, gate: "Gate") -> None:
+        ctx = await self.browser.new_context(viewport={"width": 1280, "height": 900})
+        order = ["checklists", "assessment"] if self.i % 2 == 0 else ["assessment", "checklists"]
+        if not self.plan.switch_pages:
+            order = order[:1]
+        ready = False
+        try:
+            await ctx.add_init_script(WS_PROBE)
+            page = self.page = await ctx.new_page()
+            page.set_default_timeout(self.plan.timeout_ms)
+            page.on("request", self._guard)
+            await self.open(order[0])
+            ready = True
+        except Exception as exc:  # recorded; the test fails on it
+            await self.failed(exc)
+        finally:
+            gate.arrive()
+        try:
+            if ready:
+                await gate.wait()  # every session answers at the same time
+                self.deadline = time.monotonic() + self.plan.time_limit_s
+                for k, where in enumerate(order):
+                    if k:
+                        await self.switch_to(where)
+                    if where == "checklists":
+                        await self.checklists()
+                    else:
+                        await self.assessment()
+        except Exception as exc:
+            await self.failed(exc)
+        finally:
+            await ctx.close()
+
+    async def failed(self, exc: Exception) -> None:
+        self.result.errors.append(f"{self.name}: {type(exc).__name__}: {str(exc)[:400]}")
+        if self.artifacts is not None and self.page is not None:
+            try:
+                self.artifacts.mkdir(parents=True, exist_ok=True)
+                await self.page.screenshot(path=str(self.artifacts / f"load-failed-{self.name}.png"))
+            except Exception:  # the screenshot is only a help
+                pass
+
+    async def open(self, where: str) -> None:
+        """Load the page and type the session's name into the sidebar. A session that lands in
+        Streamlit's legacy pages/ mode (no app sidebar, see the module doc) is reloaded, and
+        counted."""
+        page = self.page
+        for attempt in range(3):
+            await page.goto(f"{self.url}/{where}?ws={self.result.workspace_id}")
+            mode = await (await page.wait_for_function(APP_OR_LEGACY, polling=100)).json_value()
+            if mode == "app":
+                break
+            with self.lock:
+                self.result.legacy_mode_reloads += 1
+            if self.artifacts is not None:
+                self.artifacts.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(path=str(self.artifacts / f"load-legacy-mode-{self.name}-{attempt}.png"))
+        else:
+            raise RuntimeError("three loads in the legacy pages/ mode (no app sidebar)")
+        await self.settle()
+        await self.set_name()
+
+    async def switch_to(self, where: str) -> None:
+        """Change page through the sidebar navigation (the session, and its name, stay)."""
+        page = self.page
+        title = "Dos & don'ts checklists" if where == "checklists" else "Maturity assessment"
+        nav = page.get_by_test_id("stSidebarNav")
+        link = nav.get_by_role("link", name=title)
+        if not await link.is_visible():  # the navigation shows a few pages per section
+            more = nav.get_by_text(re.compile(r"^View \d+ more$"))
+            if await more.count():
+                await more.first.click()
+        await link.click()
+        await self.settle()
+
+    def _guard(self, request) -> None:
+        u = urlparse(request.url)
+        if u.scheme in ("data", "blob", "about", "chrome-extension"):
+            return
+        if u.hostname not in LOCAL_HOSTS:
+            self.result.external_requests.append(request.url)
+
+    async def settle(self) -> None:
+        """Wait for the script run to finish (twice, 300 ms apart, as tests/browser/conftest.wait_for_app)."""
+        for _ in range(2):
+            await self.page.wait_for_function(SETTLED, polling=50)
+            await self.page.wait_for_timeout(300)
+
+    async def set_name(self) -> None:
+        box = self.page.get_by_role("textbox", name="Your name")
+        await box.fill(self.name)
+        await box.press("Enter")
+        await self.page.wait_for_timeout(300)
+        await self.settle()
+        value = await box.input_value()
+        if value != self.name:
+            raise RuntimeError(f"name field shows {value!r}")
+
+    async def timed(self, action: Action, do, shown=None) -> None:
+        """Run ``do()`` (a click or Enter); measure (inside the page) until the server's 'Saved'
+        toast and until its script_finished; then wait until ``shown()`` holds and the page is
+        idle."""
+        page = self.page
+        t0 = await page.evaluate("performance.now()")
+        await do()
+        done = await (await page.wait_for_function(AFTER, arg=["finished", t0], polling=50)).json_value()
+        saved = await page.evaluate(AFTER, ["saved", t0])
+        if saved is None or saved > done:
+            # the toast comes before the end of the run that saved; none: the write was refused
+            action.error = "no 'Saved' message before the end of the rerun"
+        else:
+            action.saved_ms = saved - t0
+        action.rerun_ms = done - t0
+        self.result.actions.append(action)
+        if shown is not None:
+            await shown()
+        await page.wait_for_function(SETTLED, polling=50)
+        await page.wait_for_timeout(self.rng.randint(*self.plan.think_ms))
+
+    async def checklists(self) -> None:
+        page = self.page
+        await page.locator('[class*="st-key-item-"]').first.wait_for()
+        classes = await page.eval_on_selector_all(
+            '[class*="st-key-item-"]',
+            "els => els.map(e => [...e.classList].find(c => c.startsWith('st-key-item-')).slice('st-key-item-'.length))")
+        items = [self.slugs[c] for c in classes if c in self.slugs][:CHECKLIST_PAGE_SIZE]
+        if len(items) < 2:
+            raise RuntimeError(f"only {len(items)} checklist items on the page")
+        n = len(items)
+        status_item = items[self.i % n]
+        note_item = items[(self.i + n // 2) % n]
+        changes = 0
+        for r in range(self.plan.rounds):
+            if r and time.monotonic() > self.deadline:
+                break
+            status = STATUS_CYCLE[(self.i + r) % len(STATUS_CYCLE)]
+            box = page.locator(f".st-key-item-{status_item.replace('/', '-')}")
+            action = Action(self.name, "checklists", f"{status_item} status", status)
+
+            async def shown(box=box, status=status):
+                await box.get_by_text(f"{STATUS_SHOWN[status]} · changed by {self.name}").wait_for()
+
+            await self.timed(action, lambda box=box, status=status: box.get_by_role(
+                "radio", name=STATUS_BUTTON[status], exact=True).click(), shown)
+            self._expect_checklist(status_item, "status", status)
+            changes += 1
+
+            note = f"{self.name} round {r + 1}: agreed at the table"
+            field_ = page.locator(f".st-key-item-{note_item.replace('/', '-')}").get_by_placeholder("Note")
+            await field_.fill(note)
+            action = Action(self.name, "checklists", f"{note_item} note", note)
+            await self.timed(action, lambda f=field_: f.press("Enter"))
+            self._expect_checklist(note_item, "note", note)
+            changes += 1
+        with self.lock:
+            self.result.expected_changes[self.name] = self.result.expected_changes.get(self.name, 0) + changes
+
+    def _expect_checklist(self, item: str, fld: str, value: str) -> None:
+        with self.lock:
+            self.result.expected_checklist[(item, fld)] = (self.name, value)
+
+    async def assessment(self) -> None:
+        page = self.page
+        await page.locator(".st-key-mat_who input").wait_for()
+        who = await page.locator(".st-key-mat_who input").input_value()
+        if who != self.name:
+            raise RuntimeError(f"assessment page answers as {who!r}, not {self.name!r}")
+        from clusterdash.maturity import ANSWER_OPTIONS
+
+        button = {o.code: o.label for o in ANSWER_OPTIONS}
+        codes = list(button)
+        k = self.plan.statements_per_round
+        mine = [self.statements[(self.i * k + j) % len(self.statements)] for j in range(k)]
+        for r in range(self.plan.rounds):
+            if r and time.monotonic() > self.deadline:
+                break
+            for j, code in enumerate(mine):
+                answer = codes[(self.i + r + j) % len(codes)]
+                control = page.locator(f".st-key-mat-ans-{code}")
+                action = Action(self.name, "assessment", code, answer)
+
+                async def shown(code=code, answer=answer):
+                    await page.wait_for_function(
+                        """([cls, label]) => {
+                            const b = document.querySelector(`.${cls} button[aria-checked="true"]`);
+                            return b && b.innerText.trim() === label; }""",
+                        arg=[f"st-key-mat-ans-{code}", button[answer]], polling=50)
+
+                await self.timed(action, lambda c=control, a=answer: c.get_by_role(
+                    "radio", name=button[a], exact=True).click(), shown)
+                with self.lock:
+                    self.result.expected_answers[(self.name, code)] = answer
+
+
+class Gate:
+    """Opens once every session has arrived (ready, or failed)."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.count = 0
+        self.opened_at: float | None = None
+        self.event = asyncio.Event()
+
+    def arrive(self) -> None:
+        self.count += 1
+        if self.count >= self.n:
+            self.opened_at = time.monotonic()
+            self.event.set()
+
+    async def wait(self) -> None:
+        await self.event.wait()
+
+
+async def _warm_up(browser, base_url: str) -> None:
+    """One visit of the home page, so the server has left the legacy pages/ mode (see above)."""
+    ctx = await browser.new_context()
+    try:
+        page = await ctx.new_page()
+        await page.goto(base_url.rstrip("/") + "/")
+        await page.wait_for_function(SETTLED, polling=100, timeout=120_000)
+    finally:
+        await ctx.close()
+
+
+async def _run(base_url: str, workspace_id: str, assessment_id: str, plan: LoadPlan, slugs: dict[str, str],
+               statements: list[str], artifacts: Path | None) -> LoadResult:
+    from playwright.async_api import async_playwright
+
+    result = LoadResult(plan, workspace_id, assessment_id)
+    lock = threading.Lock()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await _warm_up(browser, base_url)
+            t0 = time.monotonic()
+            sessions = [Session(i, browser, base_url, result, slugs=slugs, statements=statements,
+                                lock=lock, artifacts=artifacts) for i in range(plan.sessions)]
+            gate = Gate(len(sessions))
+            await asyncio.gather(*(s.run(gate) for s in sessions))
+            t1 = time.monotonic()
+            result.wall_s = t1 - t0
+            result.ready_s = (gate.opened_at or t1) - t0
+            result.answering_s = t1 - (gate.opened_at or t1)
+        finally:
+            await browser.close()
+    return result
+
+
+def run_scenario(base_url: str, workspace_id: str, assessment_id: str, *, slugs: dict[str, str],
+                 statements: list[str], plan: LoadPlan | None = None, artifacts: Path | None = None) -> LoadResult:
+    """Run the scenario against the server at ``base_url`` (in a thread of its own, with its own
+    event loop, so callers may already use Playwright's sync API). A session that fails leaves a
+    screenshot ``load-failed-<name>.png`` in ``artifacts``."""
+    plan = plan or LoadPlan()
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(_run(base_url, workspace_id, assessment_id, plan, slugs, statements, artifacts))
+        except BaseException as exc:  # re-raised in the caller
+            box["error"] = exc
+
+    t = threading.Thread(target=target, name="clusterdash-load", daemon=True)
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def describe(result: LoadResult) -> str:
+    return ", ".join(f"{k} {v}" for k, v in result.summary().items())

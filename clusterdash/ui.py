@@ -492,17 +492,6 @@ def tk_sync(key: str, stored) -> None:
     seen[key] = stored
 
 
-def tk_error(text: str) -> None:
-    """An error from a toolkit callback: a toast now and an error box at the top of the page."""
-    st.session_state.setdefault("_flash", []).append(text)
-    st.toast(text, icon=":material/error:")
-
-
-def tk_show_errors() -> None:
-    for text in st.session_state.pop("_flash", []):
-        st.error(text, icon=":material/error:")
-
-
 def tk_run(fn, *args, revert_key: str | None = None, toast: str | None = "Saved", **kwargs) -> None:
     """Callback body: refuse when this session may not edit; run ``fn``; on UserError show the
     message and put the widget back to what was stored."""
@@ -512,13 +501,13 @@ def tk_run(fn, *args, revert_key: str | None = None, toast: str | None = "Saved"
 
     if not can_edit():
         revert()
-        tk_error("View only: this session cannot change the workspace.")
+        flash_error("View only: this session cannot change the workspace.")
         return
     try:
         fn(*args, **kwargs)
     except UserError as exc:
         revert()
-        tk_error(str(exc))
+        flash_error(str(exc))
         return
     if toast:
         st.toast(toast, icon=":material/check_circle:")
@@ -581,12 +570,12 @@ def _tk_add(key: str, add) -> None:
     if not text:
         return
     if not can_edit():
-        tk_error("View only: this session cannot change the workspace.")
+        flash_error("View only: this session cannot change the workspace.")
         return
     try:
         add(text)
     except UserError as exc:
-        tk_error(str(exc))
+        flash_error(str(exc))
         return
     st.session_state[key] = ""
     st.toast("Added", icon=":material/check_circle:")
@@ -633,7 +622,7 @@ def toolkit_header(store: Store, tool_code: str) -> str:
                 st.markdown(f"**{plain(u.tool_name)}** — {plain(u.stage_name)}, step {int(u.step_no)}"
                             + (f": {plain(u.how_to)}" if u.how_to else ""))
                 source_line(u.source)
-    tk_show_errors()
+    show_flash()
     if not can_edit():
         st.info("View only: this session cannot change the workspace.", icon=":material/lock:")
     return wid

@@ -536,7 +536,9 @@ def test_legal_form_chart_has_every_form(kb_forms):
 
 
 def test_source_lines_are_wrapped():
-    lines = charts.wrap_source("word " * 80, 50)
+    from clusterdash.charts.common import wrap_lines
+
+    lines = wrap_lines("Source: " + "word " * 80, 50)
     assert len(lines) > 1 and all(len(x) <= 50 for x in lines)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
@@ -53,3 +55,14 @@ def style(fig: go.Figure, *, title: str | None = None, source: str | None = None
             xanchor="left", yanchor="top", font=dict(size=base - 3, color="#5f6b7a"),
         )
     return fig
+
+
+def wrap_lines(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` characters at spaces (plotly does not
+    wrap text); words longer than a line are kept whole."""
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)
+
+
+def wrap_label(text: str, width: int) -> str:
+    """A plotly label broken into lines with ``<br>``."""
+    return "<br>".join(wrap_lines(text, width)) or str(text)

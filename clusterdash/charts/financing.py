@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from clusterdash.charts.common import style
+from clusterdash.charts.common import style, wrap_label
 
 # One colour per income group, used in every financing chart; a named case's components get the
 # colour of the group they correspond to.
@@ -52,18 +52,6 @@ def _color(component: str) -> str:
     return GROUP_COLORS.get(component, "#607d8b")
 
 
-def _wrap(text: str, width: int = 34) -> str:
-    """Break a long axis label into lines (plotly uses <br>)."""
-    words, lines, line = str(text).split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)
 
 
 def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False) -> go.Figure:
@@ -75,7 +63,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
     for comp in components:
         part = df[df["component"] == comp]
         fig.add_trace(go.Bar(
-            name=comp, orientation="h", y=[_wrap(m, 30) for m in part["mix"]], x=part["share_pct"],
+            name=comp, orientation="h", y=[wrap_label(m, 30) for m in part["mix"]], x=part["share_pct"],
             text=part["share_text"], textposition="inside", insidetextanchor="middle", textangle=0,
             marker=dict(color=_color(comp), line=dict(color="white", width=1)),
             hovertemplate="%{y}<br>" + comp + ": %{text}<extra></extra>",
@@ -84,7 +72,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
     fig.update_layout(
         barmode="stack", bargap=0.35,
         xaxis=dict(title="Share of income (%)", range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
-        yaxis=dict(categoryorder="array", categoryarray=[_wrap(m, 30) for m in reversed(mixes)], automargin=True),
+        yaxis=dict(categoryorder="array", categoryarray=[wrap_label(m, 30) for m in reversed(mixes)], automargin=True),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=base - 4, mode="hide"),
     )
@@ -95,7 +83,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
 def stated_figures_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False) -> go.Figure:
     """Only the figures the text states, one bar each (df: label, value_pct, figure_as_stated,
     period, n_clusters). Statements in words only are not drawn."""
-    labels = [_wrap(l, 30) for l in df["label"]]
+    labels = [wrap_label(l, 30) for l in df["label"]]
     hover = [
         f"{l}<br>as stated: {f}" + (f"<br>period {p}" if isinstance(p, str) and p else "")
         + (f"<br>{int(n):,} clusters observed" if n is not None and not (isinstance(n, float) and math.isnan(n)) else "")
@@ -133,7 +121,7 @@ def benchmark_chart(df: pd.DataFrame, *, measures: dict[str, str], source: str |
             width = (high - r.value_pct) if high is not None else r.value_pct
             name = who_names[r.who]
             fig.add_trace(go.Bar(
-                orientation="h", y=[_wrap(r.label, 32)], x=[width], base=[base], name=name,
+                orientation="h", y=[wrap_label(r.label, 32)], x=[width], base=[base], name=name,
                 legendgroup=r.who, showlegend=name not in names_seen,
                 marker=dict(color=WHO_COLORS[r.who]), text=[r.figure_as_stated], textposition="outside",
                 cliponaxis=False, hovertemplate=f"{r.label}: {r.figure_as_stated}<extra></extra>",

@@ -19,7 +19,7 @@ import pydeck as pdk
 
 from clusterdash import config, geo
 from clusterdash.charts import maps
-from clusterdash.charts.common import FONT_FAMILY, hex_to_rgba, style
+from clusterdash.charts.common import FONT_FAMILY, hex_to_rgba, style, wrap_lines
 
 MAP_HEIGHT_PX = 560
 MAP_HEIGHT_LARGE_PX = 680
@@ -42,15 +42,6 @@ STRONG_RING_RGBA = [27, 36, 48, 255]
 WITHHELD_MARK_PCT = 5.0  # portfolio: diamonds when this share of establishments sits in withheld cells
 
 
-def wrap(text: str, width: int = 115) -> list[str]:
-    words, lines, cur = text.split(" "), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}" if cur else w
-    return lines + ([cur] if cur else [])
 
 
 def finish(fig: go.Figure, *, title: str, source: str, height: int, large: bool = False,
@@ -58,7 +49,7 @@ def finish(fig: go.Figure, *, title: str, source: str, height: int, large: bool 
     """House style plus the source line under the x-axis title, wrapped and placed in pixels so
     it never overlaps the axis, whatever the chart's height."""
     style(fig, title=title, height=height, large=large)
-    lines = wrap(f"Source: {source}", 95 if large else 125)
+    lines = wrap_lines(f"Source: {source}", 95 if large else 125)
     font = (22 if large else 14) - 3
     fig.add_annotation(
         text="<br>".join(plotly_text(line) for line in lines), xref="paper", yref="paper", x=0, y=0,

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterdash import toolkit
-from clusterdash.charts.common import style
+from clusterdash.charts.common import style, wrap_lines
 
 ASSESSMENT_COLORS = {"positive": "#2e7d32", "neutral": "#546e7a", "critical": "#c62828"}
 PLACEMENT_COLORS = {
@@ -36,16 +36,6 @@ def shorten(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def wrap_source(source: str, width: int) -> list[str]:
-    """'Source: …' broken into lines of at most ``width`` characters (plotly does not wrap)."""
-    words, lines, line = f"Source: {source}".split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}" if line else w
-    return lines + ([line] if line else [])
 
 
 def add_source(fig: go.Figure, source: str | None, *, large: bool, below_px: int) -> int:
@@ -53,7 +43,7 @@ def add_source(fig: go.Figure, source: str | None, *, large: bool, below_px: int
     if not source:
         return 0
     size = 16 if large else 11
-    lines = wrap_source(source, 90 if large else 125)
+    lines = wrap_lines(f"Source: {source}", 90 if large else 125)
     fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-below_px,
                        xanchor="left", yanchor="top", align="left", showarrow=False,
                        font=dict(size=size, color="#5f6b7a"))

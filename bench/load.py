@@ -270,6 +270,24 @@ def verify_store(store, result: LoadResult) -> list[str]:
     return problems
 
 
+def interference(store, result: LoadResult) -> list[str]:
+    """Changes a session made to an item field it never answered (in this scenario every item
+    field has exactly one writer): the signature of a stale widget value being saved as a change
+    (see tests/browser/test_load.py::test_a_quick_second_answer_does_not_clear_others_answers)."""
+    owner = {key: who for key, (who, _) in result.expected_checklist.items()}
+    rows = store.rows(
+        "SELECT list_code, group_code, kind, seq, field, old_value, new_value, changed_by, changed_at "
+        "FROM checklist_change WHERE workspace_id = ? ORDER BY changed_at", [result.workspace_id])
+    out = []
+    for r in rows:
+        item = f"{r['list_code']}/{r['group_code']}/{r['kind']}/{r['seq']}"
+        who = owner.get((item, r["field"]))
+        if r["changed_by"] != who:
+            out.append(f"{r['changed_by']} changed {item} {r['field']} from {r['old_value']!r} to {r['new_value']!r} "
+                       f"at {r['changed_at']} (only {who} answered it)")
+    return out
+
+
 # ---- the sessions -------------------------------------------------------------------------------
 
 class Session:

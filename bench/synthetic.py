@@ -35,10 +35,11 @@ def u(expr: str) -> str:
     return f"(hash({expr}) % 1000003) / 1000003.0"
 
 
-def create_synthetic_dataset(store, rows: int, dataset_code: str | None = None) -> str:
+def create_synthetic_dataset(store, rows: int, dataset_code: str | None = None, *, industries: int = INDUSTRIES,
+                             years: int = YEARS) -> str:
     """Write one SYNTHETIC dataset of ``rows`` observations into the store's statistics tables
     (one transaction) and return its dataset_code."""
-    n_regions, n_industries, n_years = shape_for(rows)
+    n_regions, n_industries, n_years = shape_for(rows, industries=industries, years=years)
     code = dataset_code or (f"synthetic_{rows // 1_000_000}m" if rows % 1_000_000 == 0 else f"synthetic_{rows}")
     n_clusters = TRADED_CLUSTERS + LOCAL_CLUSTERS
     now = datetime.now(timezone.utc).replace(tzinfo=None)

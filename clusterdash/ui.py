@@ -8,6 +8,7 @@ User text is never rendered as HTML: use :func:`plain` (or st.text / dataframes)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -389,21 +390,25 @@ def presentation_bar() -> None:
 
 # ---- answer controls (checklist items, workshop cards) -------------------------------------------
 
-_UNSET = object()
-
-
-def _sync_widget(key: str, stored) -> None:
-    """Show the stored value in the widget ``key`` when the store changed since this session last
-    saw it (someone else answered, a reload, another workspace); leave the widget alone otherwise
-    (the user may be typing in it)."""
-    seen = st.session_state.setdefault("_seen", {})
-    if key not in st.session_state or seen.get(key, _UNSET) != stored:
-        st.session_state[key] = stored
-    seen[key] = stored
-
-
 def answer_key(workspace_id: str, field: str, item_key: str, scope: str = "") -> str:
     return f"ans|{scope}|{workspace_id}|{field}|{item_key}"
+
+
+def versioned_key(base: str, stored) -> str:
+    """The widget key of an answer as stored now: ``base`` plus a short digest of the stored value.
+
+    When anyone changes the answer, the widget gets a new key and starts from the new stored
+    value. A browser that has not yet rendered that change still holds the old widget and may
+    send its old value back with its next click; that value belongs to a key that no longer
+    exists, so Streamlit drops it instead of taking it for an edit (which would save the stale
+    value over the other person's answer). The server never writes into a live widget's state."""
+    digest = hashlib.sha1(repr(stored).encode("utf-8")).hexdigest()[:12]
+    return f"{base}|v{digest}"
+
+
+def _init_widget(key: str, stored) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = stored
 
 
 def _display(field: str, value):
@@ -412,23 +417,20 @@ def _display(field: str, value):
     return value
 
 
-def _save_checklist_field(store: Store, workspace_id: str, item_key: str, field: str, key: str) -> None:
-    """Widget callback: write one field of one item's answer at once, in one transaction."""
-    seen = st.session_state.setdefault("_seen", {})
+def _save_checklist_field(store: Store, workspace_id: str, item_key: str, field: str, key: str, stored) -> None:
+    """Widget callback: write one field of one item's answer at once, in one transaction. On
+    refusal the widget goes back to ``stored``, the value it was rendered with."""
     value = st.session_state.get(key)
     if not can_edit():
-        st.session_state[key] = seen.get(key)
+        st.session_state[key] = stored
         flash_error(view_only_reason() or "View only.")
         return
     try:
-        row = queries.save_checklist_answer(store, workspace_id, item_key, field, value, changed_by=current_person())
+        queries.save_checklist_answer(store, workspace_id, item_key, field, value, changed_by=current_person())
     except UserError as exc:
-        st.session_state[key] = seen.get(key)
+        st.session_state[key] = stored
         flash_error(str(exc))
         return
-    stored = _display(field, row.get(field))
-    seen[key] = stored
-    st.session_state[key] = stored
     st.toast("Saved", icon=":material/check_circle:", duration="short")
 
 
@@ -438,11 +440,12 @@ def checklist_status_control(store: Store, workspace_id: str, item: dict, *, sco
     Clicking the selected status again clears it."""
     from clusterdash import checklists
 
-    key = answer_key(workspace_id, "status", item["item_key"], scope)
-    _sync_widget(key, _display("status", item.get("status")))
+    stored = _display("status", item.get("status"))
+    key = versioned_key(answer_key(workspace_id, "status", item["item_key"], scope), stored)
+    _init_widget(key, stored)
     st.segmented_control(
         "Status", list(checklists.STATUSES), format_func=checklists.STATUS_LABELS.get, key=key,
-        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], "status", key),
+        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], "status", key, stored),
         disabled=not can_edit(), label_visibility=label_visibility, width="content",
         help=checklists.status_hint(item["kind"]),
     )
@@ -453,11 +456,12 @@ def checklist_text_control(store: Store, workspace_id: str, item: dict, field: s
     """The note or owner of one checklist item, saved when the field is left or Enter is pressed."""
     from clusterdash import checklists
 
-    key = answer_key(workspace_id, field, item["item_key"], scope)
-    _sync_widget(key, _display(field, item.get(field)))
+    stored = _display(field, item.get(field))
+    key = versioned_key(answer_key(workspace_id, field, item["item_key"], scope), stored)
+    _init_widget(key, stored)
     st.text_input(
         label or field.capitalize(), key=key, max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
-        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], field, key),
+        on_change=_save_checklist_field, args=(store, workspace_id, item["item_key"], field, key, stored),
         disabled=not can_edit(), label_visibility="collapsed" if not label else "visible",
     )
 

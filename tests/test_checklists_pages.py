@@ -43,13 +43,19 @@ def ws_of(at) -> str:
     return v[0] if isinstance(v, list) else v
 
 
+def _by_prefix(widgets, prefix):
+    # answer widgets are keyed by the answer's stored version: "<base>|v<digest>"
+    found = [w for w in widgets if w.key and w.key.startswith(prefix + "|v")]
+    assert len(found) == 1, (prefix, [w.key for w in widgets])
+    return found[0]
+
+
 def status_control(at, item_key, scope=""):
-    wid = ws_of(at)
-    return at.segmented_control(key=f"ans|{scope}|{wid}|status|{item_key}")
+    return _by_prefix(at.segmented_control, f"ans|{scope}|{ws_of(at)}|status|{item_key}")
 
 
 def text_control(at, field, item_key, scope=""):
-    return at.text_input(key=f"ans|{scope}|{ws_of(at)}|{field}|{item_key}")
+    return _by_prefix(at.text_input, f"ans|{scope}|{ws_of(at)}|{field}|{item_key}")
 
 
 def board(store, wid="default"):
@@ -146,11 +152,11 @@ def test_filters_and_export_of_exactly_the_rows_shown(app_v2, store, media_files
     queries.save_checklist_answer(store, "default", dont.item_key, "status", "done", changed_by="A")
     at.pills(key="cl_polarity_policy_dos_donts").set_value(["dont"]).run()
     assert not at.exception
-    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    shown = [k.key.split("|")[-2] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
     assert shown == list(b[b.kind == "dont"].item_key)
     assert at.subheader[1].value == f"Items ({len(shown)} of {len(b)})"
     at.multiselect(key="cl_status").set_value(["no_answer"]).run()
-    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    shown = [k.key.split("|")[-2] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
     assert dont.item_key not in shown and len(shown) == (b.kind == "dont").sum() - 1
     # the CSV holds exactly those rows, with source and units lines
     csv = download(at, media_files, "dl-cl-items").decode()
@@ -269,12 +275,12 @@ def test_all_checklists_view_pages_through_every_item(app_v2, store, media_files
     at.selectbox(key="cl_list").set_value("*").run()
     assert not at.exception
     b = board(store)
-    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    shown = [k.key.split("|")[-2] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
     assert shown == list(b.item_key[:20])
     pages = at.get("pagination")
     assert pages and pages[0].proto.num_pages == -(-len(b) // 20)
     pages[0].set_value(2).run()
-    shown = [k.key.split("|")[-1] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
+    shown = [k.key.split("|")[-2] for k in at.segmented_control if k.key and k.key.startswith("ans|")]
     assert shown == list(b.item_key[20:40])
     # progress by checklist; the CSV of items holds every item matching the filters (all pages)
     progress = pd.read_csv(io.BytesIO(download(at, media_files, "dl-cl-progress")), comment="#")

@@ -6,17 +6,16 @@ has one row per change, and every participant's answers are there. The scenario 
 bench/load.py (the benchmark runs it too and reports the response times); this test asserts
 correctness, not speed. Only loopback traffic.
 
-Known bug (issue 7 report): a session whose page has not yet taken in other people's answers
-can save its stale, empty widget values over them (``ui._sync_widget`` sets the widget's value
-from the store in the session state; when the next run starts from the browser's older widget
-values, Streamlit sees a change and calls ``_save_checklist_field``). The load test marks that
-signature as an expected failure (and fails on anything else); the second test reproduces it
-with two sessions.
+Regression guard: a session whose page had not yet taken in other people's answers used to save
+its stale, empty widget values over them (the server wrote stored values into live widget state;
+the browser's older values then looked like edits). Answer widgets are now keyed by the stored
+value's version (``ui.versioned_key``), so stale values belong to keys that no longer exist. The
+load test fails on any answer changed by a session that did not give it; the second test
+replays the two-session race.
 """
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -26,8 +25,6 @@ from clusterdash.store import Store
 from tests.browser.conftest import ARTIFACTS, wait_for_app
 
 SESSIONS = 20
-STALE_WIDGET_BUG = ("checklists: a session saves its stale widget values over other people's answers "
-                    "(ui._sync_widget / _save_checklist_field; see the module doc)")
 
 
 def test_20_sessions_answer_one_workspace_and_every_answer_is_stored(new_server, template_db, tmp_path):
@@ -64,15 +61,7 @@ def test_20_sessions_answer_one_workspace_and_every_answer_is_stored(new_server,
     assert n_answers == len(result.expected_answers) == SESSIONS
     assert participants == SESSIONS // 2
     assert not [p for p in problems if p.startswith("assessment")], problems
-    if foreign:
-        # only the known bug may explain a missing checklist answer: the one who answered it did
-        # not change it again, someone else's session did
-        touched = {tuple(re.search(r"changed (\S+) (\S+) from", f).groups()) for f in foreign}
-        missing = [p for p in problems if re.match(r"checklist \S+ \S+: expected", p)]
-        unexplained = [p for p in missing if tuple(p.split(":")[0].split()[1:3]) not in touched]
-        assert not unexplained, unexplained
-        assert not [p for p in problems if p not in missing and not p.startswith("checklist history")], problems
-        pytest.xfail(f"{STALE_WIDGET_BUG}: {len(foreign)} change(s), e.g. {foreign[0]}")
+    assert not foreign, f"sessions changed answers they did not give: {foreign[:3]}"
     assert problems == []
     assert n_changes == sum(result.expected_changes.values()) == SESSIONS  # 10 sessions × (status + note)
 
@@ -81,7 +70,6 @@ def _item(page, i):
     return page.locator('[class*="st-key-item-"]').nth(i)
 
 
-@pytest.mark.xfail(strict=False, reason=STALE_WIDGET_BUG)
 def test_a_quick_second_answer_does_not_clear_others_answers(new_server, template_db, tmp_path, browser):
     """Anna ticks an item; Ben, whose page still shows it unticked, ticks another item and at once
     (while that rerun runs) saves a note: Anna's tick must stay. Tried on three items."""

@@ -629,8 +629,14 @@ def write_results(path: Path, info: dict, busy: dict, quick: bool, started: date
         lines += ["", "## Page reruns (AppTest)", "", "| page view | p50 ms | p95 ms |", "| --- | ---: | ---: |"]
         lines += [f"| {k} | {p50:.0f} | {p95:.0f} |" for k, (p50, p95) in PER_PAGE.items()]
     if EXTRA_NOTES:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in EXTRA_NOTES]
+        lines += ["", "## Notes of this run", ""] + [f"- {n}" for n in EXTRA_NOTES]
+    if NOTES_FILE.exists():
+        lines += ["", f"## Analysis (from `bench/{NOTES_FILE.name}`, kept by hand)", "",
+                  NOTES_FILE.read_text(encoding="utf-8").strip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+NOTES_FILE = REPO / "bench" / "notes.md"
 
 
 PER_PAGE: dict[str, tuple[float, float]] = {}
@@ -641,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, no 16 M rows, a lighter load scenario")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
-    ap.add_argument("--notes", type=Path, help="a text file of notes (one per line) added to results.md")
+    ap.add_argument("--notes", type=Path, help="a text file of notes (one per line) about this run, added to "
+                    "results.md (bench/notes.md, the standing analysis, is always added)")
     ap.add_argument("--only", help="comma-separated parts: build,import,indicators,scaling,pages,server,load")
     args = ap.parse_args(argv)
     parts = set((args.only or "build,import,indicators,scaling,pages,server,load").split(","))

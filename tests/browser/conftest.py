@@ -168,6 +168,7 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         const main = document.querySelector('[data-testid="stMain"]');
         if (!main || !main.querySelector('[data-testid="stElementContainer"]')) return false;
         if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+        if (document.querySelector('[data-stale="true"]')) return false;  // a rerun is replacing them
         const w = document.querySelector('[data-testid="stStatusWidget"]');
         return !w || !w.innerText.toLowerCase().includes('running');
     }"""

@@ -9,6 +9,7 @@ import io
 import re
 
 import pandas as pd
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
 
@@ -127,8 +128,9 @@ def test_two_browsers_on_one_workspace(server, browser):
 def test_export_matches_what_is_shown(server, page):
     open_list(page, server.url + "/checklists")
     page.get_by_role("button", name="Don'ts", exact=True).click()
-    wait_for_app(page)
     shown = page.locator("[class*='st-key-item-']")
+    expect(shown).to_have_count(4, timeout=30_000)  # the filter's rerun has replaced the items
+    wait_for_app(page)
     n = shown.count()
     assert n == 4
     texts = [shown.nth(i).get_by_test_id("stMarkdownContainer").first.inner_text() for i in range(n)]

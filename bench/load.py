@@ -58,7 +58,7 @@ LOAD_INITIATIVE = "ac_serbia"
 # carries the "Saved"/"Answer saved"/"Answer removed" toast is recognised by its text.
 WS_PROBE = r"""
 (() => {
-  const probe = window.__cdProbe = {finished: [], saved: [], messages: 0};
+  const probe = window.__cdProbe = {finished: [], saved: [], refused: [], messages: 0};
   const fields = (u8) => {
     const out = [];
     let i = 0;
@@ -86,6 +86,7 @@ WS_PROBE = r"""
     else if (f.includes(5) && u8.length < 4000) {
       const text = decoder.decode(u8);
       if (/\bSaved\b|Answer saved|Answer removed/.test(text)) probe.saved.push(t);
+      else if (text.includes("material/error")) probe.refused.push(t);  // flash_error's toast
     }
   };
   const Orig = window.WebSocket;
@@ -104,6 +105,14 @@ WS_PROBE = r"""
 """
 
 AFTER = """([kind, t0]) => { const p = window.__cdProbe; const t = p && p[kind].find((x) => x > t0); return t === undefined ? null : t; }"""
+
+# The server's answer to an action: its "Saved" toast or an error toast, whichever comes first.
+VERDICT = """(t0) => {
+    const p = window.__cdProbe; if (!p) return null;
+    const s = p.saved.find((x) => x > t0), r = p.refused.find((x) => x > t0);
+    if (s === undefined && r === undefined) return null;
+    return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
+}"""
 
 # Which navigation the page got: the app's (its sidebar has "Your name") or Streamlit's legacy
 # pages/ folder mode (a page list with one entry per file, the first called "app").
@@ -405,22 +414,24 @@ class Session:
         if value != self.name:
             raise RuntimeError(f"name field shows {value!r}")
 
-    async def timed(self, action: Action, do, shown=None) -> None:
+    async def timed(self, action: Action, do, shown=None, after_save=None) -> None:
         """Run ``do()`` (a click or Enter); measure (inside the page) until the server's 'Saved'
         toast and until its script_finished; then wait until ``shown()`` holds and the page is
         idle."""
         page = self.page
         t0 = await page.evaluate("performance.now()")
         await do()
-        done = await (await page.wait_for_function(AFTER, arg=["finished", t0], polling=50)).json_value()
-        saved = await page.evaluate(AFTER, ["saved", t0])
-        if saved is None or saved > done:
-            # the toast comes before the end of the run that saved; none: the write was refused
-            action.error = "no 'Saved' message before the end of the rerun"
+        verdict = await (await page.wait_for_function(VERDICT, arg=t0, polling=50)).json_value()
+        # the end of the run that saved (a run the click interrupted may finish before it)
+        done = await (await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)).json_value()
+        if verdict["kind"] == "saved":
+            action.saved_ms = verdict["t"] - t0
         else:
-            action.saved_ms = saved - t0
+            action.error = "the server refused the answer (error toast)"
         action.rerun_ms = done - t0
         self.result.actions.append(action)
+        if after_save is not None and action.error is None:
+            after_save()
         if shown is not None:
             await shown()
         await page.wait_for_function(SETTLED, polling=50)
@@ -438,7 +449,6 @@ class Session:
         n = len(items)
         status_item = items[self.i % n]
         note_item = items[(self.i + n // 2) % n]
-        changes = 0
         for r in range(self.plan.rounds):
             if r and time.monotonic() > self.deadline:
                 break
@@ -446,27 +456,35 @@ class Session:
             box = page.locator(f".st-key-item-{status_item.replace('/', '-')}")
             action = Action(self.name, "checklists", f"{status_item} status", status)
 
-            async def shown(box=box, status=status):
-                await box.get_by_text(f"{STATUS_SHOWN[status]} · changed by {self.name}").wait_for()
+            async def shown(status=status, slug=status_item.replace("/", "-")):
+                # one checked button, this status, and the status line says so (it names whoever
+                # changed the item last: another session may have written its note since)
+                await page.wait_for_function(
+                    """([cls, label, shown]) => {
+                        const box = document.querySelector('.' + cls);
+                        if (!box) return false;
+                        const on = [...box.querySelectorAll('[role=radio][aria-checked=true]')].map((b) => b.innerText.trim());
+                        return on.length === 1 && on[0] === label && box.innerText.includes(shown + ' · changed by ');
+                    }""",
+                    arg=[f"st-key-item-{slug}", STATUS_BUTTON[status], STATUS_SHOWN[status]], polling=50)
 
             await self.timed(action, lambda box=box, status=status: box.get_by_role(
-                "radio", name=STATUS_BUTTON[status], exact=True).click(), shown)
-            self._expect_checklist(status_item, "status", status)
-            changes += 1
+                "radio", name=STATUS_BUTTON[status], exact=True).click(), shown,
+                lambda status=status: self._expect_checklist(status_item, "status", status, count=True))
 
             note = f"{self.name} round {r + 1}: agreed at the table"
             field_ = page.locator(f".st-key-item-{note_item.replace('/', '-')}").get_by_placeholder("Note")
             await field_.fill(note)
             action = Action(self.name, "checklists", f"{note_item} note", note)
-            await self.timed(action, lambda f=field_: f.press("Enter"))
-            self._expect_checklist(note_item, "note", note)
-            changes += 1
-        with self.lock:
-            self.result.expected_changes[self.name] = self.result.expected_changes.get(self.name, 0) + changes
+            await self.timed(action, lambda f=field_: f.press("Enter"), None,
+                             lambda note=note: self._expect_checklist(note_item, "note", note, count=True))
 
-    def _expect_checklist(self, item: str, fld: str, value: str) -> None:
+    def _expect_checklist(self, item: str, fld: str, value: str, *, count: bool) -> None:
+        """Record what the store must hold, once the server said 'Saved'."""
         with self.lock:
             self.result.expected_checklist[(item, fld)] = (self.name, value)
+            if count:
+                self.result.expected_changes[self.name] = self.result.expected_changes.get(self.name, 0) + 1
 
     async def assessment(self) -> None:
         page = self.page
@@ -495,10 +513,12 @@ class Session:
                             return b && b.innerText.trim() === label; }""",
                         arg=[f"st-key-mat-ans-{code}", button[answer]], polling=50)
 
+                def expect(code=code, answer=answer):
+                    with self.lock:
+                        self.result.expected_answers[(self.name, code)] = answer
+
                 await self.timed(action, lambda c=control, a=answer: c.get_by_role(
-                    "radio", name=button[a], exact=True).click(), shown)
-                with self.lock:
-                    self.result.expected_answers[(self.name, code)] = answer
+                    "radio", name=button[a], exact=True).click(), shown, expect)
 
 
 class Gate:

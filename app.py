@@ -9,23 +9,24 @@ import streamlit as st
 from clusterdash import registry, ui
 from clusterdash.errors import UserError
 
-ui.enter_navigation_mode()
-st.set_page_config(page_title="ClusterDash", page_icon=str(ui.repo_path("clusterdash/assets/icon.png")), layout="wide")
+with ui.app_run():  # pages know this run came through the app shell
+    ui.enter_navigation_mode()
+    st.set_page_config(page_title="ClusterDash", page_icon=str(ui.repo_path("clusterdash/assets/icon.png")), layout="wide")
 
-try:
-    store = ui.get_store()
-except UserError as exc:
-    ui.show_error(exc)
-    st.stop()
+    try:
+        store = ui.get_store()
+    except UserError as exc:
+        ui.show_error(exc)
+        st.stop()
 
-presenting = ui.is_presenting()
-pages = {
-    section: [
-        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-        for p in specs
-    ]
-    for section, specs in registry.sections().items()
-}
-nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
-ui.sidebar(store)
-nav.run()
+    presenting = ui.is_presenting()
+    pages = {
+        section: [
+            st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+            for p in specs
+        ]
+        for section, specs in registry.sections().items()
+    }
+    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    ui.sidebar(store)
+    nav.run()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -35,6 +37,19 @@ def get_store() -> Store:
     return _store_for(str(config.db_path()))
 
 
+_RUN = threading.local()  # Streamlit runs each session's script in its own thread
+
+
+@contextmanager
+def app_run():
+    """Wraps app.py's whole run: pages run inside it know they came through the app shell."""
+    _RUN.through_app = True
+    try:
+        yield
+    finally:
+        _RUN.through_app = False
+
+
 def enter_navigation_mode() -> None:
     """Called first thing by app.py: this run goes through st.navigation (not Streamlit's
     v1 ``pages/``-folder mode)."""
@@ -45,20 +60,21 @@ def enter_navigation_mode() -> None:
 
 def _leave_legacy_multipage_mode() -> None:
     """Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until app.py has
-    called st.navigation once. When the first visit after a server start is a deep link
-    (``/sources?ws=...``, e.g. a reload after a restart) the page runs without app.py. Then
-    switch to st.navigation mode and rerun: the same URL runs through app.py. (app.py calls
-    :func:`enter_navigation_mode` first, so a run that went through it never reruns here.)"""
+    called st.navigation once. A deep link as the first visit after a server start
+    (``/sources?ws=...``, e.g. everyone reloading after a restart) then runs the page without
+    app.py. Any run that did not come through app.py switches to st.navigation mode and reruns,
+    so the same URL runs through app.py — for every session, not only the first one."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # AppTest resets the flag before every run and replays the last page directly; a rerun
-        # there would only swallow the button click that started the run. A real server
-        # (a genuine Runtime) reruns once, through app.py.
-        if type(Runtime._instance) is Runtime:
-            st.rerun()
+    if getattr(_RUN, "through_app", False):
+        return
+    PagesManager.uses_pages_directory = False
+    # AppTest resets the flag before every run and replays the last page directly; a rerun
+    # there would only swallow the button click that started the run. A real server (a genuine
+    # Runtime) reruns, through app.py.
+    if type(Runtime._instance) is Runtime:
+        st.rerun()
 
 
 # ---- workspace (in the URL: ?ws=...) -------------------------------------------------------

@@ -28,3 +28,23 @@ def test_deep_link_as_first_visit_runs_through_the_app(new_server, page):
     assert "Overview" in nav and "app" not in nav.split()
     assert page.get_by_text("Workspace", exact=True).first.is_visible()
     assert_no_exception(page)
+
+
+def test_concurrent_deep_links_after_a_restart_all_get_the_app(new_server, browser):
+    """Everyone reloads at once after a restart: every session runs through app.py, not only
+    the first one to arrive."""
+    server = new_server()
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 800}) for _ in range(4)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        paths = ["sources", "checklists", "financing", "assessment"]
+        for p, path in zip(pages, paths):
+            p.goto(f"{server.url}/{path}?ws=default", wait_until="commit")
+        for p in pages:
+            wait_for_app(p)
+            nav = p.get_by_test_id("stSidebarNav").inner_text()
+            assert "Overview" in nav and "app" not in nav.split(), nav
+            assert_no_exception(p)
+    finally:
+        for c in contexts:
+            c.close()

@@ -439,13 +439,20 @@ class Session:
 
     async def checklists(self) -> None:
         page = self.page
-        await page.locator('[class*="st-key-item-"]').first.wait_for()
-        classes = await page.eval_on_selector_all(
-            '[class*="st-key-item-"]',
-            "els => els.map(e => [...e.classList].find(c => c.startsWith('st-key-item-')).slice('st-key-item-'.length))")
-        items = [self.slugs[c] for c in classes if c in self.slugs][:CHECKLIST_PAGE_SIZE]
-        if len(items) < 2:
-            raise RuntimeError(f"only {len(items)} checklist items on the page")
+        # the whole first page of items (a page still rendering shows fewer: every session must
+        # see the same 20 to pick its own)
+        slugs = await (await page.wait_for_function(
+            """(n) => {
+                const seen = [];
+                for (const e of document.querySelectorAll('[class*="st-key-item-"]')) {
+                    const c = [...e.classList].find((c) => c.startsWith('st-key-item-')).slice('st-key-item-'.length);
+                    if (!seen.includes(c)) seen.push(c);
+                }
+                return seen.length >= n ? seen : null;
+            }""", arg=CHECKLIST_PAGE_SIZE, polling=100)).json_value()
+        items = [self.slugs[c] for c in slugs if c in self.slugs][:CHECKLIST_PAGE_SIZE]
+        if len(items) < CHECKLIST_PAGE_SIZE:
+            raise RuntimeError(f"only {len(items)} known checklist items on the page")
         n = len(items)
         status_item = items[self.i % n]
         note_item = items[(self.i + n // 2) % n]

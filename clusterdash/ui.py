@@ -9,7 +9,6 @@ User text is never rendered as HTML: use :func:`plain` (or st.text / dataframes)
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import threading
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from clusterdash import config, queries
+from clusterdash.export import csv_bytes  # noqa: F401  (re-exported: ui.csv_bytes)
 from clusterdash.errors import UserError
 from clusterdash.store import Store, open_store
 
@@ -225,21 +225,6 @@ def show_error(exc: Exception) -> None:
 
 
 # ---- downloads -------------------------------------------------------------------------
-
-def csv_bytes(df: pd.DataFrame, *, source: str, units: str | None = None) -> bytes:
-    """CSV of exactly ``df``, preceded by '# source: ...' and '# units: ...' comment lines
-    (read it back with ``pd.read_csv(f, comment='#')``)."""
-    buf = io.StringIO()
-    buf.write(f"# source: {source}\n")
-    if units:
-        buf.write(f"# units: {units}\n")
-    out = df.copy()
-    for c in out.columns:
-        if pd.api.types.is_bool_dtype(out[c]):
-            out[c] = out[c].map({True: "true", False: "false"})
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
-
 
 def download_csv(df: pd.DataFrame, filename: str, *, source: str, units: str | None = None,
                  label: str = "Download CSV", key: str | None = None) -> None:

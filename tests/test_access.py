@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from clusterdash import access, checklists, queries
-from tests.test_checklists_pages import app_v2  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import pytest
 from clusterdash import maturity, queries
 from clusterdash.charts import maturity as charts
 from clusterdash.maturity import (
-    BELOW_THRESHOLD, BLOCKED, REACHED, STAGES, TOO_FEW_ANSWERS, Check, Dimension, Questionnaire, Statement,
+    BELOW_THRESHOLD, BLOCKED, REACHED, STAGES, TOO_FEW_ANSWERS, Dimension, Questionnaire, Statement,
     aggregate_answers, assess, scores_from_codes,
 )
 from clusterdash.maturity_brief import render_brief

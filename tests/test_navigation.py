@@ -3,7 +3,6 @@ through app.py."""
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
 
 
 def test_plain_button_click_survives(db_path, monkeypatch, tmp_path):

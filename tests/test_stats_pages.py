@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from clusterdash import queries
 from clusterdash.store import Store
 from tests.conftest import REPO, SHARED_DATA
-from tests.stats_support import DATASET, cbp_db_path, cbp_template_db  # noqa: F401  (fixtures)
 
 PAGE = "pages/regional_stats.py"
 IMPORT = "pages/import_stats.py"

@@ -9,7 +9,6 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
-from tests.stats_support import cbp_db_path, cbp_template_db  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@
     store layer             store.py, schema.py, migrations/, knowledge.py (SQL)
     domain modules          every other clusterdash/*.py: pure rules and computations
     base modules            config, errors, fields, export, registry: importable from anywhere
-    entry points            cli.py, __main__.py
+    entry points            cli.py, stats/cli.py, __main__.py: the command line
 
 Rules: Streamlit only in app.py, pages/ and ui; nothing below the UI imports ui or pages, and
 nothing below charts imports charts; domain modules never import queries, the store or the knowledge
@@ -58,6 +58,8 @@ def layer_of(rel: str) -> str:
     if parts[0] != "clusterdash" or len(parts) == 1:
         return "other"
     top = parts[1]
+    if parts[-1] in ENTRY:  # clusterdash/cli.py, clusterdash/stats/cli.py (a subcommand), __main__.py
+        return "entry"
     if top in ("ui", "charts", "queries", "stats"):
         return top
     if top in REPORTS:
@@ -66,8 +68,6 @@ def layer_of(rel: str) -> str:
         return "store"
     if len(parts) == 2 and top in BASE:
         return "base"
-    if len(parts) == 2 and top in ENTRY:
-        return "entry"
     return "domain"
 
 
@@ -123,7 +123,7 @@ def scan(path: Path, root: Path = REPO) -> tuple[list[Import], list[tuple[int, s
     return found, sorted(sql)
 
 
-def _layer_of_module(root: Path, dotted: str) -> str | None:
+def layer_of_module(root: Path, dotted: str) -> str | None:
     """The layer of an imported clusterdash module (None for third-party modules)."""
     if dotted != "clusterdash" and not dotted.startswith("clusterdash."):
         return None
@@ -163,7 +163,7 @@ def violations(root: Path = REPO) -> list[tuple[str, int, str]]:
             top = imp.module.split(".")[0]
             if top in STREAMLIT and layer not in STREAMLIT_LAYERS:
                 out.add((rel, imp.line, f"imports {imp.module}: Streamlit only in app.py, pages/ and clusterdash/ui/"))
-            target = _layer_of_module(root, imp.module)
+            target = layer_of_module(root, imp.module)
             if target and target in FORBIDDEN.get(layer, ()):
                 out.add((rel, imp.line, f"{layer} module imports {imp.module} ({target} layer)"))
             elif any(imp.module == m or imp.module.startswith(m + ".") for m in FORBIDDEN_MODULES.get(layer, ())):
@@ -235,5 +235,15 @@ def test_layer_names():
     assert layer_of("clusterdash/migrations/v001_core.py") == layer_of("clusterdash/knowledge.py") == "store"
     assert layer_of("clusterdash/maturity.py") == layer_of("clusterdash/access.py") == "domain"
     assert layer_of("clusterdash/maturity_brief.py") == "charts"
-    assert layer_of("clusterdash/fields.py") == "base" and layer_of("clusterdash/cli.py") == "entry"
+    assert layer_of("clusterdash/fields.py") == "base"
+    assert layer_of("clusterdash/cli.py") == layer_of("clusterdash/stats/cli.py") == "entry"
     assert layer_of("app.py") == layer_of("pages/home.py") == "pages"
+
+
+def test_package_graph_script_runs():
+    """scripts/package_graph.py (CONTRIBUTING's one command for the import graph) uses these rules' layers."""
+    import runpy
+
+    graph = runpy.run_path(str(REPO / "scripts" / "package_graph.py"))["graph"]()
+    assert "clusterdash.errors" not in graph["pages"]["app"] and "ui" in graph["pages"]["app"]
+    assert set(graph) <= {"pages", "ui", "charts", "entry", "queries", "stats", "domain", "store", "base"}

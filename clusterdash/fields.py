@@ -272,10 +272,15 @@ _add("projects_change_per_year", "Publicly funded projects: change per year",
      "workspace currency per year")
 _add("cost_change_pct", "Costs: change per year (%)", "Change of total costs per year, in %.", PCT)
 # ... and the tables computed from the entries (financing.shares_by_year, plan, liquidity_plan)
-_INCOME_GROUP_LABELS = {"membership_fees": "Membership fees", "fee_based_services": "Fee-based services",
-                        "sponsoring": "Sponsoring", "projects": "Publicly funded projects", "other": "Other income"}
-for _g, _l in _INCOME_GROUP_LABELS.items():
-    _add(f"{_g}_share_pct", f"{_l} %", f"Share of {_l.lower()} in total income, in %.", PCT, export_only=True)
+# the income groups (financing.INCOME_GROUPS) as plan columns, and their shares of total income
+for _c, _l in (("public", "Baseline support (public)"), ("membership_fees", "Membership fees"),
+               ("fee_based_services", "Fee-based services"), ("sponsoring", "Sponsoring"),
+               ("projects", "Publicly funded projects"), ("other", "Other income")):
+    _add(_c, _l, f"Income from {_l[0].lower() + _l[1:]} in the year (currency of the workspace).",
+         "workspace currency", export_only=True)
+    if _c != "public":  # the public group's share is public_share_pct
+        _add(f"{_c}_share_pct", f"{_l} %", f"Share of {_l[0].lower() + _l[1:]} in total income, in %.", PCT,
+             export_only=True)
 _add("total_income", "Total income", "Total income of the year (currency of the workspace).",
      "workspace currency", export_only=True)
 _add("total_costs", "Total costs", "Total costs of the year (currency of the workspace).",
@@ -291,11 +296,6 @@ _add("private_share_pct", "Private share %",
 _add("cost_coverage_pct", "Cost coverage %", "Total income as a share of total costs, in %.", PCT, export_only=True)
 _add("plan_year", "Plan year", "Year of the plan: 0 = the base year as entered, then 1 … horizon.",
      export_only=True)
-for _c, _l in (("public", "Baseline support (public)"), ("membership_fees", "Membership fees"),
-               ("fee_based_services", "Fee-based services"), ("sponsoring", "Sponsoring"),
-               ("projects", "Publicly funded projects"), ("other", "Other income")):
-    _add(_c, _l, f"Income from {_l[0].lower() + _l[1:]} in the plan year (currency of the workspace).",
-         "workspace currency", export_only=True)
 _add("gap_pp", "Gap to target (pp)", "Public share minus the target public share, in percentage points.",
      PP, export_only=True)
 _add("extra_non_public_needed", "Extra non-public income needed",

@@ -149,8 +149,9 @@ _add("kind", "Kind",
          ("component", "Component"),
      ))
 _add("seq", "Order",
-     "Order of the row within its list, 1-based: as in the source for knowledge rows; for a workspace's "
-     "rows the order they were added or placed in.")
+     "Order within its list, 1-based: as in the source for knowledge rows (checklist rows: the seq of the "
+     "item they answer); for a workspace's own rows the order they were added or placed in (value chains: "
+     "1 = first, upstream).")
 _add("step_no", "Step", "Step number within the phase.")
 _add("source_line", "Line in the file", "Line (or JSON row) of the imported file the row comes from.")
 
@@ -167,7 +168,7 @@ _add("source", "Source",
      "Where the row comes from: for knowledge rows the seed file and section/page (e.g. "
      "'004_8de2c7bdefb2b6f4.txt § PART 2 Establishment phase, Step 1/4, Financing patterns (I)') or the "
      "dataset's publisher; for an imported dataset its publisher and title; for a user's initiative who "
-     "entered it.")
+     "entered it or where it comes from.")
 
 # -- words
 _add("name", "Name",
@@ -223,7 +224,8 @@ _add("founding_year", "Founding year",
      "not given.")
 _add("stage_code", "Maturity stage",
      "Maturity stage (kb_maturity_stage): initiation, establishment, operationalisation or "
-     "transformation; NULL where the row belongs to no stage or none is known.", values=_stages)
+     "transformation; NULL where the row belongs to no stage or none is known (initiatives: the stage the "
+     "source supports or the user judges).", values=_stages)
 _add("origin", "Origin", "Where an initiative of the view initiative comes from.", export_only=True,
      values=_vals(("catalogue", "Catalogue (seed documents)"), ("user", "Entered by a user")))
 

@@ -529,6 +529,12 @@ def column_labels(columns: Iterable[str]) -> dict[str, str]:
     return {c: FIELDS[c].label if c in FIELDS else c for c in columns}
 
 
+def column_help(columns: Iterable[str]) -> dict[str, str]:
+    """``{column: description}`` for the registered columns among ``columns`` (tooltips, e.g.
+    ``st.column_config.Column(label, help=...)``); unregistered columns are left out."""
+    return {c: FIELDS[c].description for c in columns if c in FIELDS}
+
+
 def units_line(columns: Iterable[str]) -> str:
     """The ``# units:`` text for the columns of a CSV: ``column: unit`` for each registered column
     that has a unit, in column order; "" when none has."""

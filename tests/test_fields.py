@@ -164,6 +164,7 @@ def test_checklist_progress_legend_uses_one_label_per_status():
 def test_column_labels_cover_every_column_and_keep_unknown_names():
     got = fields.column_labels(["lq", "cluster_type", "not_a_field"])
     assert got == {"lq": "Location quotient", "cluster_type": "Cluster type", "not_a_field": "not_a_field"}
+    assert fields.column_help(["lq", "not_a_field"]) == {"lq": fields.description("lq")}
     with pytest.raises(KeyError, match="no field 'not_a_field'"):
         fields.label("not_a_field")
 

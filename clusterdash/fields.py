@@ -398,6 +398,10 @@ _add("region_code", "Region code",
      "Code of a region: in the statistics the dataset's region code as in the file (U.S. state FIPS, "
      "NUTS code, ...); in kb_financing_pattern a world region (mena, eu, latin_america, middle_east_asia), "
      "NULL where the text ties the figure to none.")
+_add("format", "Format", "Import format of a statistics dataset: cbp, eurostat or long.",
+     values=_vals(("cbp", "U.S. County Business Patterns (CSV or Census API JSON)"),
+                  ("eurostat", "Eurostat raw TSV (e.g. lfst_r_lfe2en2)"),
+                  ("long", "Generic long CSV (your own regional statistics)")))
 _add("region_name", "Region", "Region name (the code when no name is known).")
 _add("industry_code", "Industry code",
      "Industry code in the dataset's classification (NAICS, NACE, ...), as in the imported file.")

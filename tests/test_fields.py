@@ -193,6 +193,11 @@ def test_domain_vocabularies_are_the_registry_values(codes, field_name):
     assert tuple(codes) == fields.codes(field_name)
 
 
+def test_import_formats_are_the_registry_values():
+    from clusterdash.stats import FORMATS
+    assert tuple(FORMATS) == fields.codes("format")
+
+
 def test_aliases_left_for_ui_and_pages_are_the_registry_labels():
     assert toolkit.QUADRANT_LABELS == fields.value_labels("quadrant")
     assert toolkit.PLACEMENT_LABELS == fields.value_labels("placement")

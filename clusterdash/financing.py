@@ -29,7 +29,6 @@ The only number of ClusterDash's own is :data:`DEPENDENCE_THRESHOLD_PCT`, labell
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -765,7 +764,6 @@ def assess_mix(summary: MixSummary, *, rules: pd.DataFrame, founding_year: int |
     r_serv = _rule(rules, "fee_based_services_lever")
     r_proj = _rule(rules, "projects_not_to_prefinance_organisation")
     pub = summary.public_share_pct or 0.0
-    priv = summary.private_share_pct or 0.0
     projects = summary.group_amount("projects")
     age = (summary.year - founding_year) if founding_year else None
 

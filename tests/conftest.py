@@ -1,5 +1,6 @@
 """Shared fixtures: a knowledge-loaded store built once per session and copied per test,
-and an AppTest runner pointed at such a store."""
+an AppTest runner pointed at such a store, the CBP statistics store (also built once per
+session), and the automatic ``browser`` / ``slow`` markers (see pytest.ini)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,38 @@ from clusterdash.store import Store, open_store
 
 REPO = config.REPO_ROOT
 SHARED_DATA = config.shared_data_dir()
+TESTS = Path(__file__).resolve().parent
+
+# ---- markers -------------------------------------------------------------------------------
+# ``browser``: everything under tests/browser/ (a real server driven by Chromium).
+# ``slow``: property/fault tests and single tests that take more than ~3 s each on 2 cores
+# (measured with --durations); the fast loop ``-m "not browser and not slow"`` skips them.
+SLOW_FILES = {"test_robust_import.py", "test_robust_kill.py"}  # hypothesis examples, kill -9 of imports
+SLOW_TESTS = {
+    # the whole 419k-row CBP file through the CLI (import + export round trip), ~6 s
+    "test_stats_cli.py::test_import_then_export_round_trip",
+    # the demo button imports the whole 419k-row CBP file through the page, ~6 s
+    "test_stats_pages.py::test_empty_state_offers_the_demo_and_loads_it",
+}
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    name = getattr(item, "originalname", item.name)
+    return (
+        item.path.name in SLOW_FILES
+        or f"{item.path.name}::{name}" in SLOW_TESTS
+        or "kill9" in name  # a child process killed with SIGKILL, then the store reopened
+        or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_dir = TESTS / "browser"
+    for item in items:
+        if browser_dir in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +56,47 @@ def template_db(tmp_path_factory) -> Path:
     store.conn.execute("CHECKPOINT")
     store.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def cbp_template_db(template_db, tmp_path_factory) -> Path:
+    """A store with U.S. CBP 2017–2021 (419k rows) + the USCMP crosswalk and relatedness, imported
+    once per session: the run's summary says how many times it was built (always once)."""
+    from clusterdash.stats import demo
+
+    if demo.demo_files(SHARED_DATA) is None:
+        pytest.skip(f"shared datasets not found in {SHARED_DATA}")
+    path = tmp_path_factory.mktemp("stats") / "cbp.duckdb"
+    shutil.copy(template_db, path)
+    store = Store(path)
+    demo.load_cbp_demo(store, shared_dir=SHARED_DATA)
+    store.conn.execute("CHECKPOINT")
+    store.close()
+    CBP_BUILDS.append(str(path))
+    return path
+
+
+CBP_BUILDS: list[str] = []  # one entry per build of cbp_template_db
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CBP_BUILDS:
+        terminalreporter.write_line(f"CBP template store built {len(CBP_BUILDS)} time(s) this session")
+
+
+@pytest.fixture
+def cbp_db_path(cbp_template_db, tmp_path) -> Path:
+    """Path of a fresh copy of the CBP store, private to one test."""
+    path = tmp_path / "clusterdash.duckdb"
+    shutil.copy(cbp_template_db, path)
+    return path
+
+
+@pytest.fixture
+def cbp_store(cbp_db_path):
+    s = Store(cbp_db_path)
+    yield s
+    s.close()
 
 
 @pytest.fixture
@@ -60,6 +134,26 @@ def app(db_path, monkeypatch):
         return at
 
     return run
+
+
+@pytest.fixture
+def app_v2(app, monkeypatch):
+    """The ``app`` fixture, with every run going through app.py (st.navigation).
+
+    AppTest resets Streamlit's legacy-multipage flag before each run; with a ``pages/`` folder the
+    page after ``switch_page`` then runs without app.py, ui.get_store() reruns into app.py, and
+    the rerun drops the button click that started the run. A running server leaves legacy mode
+    once, on its first page load, so only AppTest needs this."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return app
 
 
 def shared_file(*parts: str) -> Path:

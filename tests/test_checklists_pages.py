@@ -12,26 +12,6 @@ import pytest
 from clusterdash import checklists, queries
 
 
-@pytest.fixture
-def app_v2(app, monkeypatch):
-    """The ``app`` fixture, with every run going through app.py (st.navigation).
-
-    AppTest resets Streamlit's legacy-multipage flag before each run; with a ``pages/`` folder the
-    page after ``switch_page`` then runs without app.py, ui.get_store() reruns into app.py, and
-    the rerun drops the button click that started the run. A running server leaves legacy mode
-    once, on its first page load, so only AppTest needs this."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    return app
-
-
 @pytest.fixture(autouse=True)
 def default_ws(store):
     """The workspace a first visit opens, created up front so tests can answer before the page runs."""

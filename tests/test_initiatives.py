@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from clusterdash import initiatives as ini

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from clusterdash import knowledge, schema
+from clusterdash import knowledge
 
 SEEDS = {"000_08821b9b5344a0b7.txt", "001_3473238d14530454.txt", "002_0b1c7e872b872596.txt",
          "003_535f185c305ff215.txt", "004_8de2c7bdefb2b6f4.txt"}

@@ -14,9 +14,8 @@ from clusterdash import queries
 from clusterdash.stats import importer
 from clusterdash.stats.readers import SourceFile, StatsImportError
 from tests.conftest import REPO, shared_file
-from tests.stats_support import (  # noqa: F401  (fixtures)
-    CBP, CROSSWALK, DATASET, EUROSTAT, RELATED, cbp_db_path, cbp_store, cbp_template_db, dump_stats,
-    shared_source, source, spec,
+from tests.stats_support import (
+    CBP, DATASET, EUROSTAT, RELATED, dump_stats, shared_source, source, spec,
 )
 
 # ---- CBP on the real shared data -------------------------------------------------------------

@@ -12,9 +12,7 @@ from clusterdash import queries
 from clusterdash.errors import UserError
 from clusterdash.stats import analysis, importer
 from tests.conftest import shared_file
-from tests.stats_support import (  # noqa: F401  (fixtures)
-    CBP, CROSSWALK, DATASET, cbp_db_path, cbp_store, cbp_template_db, source, spec,
-)
+from tests.stats_support import CBP, CROSSWALK, DATASET, source, spec
 
 
 def independent_2019() -> pd.DataFrame:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from clusterdash import knowledge, queries, schema
-from clusterdash.store import Store, StoreLocked, open_store
+from clusterdash.store import Store, open_store
 from tests.conftest import REPO
 
 

@@ -206,7 +206,7 @@ def test_copy_sql_uses_declared_identifiers_only():
 
 # ---- the Workspaces page and the sidebar switcher (AppTest) ----------------------------------------
 
-from tests.test_checklists_pages import app_v2, ws_of  # noqa: E402,F401  (fixture)
+from tests.test_checklists_pages import ws_of  # noqa: E402
 
 
 def submit(at, form_label):

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterdash import fields, maturity
-from clusterdash.charts.common import FONT_FAMILY, STAGE_COLORS, stage_color, style
+from clusterdash.charts.common import STAGE_COLORS, stage_color, style
 
 SOURCE = "answers in ClusterDash; statements and stages from seed 004 PART 2"
 GREY = "#d5dae1"

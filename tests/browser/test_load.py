@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
 from bench import load
 from clusterdash.store import Store

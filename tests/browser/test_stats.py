@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
+from clusterdash.charts.stats import MAP_HEIGHT_PX
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
-from tests.stats_support import cbp_db_path, cbp_template_db  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -69,9 +69,14 @@ def test_each_view_renders(cbp_server, page, view, extra, expect):
 
 
 def test_presentation_mode_map(cbp_server, page):
+    """Presentation mode: no sidebar, and the map drawn taller than in the normal view."""
     open_view(page, cbp_server, cluster="29", present="1")
-    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=30_000)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(timeout=30_000)
     page.wait_for_timeout(1200)
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    box = canvas.bounding_box()
+    assert box and box["height"] > MAP_HEIGHT_PX, box
     screenshot(page, "stats-cluster-map-present")
 
 

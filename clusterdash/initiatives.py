@@ -17,8 +17,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS, hex_to_rgba
 from clusterdash.errors import UserError
+from clusterdash.maturity import STAGE_COLORS, STAGE_LABELS
 
 STAGE_CODES = ("initiation", "establishment", "operationalisation", "transformation")
 UNKNOWN_STAGE = "unknown"  # filter value standing for "no stage given"
@@ -152,6 +152,12 @@ def form_values(record: Mapping[str, Any] | None) -> dict:
     if rec.get("origin") == "catalogue":
         out["source"] = f"Copy of the catalogue entry; {rec.get('source')}"[: MAX_TEXT["source"]]
     return out
+
+
+def hex_to_rgba(hex_color: str, alpha: int = 220) -> list[int]:
+    """'#rrggbb' as [r, g, b, alpha] (what pydeck layers take)."""
+    h = hex_color.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 # ---- filters -----------------------------------------------------------------------------

@@ -6,32 +6,16 @@ import textwrap
 
 import plotly.graph_objects as go
 
-FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+# The stages' colours and labels are domain facts (clusterdash.maturity), the RGBA conversion the
+# domain's map records use lives with them (clusterdash.initiatives); re-exported for the charts.
+from clusterdash.initiatives import hex_to_rgba  # noqa: F401
+from clusterdash.maturity import STAGE_COLORS, STAGE_LABELS  # noqa: F401
 
-# Colour of each maturity stage (unknown is its own colour), used on every page.
-STAGE_COLORS = {
-    "initiation": "#9ecae1",
-    "establishment": "#4292c6",
-    "operationalisation": "#08519c",
-    "transformation": "#e6550d",
-    None: "#9e9e9e",
-}
-STAGE_LABELS = {
-    "initiation": "Initiation",
-    "establishment": "Establishment",
-    "operationalisation": "Operationalisation",
-    "transformation": "Transformation",
-    None: "Stage unknown",
-}
+FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 
 def stage_color(stage_code: str | None) -> str:
     return STAGE_COLORS.get(stage_code or None, STAGE_COLORS[None])
-
-
-def hex_to_rgba(hex_color: str, alpha: int = 220) -> list[int]:
-    h = hex_color.lstrip("#")
-    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 def style(fig: go.Figure, *, title: str | None = None, source: str | None = None, height: int | None = None,

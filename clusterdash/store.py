@@ -89,7 +89,16 @@ class Store:
 
         A write-write conflict with another session is retried (with a short back-off), so
         concurrent answers to different items are all kept and on the same item the last
-        write wins.
+        write wins. This is the app's only retry layer. Conflicts are:
+
+        - "Conflict on update" (two sessions change the same row);
+        - a duplicate key at COMMIT (two open transactions inserted the same new key: an
+          ``INSERT ... ON CONFLICT`` sees committed rows only);
+        - a duplicate key raised by the INSERT itself (the other session committed that key
+          after this transaction began).
+
+        In a fresh transaction the upsert sees the other session's row and updates it. ``fn`` is
+        therefore run again from the start and must not depend on state outside the cursor.
         """
         if self.read_only:
             raise StoreError("The store is open read-only.")
@@ -99,7 +108,7 @@ class Store:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result = fn(cur)
-                except duckdb.TransactionException as exc:
+                except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
                     _rollback(cur)
                     if not _is_conflict(exc) or attempt >= retries:
                         raise

@@ -12,6 +12,7 @@ reports a write-write conflict between two sessions (last writer wins, nothing h
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from contextlib import contextmanager
@@ -92,12 +93,15 @@ class Store:
                     for name in table_names}
 
     # ---- writes -----------------------------------------------------------------------
-    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, retries: int = 8) -> T:
+    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, retries: int = 20) -> T:
         """Run ``fn(cursor)`` in one transaction; commit, or roll back and re-raise.
 
-        A write-write conflict with another session is retried (with a short back-off), so
-        concurrent answers to different items are all kept and on the same item the last
-        write wins. This is the app's only retry layer. Conflicts are:
+        A write-write conflict with another session is retried (exponential back-off with
+        jitter, capped at 0.25 s; up to ``retries`` times, about 4 s in all), so concurrent
+        answers to different items are all kept and on the same item the last write wins.
+        This is the app's only retry layer (the query modules have none). The budget is sized
+        for a workshop: six sessions saving the same answer at once on a loaded 2-core machine
+        still all succeed (tests/test_maturity_queries.py). Conflicts are:
 
         - "Conflict on update" (two sessions change the same row);
         - a duplicate key at COMMIT (two open transactions inserted the same new key: an
@@ -139,7 +143,8 @@ class Store:
                             raise
                         duplicates += _is_duplicate_key(exc)
             attempt += 1
-            time.sleep(min(0.5, 0.005 * (2**attempt)))
+            # exponential back-off with jitter, so sessions that collided do not retry in step
+            time.sleep(min(0.25, 0.005 * (2**attempt)) * random.uniform(0.5, 1.5))
 
     def execute_write(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         self.write(lambda cur: cur.execute(sql, params or []))

@@ -33,8 +33,7 @@ from clusterdash.queries.workspaces import (
 )
 from clusterdash.queries.knowledge import (
     KNOWLEDGE_ORDER, knowledge_table_names, knowledge_table, headline_facts, source_documents,
-    knowledge_index, knowledge_topics, knowledge_counts, maturity_stages, guidance_lists, guidance_items,
-    cluster_obstacles,
+    knowledge_index, knowledge_topics, knowledge_counts, maturity_stages, guidance_items, cluster_obstacles,
 )
 from clusterdash.queries.checklists import (
     checklist_board, checklist_lists, checklist_area_intros, checklist_answer, save_checklist_answer,
@@ -79,8 +78,8 @@ __all__ = [
     'create_workspace', 'default_workspace', 'is_workspace_archived', 'rename_workspace', 'archive_workspace',
     'restore_workspace', 'duplicate_workspace', 'workspace_overview', 'KNOWLEDGE_ORDER',
     'knowledge_table_names', 'knowledge_table', 'headline_facts', 'source_documents', 'knowledge_index',
-    'knowledge_topics', 'knowledge_counts', 'maturity_stages', 'guidance_lists', 'guidance_items',
-    'cluster_obstacles', 'checklist_board', 'checklist_lists', 'checklist_area_intros', 'checklist_answer',
+    'knowledge_topics', 'knowledge_counts', 'maturity_stages', 'guidance_items', 'cluster_obstacles',
+    'checklist_board', 'checklist_lists', 'checklist_area_intros', 'checklist_answer',
     'save_checklist_answer', 'checklist_changes', 'initiatives', 'get_initiative', 'new_initiative_id',
     'add_user_initiative', 'update_user_initiative', 'delete_user_initiative', 'value_chain_stage_count',
     'value_chain_mapping_guidance', 'value_chain_templates', 'value_chain_template_stages',

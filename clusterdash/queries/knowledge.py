@@ -19,7 +19,7 @@ from clusterdash.store import Store
 __all__ = [
     "KNOWLEDGE_ORDER", "knowledge_table_names", "knowledge_table",
     "headline_facts", "source_documents", "knowledge_index", "knowledge_topics", "knowledge_counts",
-    "maturity_stages", "guidance_lists", "guidance_items", "cluster_obstacles",
+    "maturity_stages", "guidance_items", "cluster_obstacles",
 ]
 
 # ORDER BY of each knowledge table when read whole (our constants: column names of the table).
@@ -96,10 +96,6 @@ def source_documents(store: Store) -> pd.DataFrame:
 
 def maturity_stages(store: Store) -> pd.DataFrame:
     return knowledge_table(store, "maturity_stage")
-
-
-def guidance_lists(store: Store, audience: str | None = None) -> pd.DataFrame:
-    return knowledge_table(store, "guidance_list", where={"audience": audience} if audience else None)
 
 
 def guidance_items(store: Store, list_code: str | None = None) -> pd.DataFrame:

@@ -21,6 +21,7 @@ __all__ = [
     "checklist_changes",
 ]
 
+
 def _checklist_items_sql() -> tuple[str, list]:
     """SELECT of every checklist item (guidance items of the checklist lists, and the phase key
     questions) with its list, area and source; ``item_order`` is the guide's order."""

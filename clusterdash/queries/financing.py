@@ -19,6 +19,7 @@ __all__ = [
     "financing_timings", "set_financing_timing",
 ]
 
+
 # ---- the guide's financing knowledge ---------------------------------------------------------
 
 def financing_sources(store: Store) -> pd.DataFrame:

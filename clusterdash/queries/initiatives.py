@@ -26,6 +26,7 @@ __all__ = [
     "update_value_chain_stage", "delete_value_chain_stage", "move_value_chain_stage", "apply_value_chain_template",
 ]
 
+
 def initiatives(store: Store) -> pd.DataFrame:
     return store.df("SELECT * FROM initiative ORDER BY country, name")
 
@@ -35,12 +36,11 @@ def get_initiative(store: Store, initiative_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
+# ---- initiatives entered by users (the catalogue is read-only) --------------------------------
 
 _INI_USER_COLUMNS = ("name", "country", "country_code", "place", "sector", "latitude", "longitude",
                             "members", "founding_year", "stage_code", "notes", "source")
 
-
-# ---- initiatives entered by users (the catalogue is read-only) --------------------------------
 
 def new_initiative_id() -> str:
     return "u-" + secrets.token_hex(6)

@@ -139,5 +139,3 @@ def knowledge_counts(store: Store) -> pd.DataFrame:
     return store.df(
         "SELECT topic, table_name, count(*) AS records FROM knowledge_index GROUP BY ALL ORDER BY topic, table_name"
     )
-
-

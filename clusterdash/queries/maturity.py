@@ -32,6 +32,7 @@ __all__ = [
     "stage_recommendations",
 ]
 
+
 # ---- the questionnaire (knowledge) ----------------------------------------------------------------
 
 def assessment_statements(store: Store) -> pd.DataFrame:

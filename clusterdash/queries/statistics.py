@@ -19,6 +19,7 @@ __all__ = [
     "load_stats_demo", "stats_demo_available",
 ]
 
+
 def stats_datasets(store: Store) -> pd.DataFrame:
     """Imported statistics datasets, newest first."""
     return store.df("SELECT * FROM stats_dataset ORDER BY imported_at DESC, dataset_code")

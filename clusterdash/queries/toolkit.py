@@ -31,6 +31,7 @@ __all__ = [
     "save_team_skill_score",
 ]
 
+
 def _toolkit_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
@@ -95,7 +96,7 @@ def staffing_criteria(store: Store) -> pd.DataFrame:
     )
 
 
-# ---- writes shared by the tools -----------------------------------------------------------------
+# ---- per workspace: entries per tool, and the writes the tools share ---------------------------
 
 def toolkit_counts(store: Store, workspace_id: str) -> dict[str, int]:
     """Saved entries per tool in a workspace (tool_code -> rows), for the toolkit overview."""

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from clusterdash import fields
+from clusterdash import fields, workspaces
 from clusterdash.errors import UserError
 
 # ---- which lists are checklists ------------------------------------------------------------
@@ -101,7 +101,7 @@ STATUS_FILTER_OPTIONS: tuple[str, ...] = STATUSES + (NO_ANSWER,)
 
 FIELDS: tuple[str, ...] = ("status", "note", "owner")
 MAX_LENGTH = {"note": 2000, "owner": 100}
-MAX_NAME_LENGTH = 60
+MAX_NAME_LENGTH = workspaces.MAX_PARTICIPANT_CHARS
 
 
 @dataclass(frozen=True)
@@ -151,14 +151,8 @@ def clean_answer(item: ItemKey | str, field: str, value) -> str | None:
     return text or None
 
 
-def clean_person(name) -> str:
-    """The name shown with a change: trimmed, one line, at most MAX_NAME_LENGTH characters."""
-    text = " ".join(str(name or "").split())
-    if not text:
-        raise UserError("Your name is empty: enter a name so others see who changed what.")
-    if len(text) > MAX_NAME_LENGTH:
-        raise UserError(f"Your name can have at most {MAX_NAME_LENGTH} characters.")
-    return text
+# The participant's name: one rule for every pillar (clusterdash.workspaces).
+clean_person = workspaces.clean_participant
 
 
 # ---- the board -------------------------------------------------------------------------------

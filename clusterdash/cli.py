@@ -47,16 +47,11 @@ def cmd_info(args) -> int:
     try:
         print(f"store: {path}")
         print(f"schema version: {store.schema_version()} (code knows {schema.latest_version()})")
-        for t in schema.all_tables():
-            n = store.value(f"SELECT count(*) FROM {t.name}") if _exists(store, t.name) else "missing"
-            print(f"  {t.name:32s} {n}")
+        for name, n in store.row_counts([t.name for t in schema.all_tables()]).items():
+            print(f"  {name:32s} {'missing' if n is None else n}")
     finally:
         store.close()
     return 0
-
-
-def _exists(store, name: str) -> bool:
-    return bool(store.value("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]))
 
 
 # Other modules add their commands here: name -> (setup(parser), handler(args) -> int)

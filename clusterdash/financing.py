@@ -140,6 +140,57 @@ def validate_year(value, where: str = "year") -> int:
     return year
 
 
+
+def check_entry_kind(entry_kind: str) -> str:
+    if entry_kind not in ENTRY_KINDS:
+        raise UserError(f"Unknown kind {entry_kind!r} (income or cost).")
+    return entry_kind
+
+
+DEFAULT_CURRENCY = "EUR"
+PROFILE_FIELDS = ("currency", "founding_year", "members")
+
+
+def validate_profile_value(field_name: str, value, *, this_year: int):
+    """One field of the financing profile as stored (currency, founding_year or members; None
+    for a year or count that is not entered). Raises UserError."""
+    if field_name not in PROFILE_FIELDS:
+        raise UserError(f"Unknown financing profile field {field_name!r}.")
+    if field_name == "currency":
+        value = " ".join(str(value or "").split())
+        if not value:
+            raise UserError("Currency: a value is required (e.g. EUR).")
+        if len(value) > 12:
+            raise UserError(f"Currency: at most 12 characters ({len(value)} given).")
+        return value
+    if value is None:
+        return None
+    if field_name == "founding_year":
+        value = validate_year(value, "Founding year")
+        if value > this_year:
+            raise UserError(f"Founding year: {value} is in the future.")
+        return value
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise UserError(f"Members: {value!r} is not a whole number.") from None
+    if value < 0:
+        raise UserError(f"Members: {value} is negative — the number of members must be zero or more.")
+    return value
+
+
+def validate_opening_balance(value, year: int) -> float | None:
+    """Opening cash of the liquidity plan (may be negative: an overdraft); None for blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"Cash at the start of {year}: {value!r} is not a number.") from None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise UserError(f"Cash at the start of {year}: {value!r} is not a finite number.")
+    return v
+
 def _fmt_plain(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
 

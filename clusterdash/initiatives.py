@@ -18,8 +18,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from clusterdash import fields, maturity
-from clusterdash.charts.common import STAGE_COLORS, hex_to_rgba  # H1 moves these into the domain
 from clusterdash.errors import UserError
+from clusterdash.maturity import STAGE_COLORS
 
 STAGE_CODES = maturity.STAGES
 UNKNOWN_STAGE = "unknown"  # filter value standing for "no stage given"
@@ -141,6 +141,12 @@ def form_values(record: Mapping[str, Any] | None) -> dict:
     if rec.get("origin") == "catalogue":
         out["source"] = f"Copy of the catalogue entry; {rec.get('source')}"[: MAX_TEXT["source"]]
     return out
+
+
+def hex_to_rgba(hex_color: str, alpha: int = 220) -> list[int]:
+    """'#rrggbb' as [r, g, b, alpha] (what pydeck layers take)."""
+    h = hex_color.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 # ---- filters -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ the guide's four maturity stages. The method, also shown on the page (:func:`met
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
@@ -24,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from clusterdash import fields
+from clusterdash.errors import UserError
 
 
 def stage_names() -> dict[str, str]:
@@ -39,6 +41,16 @@ STAGES: tuple[str, ...] = fields.codes("stage_code")
 STAGE_NAMES = stage_names()
 NO_STAGE_NAME = "Before initiation"  # an assessment that reaches no stage
 UNKNOWN_STAGE_NAME = "Stage unknown"  # an initiative whose stage nobody gave (stage_code NULL)
+
+# Colour and label of each maturity stage (None = stage unknown), used on every page and chart.
+STAGE_COLORS = {
+    "initiation": "#9ecae1",
+    "establishment": "#4292c6",
+    "operationalisation": "#08519c",
+    "transformation": "#e6550d",
+    None: "#9e9e9e",
+}
+STAGE_LABELS = {**STAGE_NAMES, None: UNKNOWN_STAGE_NAME}
 
 REACHED_AT = 0.6  # a stage is reached at 60 % fulfilment ...
 MIN_COVERAGE = 0.5  # ... when at least half of its statements have a score
@@ -66,6 +78,38 @@ ANSWER_OPTIONS: tuple[AnswerOption, ...] = (
 )
 ANSWER_CODES: tuple[str, ...] = tuple(o.code for o in ANSWER_OPTIONS)
 _OPTION = {o.code: o for o in ANSWER_OPTIONS}
+
+
+# ---- validation of what is saved (assessments and answers) ------------------------------------
+
+MAX_ASSESSMENT_LABEL_CHARS = 200
+
+
+def clean_assessment_date(assessed_on) -> _dt.date:
+    """The date of an assessment (a date, a datetime or 'YYYY-MM-DD'). Raises UserError."""
+    if isinstance(assessed_on, _dt.datetime):
+        return assessed_on.date()
+    if isinstance(assessed_on, _dt.date):
+        return assessed_on
+    try:
+        return _dt.date.fromisoformat(str(assessed_on).strip())
+    except ValueError:
+        raise UserError(f"Field assessed_on: {assessed_on!r} is not a date (YYYY-MM-DD).") from None
+
+
+def clean_assessment_label(label: str | None) -> str | None:
+    """An assessment's optional label, trimmed (empty = none). Raises UserError when too long."""
+    label = (label or "").strip() or None
+    if label and len(label) > MAX_ASSESSMENT_LABEL_CHARS:
+        raise UserError(f"Field label: at most {MAX_ASSESSMENT_LABEL_CHARS} characters.")
+    return label
+
+
+def clean_answer_code(answer_code: str | None) -> str | None:
+    """One of :data:`ANSWER_CODES`, or None (no answer). Raises UserError."""
+    if answer_code is not None and answer_code not in ANSWER_CODES:
+        raise UserError(f"Field answer_code: {answer_code!r} is not one of {', '.join(ANSWER_CODES)}.")
+    return answer_code
 
 
 def answer_score(answer_code: str) -> float | None:

@@ -156,6 +156,4 @@ def _first_sentence(text: str, limit: int = 260) -> str:
 
 
 def maturity_colors() -> dict[str, str]:
-    from clusterdash.charts.common import STAGE_COLORS
-
-    return {k: v for k, v in STAGE_COLORS.items() if k}
+    return {k: v for k, v in maturity.STAGE_COLORS.items() if k}

@@ -12,6 +12,7 @@ reports a write-write conflict between two sessions (last writer wins, nothing h
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from contextlib import contextmanager
@@ -83,26 +84,50 @@ class Store:
             row = cur.execute(sql, params or []).fetchone()
             return None if row is None else row[0]
 
+    def row_counts(self, table_names: Sequence[str]) -> dict[str, int | None]:
+        """Rows in each of the given tables (declared names, not user input); None for a table
+        the store does not have (yet)."""
+        with self.cursor() as cur:
+            present = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            return {name: cur.execute(f"SELECT count(*) FROM {name}").fetchone()[0] if name in present else None
+                    for name in table_names}
+
     # ---- writes -----------------------------------------------------------------------
-    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, retries: int = 8) -> T:
+    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T], *, retries: int = 20) -> T:
         """Run ``fn(cursor)`` in one transaction; commit, or roll back and re-raise.
 
-        A write-write conflict with another session is retried (with a short back-off), so
-        concurrent answers to different items are all kept and on the same item the last
-        write wins.
+        A write-write conflict with another session is retried (exponential back-off with
+        jitter, capped at 0.25 s; up to ``retries`` times, about 4 s in all), so concurrent
+        answers to different items are all kept and on the same item the last write wins.
+        This is the app's only retry layer (the query modules have none). The budget is sized
+        for a workshop: six sessions saving the same answer at once on a loaded 2-core machine
+        still all succeed (tests/test_maturity_queries.py). Conflicts are:
+
+        - "Conflict on update" (two sessions change the same row);
+        - a duplicate key at COMMIT (two open transactions inserted the same new key: an
+          ``INSERT ... ON CONFLICT`` sees committed rows only);
+        - a duplicate key raised by the INSERT itself (the other session committed that key
+          after this transaction began).
+
+        In a fresh transaction the upsert sees the other session's row and updates it, so a
+        duplicate key is retried at most :data:`DUPLICATE_KEY_RETRIES` times: one that comes
+        back is a real one (e.g. the same key twice in one import) and is raised without the
+        full back-off. ``fn`` is run again from the start and must not depend on state outside
+        the cursor.
         """
         if self.read_only:
             raise StoreError("The store is open read-only.")
-        attempt = 0
+        attempt = duplicates = 0
         while True:
             with self.cursor() as cur:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result = fn(cur)
-                except duckdb.TransactionException as exc:
+                except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
                     _rollback(cur)
-                    if not _is_conflict(exc) or attempt >= retries:
+                    if not _retry(exc, attempt, retries, duplicates):
                         raise
+                    duplicates += _is_duplicate_key(exc)
                 except BaseException:
                     _rollback(cur)
                     raise
@@ -114,10 +139,12 @@ class Store:
                         # Another session committed a write to the same row (or inserted the
                         # same new key) first: run the whole function again on fresh data.
                         _rollback(cur)
-                        if not _is_conflict(exc) or attempt >= retries:
+                        if not _retry(exc, attempt, retries, duplicates):
                             raise
+                        duplicates += _is_duplicate_key(exc)
             attempt += 1
-            time.sleep(min(0.5, 0.005 * (2**attempt)))
+            # exponential back-off with jitter, so sessions that collided do not retry in step
+            time.sleep(min(0.25, 0.005 * (2**attempt)) * random.uniform(0.5, 1.5))
 
     def execute_write(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         self.write(lambda cur: cur.execute(sql, params or []))
@@ -131,9 +158,21 @@ class Store:
             return schema.current_version(cur)
 
 
+DUPLICATE_KEY_RETRIES = 3
+
+
+def _is_duplicate_key(exc: Exception) -> bool:
+    return "duplicate key" in str(exc).lower()
+
+
 def _is_conflict(exc: Exception) -> bool:
-    msg = str(exc).lower()
-    return "conflict" in msg or "duplicate key" in msg
+    return "conflict" in str(exc).lower() or _is_duplicate_key(exc)
+
+
+def _retry(exc: Exception, attempt: int, retries: int, duplicates: int) -> bool:
+    if not _is_conflict(exc) or attempt >= retries:
+        return False
+    return not _is_duplicate_key(exc) or duplicates < DUPLICATE_KEY_RETRIES
 
 
 def _rollback(cur) -> None:

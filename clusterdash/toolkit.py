@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -245,6 +246,40 @@ def clean_member_field(name: str, value, *, row: str):
 
 def clean_swot_text(value, *, row: str) -> str:
     return clean_text(value, row=row, field="text", required=True, max_len=1000)
+
+
+def check_fields(kind: str, values: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse field names outside ``allowed`` (they become column names: fixed lists only)."""
+    allowed = tuple(allowed)
+    unknown = [k for k in values if k not in allowed]
+    if unknown:
+        raise UserError(f"{kind}: unknown field(s) {', '.join(unknown)}.")
+
+
+def clean_canvas_entry(block_code: str, text, block_names: Mapping[str, str]) -> str | None:
+    """The text of one block of the business model canvas (None = cleared). ``block_names``:
+    block_code -> block name of the guide's canvas (kb_canvas_block)."""
+    if block_code not in block_names:
+        raise UserError(f"Canvas: there is no block “{block_code}”.")
+    return clean_text(text, row=f"Canvas block “{block_names[block_code]}”", field="text")
+
+
+CANVAS_HEADER_FIELDS = ("author_name", "cluster_organisation", "canvas_date")
+
+
+def clean_canvas_header(values: Mapping) -> dict:
+    """The canvas header fields given (author_name, cluster_organisation: text; canvas_date: a
+    date or None), as stored."""
+    check_fields("Canvas header", values, CANVAS_HEADER_FIELDS)
+    clean = {}
+    for k, v in values.items():
+        if k == "canvas_date":
+            if v is not None and not isinstance(v, date):
+                raise UserError(f"Canvas header: date must be a date, not “{v}”.")
+            clean[k] = v
+        else:
+            clean[k] = clean_text(v, row="Canvas header", field=k.replace("_", " "), max_len=MAX_NAME)
+    return clean
 
 
 # =====================================================================================

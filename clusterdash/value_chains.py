@@ -69,6 +69,19 @@ def clean_field(field: str, value: Any, *, row: int | None = None) -> Any:
     return text or None
 
 
+
+def check_field_name(field: str) -> str:
+    """A stage field that can be edited (the column name comes from this fixed list only)."""
+    if field not in EDITABLE_FIELDS:
+        raise UserError(f"{field}: not a field of a value-chain stage.")
+    return field
+
+
+def check_room(have: int, adding: int) -> None:
+    """A chain holds at most :data:`MAX_STAGES` stages."""
+    if have + adding > MAX_STAGES:
+        raise UserError(f"A value chain can have at most {MAX_STAGES} stages (this one has {have}).")
+
 def coverage_summary(stages: pd.DataFrame) -> dict:
     """Counts per coverage status (all four keys), the number of stages, and the share of
     assessed stages that are covered, in percent (None while nothing is assessed)."""

@@ -14,8 +14,11 @@ later is duplicated without any change here:
 - any other shape cannot be copied safely and is refused (a programming error, caught by the
   tests over the real schema).
 
-This module plans the copy (pure, no store); ``queries.duplicate_workspace`` runs the plan in
-one transaction.
+This module plans the copy (pure, no store); ``queries.duplicate_workspace`` turns the plan into
+SQL (``clusterdash.queries.workspaces.copy_sql``) and runs it in one transaction.
+
+It also holds the rule for the name of the person answering in a workspace (the participant),
+shared by checklists, maturity answers and the workshop.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from clusterdash.schema import LAYER_USER, Table
 
 MAX_NAME_LENGTH = 200
 MAX_OCCASION_LENGTH = 200
+MAX_PARTICIPANT_CHARS = 60
 
 
 def clean_name(name) -> str:
@@ -46,6 +50,17 @@ def clean_occasion(occasion) -> str | None:
     if len(text) > MAX_OCCASION_LENGTH:
         raise UserError(f"The occasion can have at most {MAX_OCCASION_LENGTH} characters ({len(text)} given).")
     return text or None
+
+
+def clean_participant(name) -> str:
+    """The participant's name as stored and shown with what they changed: surrounding and
+    repeated spaces removed, one line, at most :data:`MAX_PARTICIPANT_CHARS` characters."""
+    text = " ".join(str(name or "").split())
+    if not text:
+        raise UserError("Your name is empty: enter your name or your group's name so others see who answered.")
+    if len(text) > MAX_PARTICIPANT_CHARS:
+        raise UserError(f"Your name can have at most {MAX_PARTICIPANT_CHARS} characters ({len(text)} given).")
+    return text
 
 
 def copy_name(name: str, existing: list[str] | set[str]) -> str:
@@ -153,25 +168,3 @@ def new_identifier(old, type_: str, taken_max: int = 0, n: int = 0):
     m = re.match(r"^([A-Za-z]{1,6}-)", str(old))
     prefix = m.group(1) if m else ""
     return prefix + uuid.uuid4().hex[:16]
-
-
-def copy_sql(copy: TableCopy) -> str:
-    """INSERT ... SELECT for one table: the workspace column takes the new id (first ``?``), the
-    source workspace is the second ``?``; a remapped column ``c`` is looked up in a registered
-    relation ``_map_<c>(old, new)``. Identifiers come from the declared schema only."""
-    select = []
-    joins = []
-    for c in copy.columns:
-        if c == copy.workspace_column:
-            select.append("?")
-        elif c in copy.remap:
-            select.append(f"coalesce(m_{c}.new, src.{c})")
-            joins.append(f"LEFT JOIN _map_{c} AS m_{c} ON m_{c}.old = src.{c}")
-        else:
-            select.append(f"src.{c}")
-    cols = ", ".join(copy.columns)
-    return (
-        f"INSERT INTO {copy.table} ({cols}) SELECT {', '.join(select)} FROM {copy.table} AS src "
-        + " ".join(joins)
-        + f" WHERE src.{copy.workspace_column} = ?"
-    )

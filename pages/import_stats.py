@@ -2,9 +2,7 @@ import streamlit as st
 
 from clusterdash import queries, ui
 from clusterdash.errors import UserError
-from clusterdash.stats import FORMATS
-from clusterdash.stats.importer import ImportSpec
-from clusterdash.stats.readers import SourceFile
+from clusterdash.stats import FORMATS, ImportSpec, SourceFile
 
 ss = st.session_state
 store = ui.get_store()

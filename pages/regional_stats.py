@@ -2,10 +2,10 @@ import pandas as pd
 import streamlit as st
 
 from clusterdash import queries, ui
+from clusterdash import stats as analysis  # the public API of clusterdash.stats
 from clusterdash.charts import maps
 from clusterdash.charts import stats as chart
 from clusterdash.errors import UserError
-from clusterdash.stats import analysis
 
 VIEWS = ["Cluster map", "Region profile", "Compare regions", "Related clusters", "Data"]
 ss = st.session_state

@@ -196,8 +196,8 @@ def test_answers_are_saved_per_participant_and_replaced_or_removed(store, ws, ai
 @pytest.mark.parametrize(
     "statement, participant, answer, message",
     [
-        ("ini_01", "", "fully", "Field participant: enter your name"),
-        ("ini_01", "x" * 61, "fully", "Field participant: at most 60 characters"),
+        ("ini_01", "", "fully", "Your name is empty: enter your name"),
+        ("ini_01", "x" * 61, "fully", "Your name can have at most 60 characters"),
         ("ini_01", "Anna", "maybe", "Field answer_code: 'maybe' is not one of"),
         ("zzz_99", "Anna", "fully", "Field statement_code: no statement 'zzz_99'"),
     ],

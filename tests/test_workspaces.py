@@ -199,7 +199,7 @@ def test_plan_refuses_a_shape_it_cannot_copy():
 
 def test_copy_sql_uses_declared_identifiers_only():
     plan = workspaces.plan_duplication([NOTE, TAG])
-    sql = workspaces.copy_sql(plan.copies[1])
+    sql = queries.workspaces.copy_sql(plan.copies[1])  # the SQL of a plan lives with the queries
     assert sql.startswith("INSERT INTO zz_note_tag (workspace_id, note_id, tag) SELECT ?, coalesce(m_note_id.new")
     assert sql.endswith("WHERE src.workspace_id = ?")
 

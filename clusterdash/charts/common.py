@@ -6,30 +6,16 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from clusterdash import maturity
+# The stages' colours and labels are domain facts (clusterdash.maturity), the RGBA conversion the
+# domain's map records use lives with them (clusterdash.initiatives); re-exported for the charts.
+from clusterdash.initiatives import hex_to_rgba  # noqa: F401
+from clusterdash.maturity import STAGE_COLORS, STAGE_LABELS  # noqa: F401
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
-
-# Colour of each maturity stage (unknown is its own colour), used on every page.
-STAGE_COLORS = {
-    "initiation": "#9ecae1",
-    "establishment": "#4292c6",
-    "operationalisation": "#08519c",
-    "transformation": "#e6550d",
-    None: "#9e9e9e",
-}
-# Stage names come from the knowledge base (maturity.stage_names()); None = stage unknown.
-# alias for ui/pages; lead removes after merge (use maturity.stage_name / initiatives.stage_label)
-STAGE_LABELS = {**maturity.stage_names(), None: maturity.UNKNOWN_STAGE_NAME}
 
 
 def stage_color(stage_code: str | None) -> str:
     return STAGE_COLORS.get(stage_code or None, STAGE_COLORS[None])
-
-
-def hex_to_rgba(hex_color: str, alpha: int = 220) -> list[int]:
-    h = hex_color.lstrip("#")
-    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 def style(fig: go.Figure, *, title: str | None = None, source: str | None = None, height: int | None = None,

@@ -10,6 +10,27 @@ pages. No Streamlit here.
 - :mod:`clusterdash.stats.census` — download CBP from the Census API.
 - :mod:`clusterdash.stats.demo` — load the shared CBP demo data.
 - :mod:`clusterdash.stats.cli` — ``import-stats``, ``export indicators``, ``fetch-cbp``.
+
+The public API (what pages and other packages use; the modules above are internals): the names
+imported below, e.g. ``from clusterdash import stats; stats.ImportSpec(...)``,
+``stats.region_portfolio(...)``. Reads and writes of the store go through
+``clusterdash.queries`` (``queries.import_stats``, ``queries.stats_indicators``, ...).
 """
 
-FORMATS = ("cbp", "eurostat", "long")
+FORMATS = ("cbp", "eurostat", "long")  # defined before the imports below: importer reads it
+
+# ruff: noqa: E402
+from clusterdash.stats.analysis import (
+    EXPORT_COLUMNS, LABELS, MAX_COMPARE, citation, cluster_map_frame, compare_regions, compare_summary,
+    diversification_opportunities, rank_clusters, region_portfolio, specialisation_trend, strong_cluster_list,
+    to_export_frame, units_line, wage_unit, whole_numbers,
+)
+from clusterdash.stats.importer import ImportSpec, ImportSummary
+from clusterdash.stats.readers import Progress, SourceFile, StatsImportError
+
+__all__ = [
+    "FORMATS", "ImportSpec", "ImportSummary", "SourceFile", "StatsImportError", "Progress",
+    "EXPORT_COLUMNS", "LABELS", "MAX_COMPARE", "citation", "cluster_map_frame", "compare_regions", "compare_summary",
+    "diversification_opportunities", "rank_clusters", "region_portfolio", "specialisation_trend",
+    "strong_cluster_list", "to_export_frame", "units_line", "wage_unit", "whole_numbers",
+]

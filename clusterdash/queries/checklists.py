@@ -1,0 +1,147 @@
+"""Checklists: the items (guidance lists and the phases' key questions), each workspace's answers
+and their change history.
+
+An answer is one row per workspace and item; each field (status, note, owner) is written on its
+own, so people answering different items or fields at once never overwrite each other, and on
+the same field the last write wins. Rules for the values: :mod:`clusterdash.checklists`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterdash import checklists, workspaces
+from clusterdash.checklists import ItemKey
+from clusterdash.errors import UserError
+from clusterdash.queries.common import utcnow, write_in_workspace
+from clusterdash.store import Store
+
+__all__ = [
+    "checklist_board", "checklist_lists", "checklist_area_intros", "checklist_answer", "save_checklist_answer",
+    "checklist_changes",
+]
+
+
+def _checklist_items_sql() -> tuple[str, list]:
+    """SELECT of every checklist item (guidance items of the checklist lists, and the phase key
+    questions) with its list, area and source; ``item_order`` is the guide's order."""
+    lists = list(checklists.CHECKLIST_LISTS)
+    kinds = list(checklists.CHECKABLE_KINDS)
+    sql = f"""
+        SELECT i.list_code, l.title AS list_title, l.audience, i.group_code, i.group_name, i.kind, i.seq,
+               i.title, i.text, i.source, CAST(i.rowid AS BIGINT) AS item_order
+        FROM kb_guidance_item i JOIN kb_guidance_list l USING (list_code)
+        WHERE i.list_code IN ({', '.join('?' for _ in lists)}) AND i.kind IN ({', '.join('?' for _ in kinds)})
+        UNION ALL
+        SELECT ? || q.stage_code, '10 key questions: ' || s.stage_name || ' phase', 'management', 'all', NULL,
+               'key_question', q.seq, NULL, q.key_question, q.source,
+               CAST(1000000 + s.stage_order * 1000 + q.seq AS BIGINT)
+        FROM kb_phase_key_question q JOIN kb_maturity_stage s USING (stage_code)
+    """
+    return sql, lists + kinds + [checklists.KEY_QUESTIONS_PREFIX]
+
+
+def checklist_board(store: Store, workspace_id: str) -> pd.DataFrame:
+    """Every checklist item with this workspace's answer (status/note/owner/changed_by/changed_at,
+    NULL while unanswered). See clusterdash.checklists.prepare_board for the derived columns."""
+    items, params = _checklist_items_sql()
+    sql = f"""
+        WITH items AS ({items})
+        SELECT items.*, a.status, a.note, a.owner, a.changed_by, a.changed_at
+        FROM items LEFT JOIN checklist_answer a
+          ON a.workspace_id = ? AND a.list_code = items.list_code AND a.group_code = items.group_code
+         AND a.kind = items.kind AND a.seq = items.seq
+        ORDER BY items.item_order
+    """
+    return store.df(sql, params + [workspace_id])
+
+
+def checklist_lists(store: Store) -> pd.DataFrame:
+    """The checklists: list_code, title, audience, description, source and number of items."""
+    items, params = _checklist_items_sql()
+    sql = f"""
+        WITH items AS ({items}),
+        lists AS (
+            SELECT list_code, title, audience, description, source FROM kb_guidance_list
+            UNION ALL
+            SELECT ? || s.stage_code, '10 key questions: ' || s.stage_name || ' phase', 'management', NULL,
+                   any_value(q.source)
+            FROM kb_phase_key_question q JOIN kb_maturity_stage s USING (stage_code) GROUP BY s.stage_code, s.stage_name
+        )
+        SELECT lists.*, count(*) AS items, min(items.item_order) AS first_item
+        FROM lists JOIN items USING (list_code) GROUP BY ALL ORDER BY first_item
+    """
+    return store.df(sql, params + [checklists.KEY_QUESTIONS_PREFIX])
+
+
+def checklist_area_intros(store: Store) -> pd.DataFrame:
+    """The introduction ('description' items) of each area of a checklist, with its source."""
+    lists = list(checklists.CHECKLIST_LISTS)
+    return store.df(
+        f"SELECT list_code, group_code, group_name, text, source FROM kb_guidance_item "
+        f"WHERE kind = 'description' AND list_code IN ({', '.join('?' for _ in lists)}) ORDER BY rowid",
+        lists,
+    )
+
+
+def checklist_answer(store: Store, workspace_id: str, item) -> dict | None:
+    k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+    rows = store.rows(
+        "SELECT * FROM checklist_answer WHERE workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
+        [workspace_id, k.list_code, k.group_code, k.kind, k.seq],
+    )
+    return rows[0] if rows else None
+
+
+def save_checklist_answer(store: Store, workspace_id: str, item, field: str, value, *, changed_by: str) -> dict:
+    """Set one field (status, note or owner) of one item's answer, in one transaction, and append
+    the change to checklist_change. Only that field is written: answers to other items, and other
+    fields of this item, are left as they are (someone else may have just changed them). The same
+    field written twice: the last write wins. Returns the answer row as stored."""
+    k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+    value = checklists.clean_answer(k, field, value)
+    who = workspaces.clean_participant(changed_by)
+    key = [workspace_id, k.list_code, k.group_code, k.kind, k.seq]
+    items_sql, items_params = _checklist_items_sql()
+
+    def apply(cur):
+        exists = cur.execute(
+            f"SELECT count(*) FROM ({items_sql}) WHERE list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
+            items_params + key[1:],
+        ).fetchall()[0][0]
+        if not exists:
+            raise UserError(f"Checklist item {k} does not exist in the knowledge base.")
+        where = "workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+        found = cur.execute(f"SELECT {field} FROM checklist_answer WHERE {where}", key).fetchall()
+        old = found[0][0] if found else None
+        if found and old == value:
+            return  # nothing changed: keep who/when of the last real change
+        now = utcnow()
+        # field comes from checklists.FIELDS (validated above), never from user input
+        cur.execute(
+            f"INSERT INTO checklist_answer (workspace_id, list_code, group_code, kind, seq, {field}, changed_by, changed_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, list_code, group_code, kind, seq) "
+            f"DO UPDATE SET {field} = excluded.{field}, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            key + [value, who, now],
+        )
+        cur.execute(
+            "INSERT INTO checklist_change (change_id, workspace_id, list_code, group_code, kind, seq, field, old_value, "
+            "new_value, changed_by, changed_at) VALUES (CAST(uuid() AS VARCHAR), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            key + [field, old, value, who, now],
+        )
+
+    write_in_workspace(store, workspace_id, apply)
+    return checklist_answer(store, workspace_id, k) or {}
+
+
+def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int = 50) -> pd.DataFrame:
+    """The latest changes of a workspace's checklist answers (of one item when ``item`` is given),
+    newest first."""
+    sql = "SELECT * FROM checklist_change WHERE workspace_id = ?"
+    params: list = [workspace_id]
+    if item is not None:
+        k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+        sql += " AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+        params += [k.list_code, k.group_code, k.kind, k.seq]
+    sql += " ORDER BY changed_at DESC, change_id LIMIT ?"
+    return store.df(sql, params + [int(limit)])

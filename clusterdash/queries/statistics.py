@@ -1,0 +1,106 @@
+"""Statistics: the imported regional datasets (regions, industries, clusters, relatedness, rejected
+rows) and their indicators.
+
+The import (one transaction per dataset) and the indicators SQL live in :mod:`clusterdash.stats`
+(``importer``, ``indicators``); this module is the pages' way in. Views on the indicators
+(portfolios, comparisons) are pure functions in ``clusterdash.stats`` (see its public API).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterdash.stats import demo, importer, indicators
+from clusterdash.store import Store
+
+__all__ = [
+    "stats_datasets", "stats_dataset", "stats_regions", "stats_clusters", "stats_relatedness", "stats_rejected_rows",
+    "stats_industries", "stats_indicators", "stats_region_strength", "import_stats", "delete_stats_dataset",
+    "load_stats_demo", "stats_demo_available",
+]
+
+
+def stats_datasets(store: Store) -> pd.DataFrame:
+    """Imported statistics datasets, newest first."""
+    return store.df("SELECT * FROM stats_dataset ORDER BY imported_at DESC, dataset_code")
+
+
+def stats_dataset(store: Store, dataset_code: str) -> dict | None:
+    rows = store.rows("SELECT * FROM stats_dataset WHERE dataset_code = ?", [dataset_code])
+    return rows[0] if rows else None
+
+
+def stats_regions(store: Store, dataset_code: str, *, include_national: bool = False) -> pd.DataFrame:
+    sql = "SELECT * FROM stats_region WHERE dataset_code = ?"
+    if not include_national:
+        sql += " AND NOT is_national"
+    return store.df(sql + " ORDER BY region_name, region_code", [dataset_code])
+
+
+def stats_clusters(store: Store, dataset_code: str) -> pd.DataFrame:
+    """Clusters of a dataset that have employment, with their number of finest-level industries."""
+    return store.df(
+        """SELECT c.cluster_code, c.cluster_name, c.cluster_type, count(i.industry_code) AS industries
+           FROM stats_cluster c
+           JOIN stats_industry i ON i.dataset_code = c.dataset_code AND i.cluster_code = c.cluster_code AND i.is_finest
+           WHERE c.dataset_code = ? GROUP BY ALL ORDER BY c.cluster_type DESC, c.cluster_name""",
+        [dataset_code],
+    )
+
+
+def stats_relatedness(store: Store, dataset_code: str) -> pd.DataFrame:
+    return store.df(
+        "SELECT * FROM stats_relatedness WHERE dataset_code = ? ORDER BY cluster_code, related_cluster_code",
+        [dataset_code],
+    )
+
+
+def stats_rejected_rows(store: Store, dataset_code: str) -> pd.DataFrame:
+    return store.df(
+        "SELECT file_name, source_line, reason, raw_text FROM stats_rejected_row WHERE dataset_code = ? "
+        "ORDER BY file_name, source_line",
+        [dataset_code],
+    )
+
+
+def stats_industries(store: Store, dataset_code: str) -> pd.DataFrame:
+    return store.df(
+        """SELECT i.industry_code, i.industry_name, i.industry_level, i.is_finest, i.cluster_code, c.cluster_name
+           FROM stats_industry i LEFT JOIN stats_cluster c USING (dataset_code, cluster_code)
+           WHERE i.dataset_code = ? ORDER BY i.industry_code""",
+        [dataset_code],
+    )
+
+
+# ---- indicators (computed in DuckDB by clusterdash.stats.indicators) ----------------------------
+
+def stats_indicators(store: Store, dataset_code: str, *, year: int | None = None, base_year: int | None = None,
+                     cluster_code: str | None = None, region_codes: list[str] | None = None) -> pd.DataFrame:
+    """All indicators per region × cluster × year (see clusterdash.stats.indicators)."""
+    return indicators.compute_indicators(store, dataset_code, year=year, base_year=base_year,
+                                         cluster_code=cluster_code, region_codes=region_codes)
+
+
+def stats_region_strength(store: Store, dataset_code: str, *, year: int | None = None) -> pd.DataFrame:
+    return indicators.compute_region_strength(store, dataset_code, year=year)
+
+
+# ---- import, delete, the demo dataset (clusterdash.stats.importer / demo) -----------------------
+
+def import_stats(store: Store, spec, progress=None):
+    """Import a dataset (one transaction); returns the ImportSummary. Raises StatsImportError."""
+    return importer.import_dataset(store, spec, progress)
+
+
+def delete_stats_dataset(store: Store, dataset_code: str) -> None:
+    importer.delete_dataset(store, dataset_code)
+
+
+def load_stats_demo(store: Store, progress=None):
+    """Load U.S. County Business Patterns 2017–2021 with the USCMP crosswalk and relatedness
+    from ../shared/data (demo); returns the ImportSummary."""
+    return demo.load_cbp_demo(store, progress=progress)
+
+
+def stats_demo_available() -> bool:
+    return demo.demo_files() is not None

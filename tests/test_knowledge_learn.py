@@ -49,7 +49,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9€%]+", text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seed_text(name: str) -> str:
     path = SEED_DIR / name
     if not path.exists():

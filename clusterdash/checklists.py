@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from clusterdash import fields
 from clusterdash.errors import UserError
 
 # ---- which lists are checklists ------------------------------------------------------------
@@ -52,22 +53,13 @@ def key_question_list_code(stage_code: str) -> str:
     return KEY_QUESTIONS_PREFIX + stage_code
 
 
-KIND_LABELS = {
-    "key_question": "Key question",
-    "do": "Do",
-    "dont": "Don't",
-    "instrument": "Policy & instrument",
-    "factor": "Success factor",
-    "prerequisite": "Prerequisite",
-    "obstacle": "Obstacle",
-    "criterion": "Criterion",
-    "indicator": "Indicator",
-    "precondition": "Precondition",
-}
+# alias for ui/pages; lead removes after merge (labels of kinds: fields.value_label("kind", code))
+KIND_LABELS = {k: fields.value_label("kind", k) for k in CHECKABLE_KINDS}
 
 # Dos vs don'ts: what an item asks for. A don't or an obstacle is "done" when it is avoided.
 POLARITY_DO, POLARITY_DONT, POLARITY_QUESTION = "do", "dont", "question"
-POLARITY_LABELS = {POLARITY_DO: "Dos", POLARITY_DONT: "Don'ts", POLARITY_QUESTION: "Questions"}
+# alias for ui/pages; lead removes after merge (use fields.value_labels("polarity"))
+POLARITY_LABELS = fields.value_labels("polarity")
 _DONT_KINDS = {"dont", "obstacle"}
 
 
@@ -91,17 +83,20 @@ def status_hint(kind: str) -> str:
 
 # ---- answers -----------------------------------------------------------------------------------
 
-STATUSES: tuple[str, ...] = ("done", "in_progress", "not_yet", "not_applicable")
-NO_ANSWER = "no_answer"  # an item nobody has given a status yet
-STATUS_LABELS = {
-    "done": "Done",
-    "in_progress": "In progress",
-    "not_yet": "Not yet",
-    "not_applicable": "N/A",
-    NO_ANSWER: "No answer yet",
-}
-# Long labels where space allows (exports, legends).
-STATUS_NAMES = dict(STATUS_LABELS, not_applicable="Not applicable")
+# The statuses and their labels are the field registry's (field "status"): one label per status;
+# "N/A" is the registry's short label of not_applicable, for the narrow status buttons only.
+STATUSES: tuple[str, ...] = fields.codes("status")  # done, in_progress, not_yet, not_applicable
+NO_ANSWER = "no_answer"  # an item nobody has given a status yet (the registry's value never stored)
+
+
+def status_label(status: str, *, short: bool = False) -> str:
+    """The label of a status (or of NO_ANSWER); ``short`` for narrow buttons."""
+    return fields.value_label("status", status, short=short)
+
+
+# alias for ui/pages; lead removes after merge (use status_label(code) / status_label(code, short=True))
+STATUS_LABELS = fields.value_labels("status", short=True)
+STATUS_NAMES = fields.value_labels("status")
 STATUS_FILTER_OPTIONS: tuple[str, ...] = STATUSES + (NO_ANSWER,)
 
 FIELDS: tuple[str, ...] = ("status", "note", "owner")
@@ -183,7 +178,7 @@ def list_order(list_code: str, stage_orders: dict[str, int] | None = None) -> in
     return 10_000
 
 
-_STAGE_ORDERS = {"initiation": 1, "establishment": 2, "operationalisation": 3, "transformation": 4}
+_STAGE_ORDERS = {code: i for i, code in enumerate(fields.codes("stage_code"), start=1)}
 
 
 def sort_lists(lists: pd.DataFrame) -> pd.DataFrame:
@@ -299,8 +294,8 @@ EXPORT_COLUMNS = {
 def export_frame(board: pd.DataFrame) -> pd.DataFrame:
     """The items as a flat table with readable labels, one row per item, same order."""
     df = board.copy()
-    df["kind_label"] = df["kind"].map(KIND_LABELS).fillna(df["kind"])
-    df["status_label"] = df["status_effective"].map(STATUS_NAMES)
+    df["kind_label"] = df["kind"].map(lambda k: fields.value_label("kind", k))
+    df["status_label"] = df["status_effective"].map(status_label)
     df["changed_at"] = df["changed_at"].map(format_time)
     return df[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS).reset_index(drop=True)
 
@@ -313,8 +308,8 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
         key = str(ItemKey.of(r))
         old, new = r["old_value"], r["new_value"]
         if r["field"] == "status":
-            old = STATUS_NAMES.get(old, old) if _present(old) else None
-            new = STATUS_NAMES.get(new, new) if _present(new) else None
+            old = status_label(old) if _present(old) else None
+            new = status_label(new) if _present(new) else None
         rows.append({
             "changed_at_utc": format_time(r["changed_at"]),
             "changed_by": r["changed_by"],
@@ -397,11 +392,11 @@ def action_list_markdown(actions: pd.DataFrame, *, workspace_name: str, generate
             if area:
                 out += [f"### {escape_markdown(area)}", ""]
             for r in rows.to_dict("records"):
-                head = f"**{escape_markdown(KIND_LABELS.get(r['kind'], r['kind']))}:** "
+                head = f"**{escape_markdown(fields.value_label('kind', r['kind']))}:** "
                 if _present(r.get("title")):
                     head += f"*{escape_markdown(r['title'])}* "
                 out.append(f"- [ ] {head}{escape_markdown(r['text'])}")
-                details = [f"Status: {STATUS_NAMES[r['status_effective']]}"]
+                details = [f"Status: {status_label(r['status_effective'])}"]
                 if _present(r.get("owner")):
                     details.append(f"Owner: {escape_markdown(r['owner'])}")
                 if _present(r.get("note")):
@@ -452,10 +447,10 @@ def action_list_html(actions: pd.DataFrame, *, workspace_name: str, generated_at
                 out.append(f"<h3>{e(area)}</h3>")
             out.append("<ul>")
             for r in rows.to_dict("records"):
-                head = f'<span class="kind">{e(KIND_LABELS.get(r["kind"], r["kind"]))}:</span> '
+                head = f'<span class="kind">{e(fields.value_label("kind", r["kind"]))}:</span> '
                 if _present(r.get("title")):
                     head += f"<em>{e(r['title'])}</em> "
-                details = [f"Status: {e(STATUS_NAMES[r['status_effective']])}"]
+                details = [f"Status: {e(status_label(r['status_effective']))}"]
                 if _present(r.get("owner")):
                     details.append(f"Owner: {e(r['owner'])}")
                 if _present(r.get("note")):

@@ -37,6 +37,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from clusterdash import fields
 from clusterdash.errors import UserError
 
 # ---- categories -------------------------------------------------------------------------------
@@ -78,14 +79,8 @@ COST_CATEGORIES: tuple[Category, ...] = (
 CATEGORIES: dict[str, tuple[Category, ...]] = {INCOME: INCOME_CATEGORIES, COST: COST_CATEGORIES}
 
 # Share groups of income, in display order.
-INCOME_GROUPS: dict[str, str] = {
-    "public": "Baseline support (public)",
-    "membership_fees": "Membership fees",
-    "fee_based_services": "Fee-based services",
-    "sponsoring": "Sponsoring",
-    "projects": "Publicly funded projects",
-    "other": "Other income",
-}
+INCOME_GROUPS: dict[str, str] = fields.column_labels(  # {group: label}; labels are the field registry's
+    ("public", "membership_fees", "fee_based_services", "sponsoring", "projects", "other"))
 PRIVATE_GROUPS = ("membership_fees", "fee_based_services", "sponsoring")
 
 # ClusterDash's own threshold (not a figure of the guide): one source providing more than half
@@ -282,26 +277,18 @@ def shares_table(entries: pd.DataFrame) -> pd.DataFrame:
         row["private_share_pct"] = s.private_share_pct
         row["cost_coverage_pct"] = s.cost_coverage_pct
         rows.append(row)
-    cols = (["year", "total_income", "total_costs", "balance", "public_share_pct"]
-            + [f"{g}_share_pct" for g in INCOME_GROUPS if g != "public"]
-            + ["public_incl_projects_share_pct", "private_share_pct", "cost_coverage_pct"])
+    cols = SHARES_COLUMNS
     df = pd.DataFrame(rows, columns=cols)
     for c in cols[1:]:
         df[c] = df[c].astype("Float64")
     return df
 
 
-SHARES_COLUMN_LABELS = {
-    "year": "Year",
-    "total_income": "Total income",
-    "total_costs": "Total costs",
-    "balance": "Income − costs",
-    "public_share_pct": "Public share (baseline support) %",
-    "public_incl_projects_share_pct": "Public incl. projects %",
-    "private_share_pct": "Private share %",
-    "cost_coverage_pct": "Cost coverage %",
-    **{f"{g}_share_pct": f"{name} %" for g, name in INCOME_GROUPS.items() if g != "public"},
-}
+SHARES_COLUMNS = (["year", "total_income", "total_costs", "balance", "public_share_pct"]
+                  + [f"{g}_share_pct" for g in INCOME_GROUPS if g != "public"]
+                  + ["public_incl_projects_share_pct", "private_share_pct", "cost_coverage_pct"])
+# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
+SHARES_COLUMN_LABELS = fields.column_labels(SHARES_COLUMNS)
 
 
 def mix_long(summary: MixSummary, label: str) -> pd.DataFrame:
@@ -927,25 +914,14 @@ PLAN_LIMITS: dict[str, tuple[float | None, float | None]] = {
     "projects_change_per_year": (None, None),
     "cost_change_pct": (-100, 1000),
 }
-PLAN_LABELS: dict[str, str] = {
-    "horizon_years": "Years to plan",
-    "target_public_pct": "Target public share (%)",
-    "public_change_pct": "Baseline support: change per year (%)",
-    "new_members_per_year": "New members per year",
-    "new_member_fee": "Annual fee of a new member",
-    "fee_change_pct": "Membership fees: change per year (%)",
-    "new_services_per_year": "New fee-based services: income added per year",
-    "service_price_change_pct": "Existing services: price change per year (%)",
-    "sponsoring_change_per_year": "Sponsoring: change per year",
-    "projects_change_per_year": "Publicly funded projects: change per year",
-    "cost_change_pct": "Costs: change per year (%)",
-}
+# alias for ui/pages; lead removes after merge (labels of the planner's inputs: fields.label(name))
+PLAN_LABELS: dict[str, str] = fields.column_labels(PLAN_LIMITS)
 
 
 def validate_plan_value(field_name: str, value) -> float | int:
     if field_name not in PLAN_LIMITS:
         raise UserError(f"Unknown planner input {field_name!r}.")
-    label = PLAN_LABELS[field_name]
+    label = fields.label(field_name)
     if value is None:
         raise UserError(f"{label}: a value is required.")
     try:
@@ -969,14 +945,8 @@ def validate_plan_value(field_name: str, value) -> float | int:
 PLAN_COLUMNS = ["year", "plan_year", "public", "membership_fees", "fee_based_services", "sponsoring", "projects",
                 "other", "total_income", "total_costs", "balance", "public_share_pct", "target_public_pct",
                 "gap_pp", "extra_non_public_needed"]
-PLAN_COLUMN_LABELS = {
-    "year": "Year", "plan_year": "Plan year", "public": "Baseline support (public)",
-    "membership_fees": "Membership fees", "fee_based_services": "Fee-based services", "sponsoring": "Sponsoring",
-    "projects": "Publicly funded projects", "other": "Other income", "total_income": "Total income",
-    "total_costs": "Total costs", "balance": "Income − costs", "public_share_pct": "Public share %",
-    "target_public_pct": "Target %", "gap_pp": "Gap to target (pp)",
-    "extra_non_public_needed": "Extra non-public income needed",
-}
+# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
+PLAN_COLUMN_LABELS = fields.column_labels(PLAN_COLUMNS)
 
 PLAN_ARITHMETIC = """\
 For plan year *t* = 0 (the base year, as entered) … N, with P, M, S, Sp, J, O, C the base year's baseline
@@ -1061,13 +1031,8 @@ def plan_outcome(plan: pd.DataFrame) -> str:
 
 # ---- 12-month liquidity plan ------------------------------------------------------------------
 
-TIMINGS: dict[str, str] = {
-    "monthly": "Monthly (1/12 each month)",
-    "quarterly_start": "Quarterly, start of quarter (Jan, Apr, Jul, Oct)",
-    "quarterly_end": "Quarterly, in arrears (Mar, Jun, Sep, Dec)",
-    "half_yearly": "Twice a year (Jan, Jul)",
-    "once": "Once a year, in one month",
-}
+# {timing_code: label}, the field registry's values of timing_code
+TIMINGS: dict[str, str] = fields.value_labels("timing_code")
 _TIMING_MONTHS = {
     "monthly": tuple(range(1, 13)),
     "quarterly_start": (1, 4, 7, 10),
@@ -1121,9 +1086,8 @@ def spread(amount: float, months: Iterable[int]) -> list[float]:
 
 
 LIQUIDITY_COLUMNS = ["month", "month_name", "opening_cash", "income", "expenditure", "net", "closing_cash"]
-LIQUIDITY_COLUMN_LABELS = {"month": "Month", "month_name": "Month name", "opening_cash": "Cash at start",
-                           "income": "Income", "expenditure": "Expenditure", "net": "Income − expenditure",
-                           "closing_cash": "Cash at end (cumulative)"}
+# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
+LIQUIDITY_COLUMN_LABELS = fields.column_labels(LIQUIDITY_COLUMNS)
 
 
 def liquidity_plan(summary: MixSummary, opening_balance: float,

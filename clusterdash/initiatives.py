@@ -17,33 +17,22 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS, hex_to_rgba
+from clusterdash import fields, maturity
+from clusterdash.charts.common import STAGE_COLORS, hex_to_rgba  # H1 moves these into the domain
 from clusterdash.errors import UserError
 
-STAGE_CODES = ("initiation", "establishment", "operationalisation", "transformation")
+STAGE_CODES = maturity.STAGES
 UNKNOWN_STAGE = "unknown"  # filter value standing for "no stage given"
-ORIGIN_LABELS = {"catalogue": "Catalogue (seed documents)", "user": "Entered by a user"}
+# alias for ui/pages; lead removes after merge (use fields.value_label("origin", code))
+ORIGIN_LABELS = fields.value_labels("origin")
 
 MIN_FOUNDING_YEAR = 1800
 MAX_TEXT = {"name": 200, "country": 100, "country_code": 10, "place": 200, "sector": 200, "notes": 5000,
             "source": 500}
 DEFAULT_USER_SOURCE = "Entered in ClusterDash by a user"
 
-FIELD_LABELS = {
-    "name": "Name",
-    "country": "Country",
-    "country_code": "Country code",
-    "place": "Place",
-    "sector": "Sector",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "members": "Members",
-    "founding_year": "Founding year",
-    "stage_code": "Maturity stage",
-    "notes": "Notes",
-    "source": "Source",
-}
-USER_FIELDS = tuple(FIELD_LABELS)
+USER_FIELDS = ("name", "country", "country_code", "place", "sector", "latitude", "longitude", "members",
+               "founding_year", "stage_code", "notes", "source")
 
 
 # ---- validation of user entries -------------------------------------------------------------
@@ -53,10 +42,10 @@ def _text(raw: Mapping[str, Any], field: str, *, required: bool = False) -> str 
     value = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
     if not value:
         if required:
-            raise UserError(f"{FIELD_LABELS[field]}: a value is required.")
+            raise UserError(f"{fields.label(field)}: a value is required.")
         return None
     if len(value) > MAX_TEXT[field]:
-        raise UserError(f"{FIELD_LABELS[field]}: at most {MAX_TEXT[field]} characters (got {len(value)}).")
+        raise UserError(f"{fields.label(field)}: at most {MAX_TEXT[field]} characters (got {len(value)}).")
     return value
 
 
@@ -67,20 +56,20 @@ def _number(raw: Mapping[str, Any], field: str, *, integer: bool) -> float | int
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, bool):
-        raise UserError(f"{FIELD_LABELS[field]}: {value!r} is not a number.")
+        raise UserError(f"{fields.label(field)}: {value!r} is not a number.")
     if isinstance(value, str):
         text = value.strip().replace(",", ".") if not integer else value.strip()
         try:
             value = float(text)
         except ValueError:
             kind = "a whole number" if integer else "a number"
-            raise UserError(f"{FIELD_LABELS[field]}: “{value.strip()}” is not {kind}.") from None
+            raise UserError(f"{fields.label(field)}: “{value.strip()}” is not {kind}.") from None
     value = float(value)
     if not math.isfinite(value):
-        raise UserError(f"{FIELD_LABELS[field]}: {value} is not a finite number.")
+        raise UserError(f"{fields.label(field)}: {value} is not a finite number.")
     if integer:
         if value != int(value):
-            raise UserError(f"{FIELD_LABELS[field]}: {value:g} is not a whole number.")
+            raise UserError(f"{fields.label(field)}: {value:g} is not a whole number.")
         return int(value)
     return value
 
@@ -163,7 +152,7 @@ def stage_key(stage_code: Any) -> str:
 
 def stage_label(stage_code: Any) -> str:
     key = stage_key(stage_code)
-    return STAGE_LABELS[None if key == UNKNOWN_STAGE else key]
+    return maturity.UNKNOWN_STAGE_NAME if key == UNKNOWN_STAGE else maturity.stage_name(key)
 
 
 @dataclass(frozen=True)
@@ -301,7 +290,7 @@ def map_records(df: pd.DataFrame) -> list[dict]:
             "at_place": int(n),
             "tooltip": tooltip_text(r, others_here=int(n) - 1),
         })
-    out.sort(key=lambda rec: (-rec["radius_px"], rec["stage"] != STAGE_LABELS[None], rec["name"]))
+    out.sort(key=lambda rec: (-rec["radius_px"], rec["stage"] != maturity.UNKNOWN_STAGE_NAME, rec["name"]))
     return out
 
 
@@ -322,7 +311,7 @@ def legend_items(df: pd.DataFrame) -> list[dict]:
     items = []
     for code in (*STAGE_CODES, UNKNOWN_STAGE):
         c = None if code == UNKNOWN_STAGE else code
-        items.append({"stage": code, "label": STAGE_LABELS[c], "color": STAGE_COLORS[c],
+        items.append({"stage": code, "label": stage_label(c), "color": STAGE_COLORS[c],
                       "count": int(counts.get(code, 0))})
     return items
 
@@ -405,7 +394,7 @@ def profile_facts(record: Mapping[str, Any]) -> list[tuple[str, str]]:
         f"{float(lat):.4f}, {float(lon):.4f}" if lat is not None and lon is not None
         and not pd.isna(lat) and not pd.isna(lon) else "not given (listed, not on the map)"
     )
-    values["origin"] = ORIGIN_LABELS.get(r.get("origin"), r.get("origin"))
+    values["origin"] = fields.value_label("origin", r.get("origin"))
     if r.get("origin") == "user":
         values["coordinate_source"] = None
     out = []

@@ -23,14 +23,22 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-STAGES: tuple[str, ...] = ("initiation", "establishment", "operationalisation", "transformation")
-STAGE_NAMES = {
-    "initiation": "Initiation",
-    "establishment": "Establishment",
-    "operationalisation": "Operationalisation",
-    "transformation": "Transformation",
-}
-NO_STAGE_NAME = "Before initiation"
+from clusterdash import fields
+
+
+def stage_names() -> dict[str, str]:
+    """``{stage_code: stage_name}`` of the four maturity stages in model order, from the knowledge
+    base: ``data/knowledge/maturity_stage.csv``, the file ``kb_maturity_stage`` is loaded from,
+    read once (through the field registry's values of ``stage_code``). Code that has a store may
+    read ``kb_maturity_stage`` instead; the names are the same."""
+    return fields.value_labels("stage_code")
+
+
+STAGES: tuple[str, ...] = fields.codes("stage_code")
+# alias for ui/pages; lead removes after merge (use stage_names() / stage_name(code))
+STAGE_NAMES = stage_names()
+NO_STAGE_NAME = "Before initiation"  # an assessment that reaches no stage
+UNKNOWN_STAGE_NAME = "Stage unknown"  # an initiative whose stage nobody gave (stage_code NULL)
 
 REACHED_AT = 0.6  # a stage is reached at 60 % fulfilment ...
 MIN_COVERAGE = 0.5  # ... when at least half of its statements have a score
@@ -75,7 +83,7 @@ def answer_label(answer_code: str | None) -> str:
 
 
 def stage_name(stage_code: str | None) -> str:
-    return STAGE_NAMES.get(stage_code, NO_STAGE_NAME) if stage_code else NO_STAGE_NAME
+    return stage_names().get(stage_code, NO_STAGE_NAME) if stage_code else NO_STAGE_NAME
 
 
 def next_stage(stage_code: str | None) -> str | None:
@@ -238,12 +246,8 @@ REACHED = "reached"
 BELOW_THRESHOLD = "below_threshold"
 TOO_FEW_ANSWERS = "too_few_answers"
 BLOCKED = "blocked"  # met on its own, but an earlier stage is not reached
-STATUS_LABELS = {
-    REACHED: "reached",
-    BELOW_THRESHOLD: "not reached",
-    TOO_FEW_ANSWERS: "too few answers",
-    BLOCKED: "met, but an earlier stage is not",
-}
+# alias for ui/pages; lead removes after merge (labels: fields.value_label("stage_status", code))
+STATUS_LABELS = fields.value_labels("stage_status")
 
 
 @dataclass(frozen=True)
@@ -355,7 +359,7 @@ class AssessmentResult:
                     "statements_answered": s.answered,
                     "statements_total": s.total,
                     "coverage_pct": round(s.coverage * 100, 1),
-                    "status": STATUS_LABELS[s.status],
+                    "status": fields.value_label("stage_status", s.status),
                     "is_assigned": s.stage_code == self.stage_code,
                 }
                 for s in self.stages
@@ -711,8 +715,8 @@ def compare(q: Questionnaire, a: AssessmentResult, b: AssessmentResult) -> Compa
 
     stages = pd.DataFrame(
         [
-            {"stage": sa.stage_name, "a_fulfilment_pct": p(sa.fulfilment), "a_status": STATUS_LABELS[sa.status],
-             "b_fulfilment_pct": p(sb.fulfilment), "b_status": STATUS_LABELS[sb.status],
+            {"stage": sa.stage_name, "a_fulfilment_pct": p(sa.fulfilment), "a_status": fields.value_label("stage_status", sa.status),
+             "b_fulfilment_pct": p(sb.fulfilment), "b_status": fields.value_label("stage_status", sb.status),
              "change_pct_points": None if sa.fulfilment is None or sb.fulfilment is None
              else round((sb.fulfilment - sa.fulfilment) * 100, 1)}
             for sa, sb in zip(a.stages, b.stages)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clusterdash import checklists
+from clusterdash import checklists, fields
 
 CONTROL_STATUS = "status"  # checklist status (done / in progress / not yet / n/a) + note
 CONTROL_SCALE = "scale"  # an answer scale given with the deck (assessment statements)
@@ -56,7 +56,7 @@ def checklist_deck(board: pd.DataFrame, list_code: str, title: str | None = None
     rows = board[board["list_code"] == list_code]
     cards = []
     for r in rows.to_dict("records"):
-        kind_label = checklists.KIND_LABELS.get(r["kind"], r["kind"])
+        kind_label = fields.value_label("kind", r["kind"])
         area = r["area"] if r["area"] != r["list_title"] else None
         cards.append(
             Card(

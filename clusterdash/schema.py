@@ -3,7 +3,10 @@
 Every table is declared once, as a :class:`Table` with a description for the table and
 each column. The DDL *and* the DuckDB ``COMMENT ON`` statements are generated from that
 declaration, so the documentation stored in the database cannot drift from the schema
-(the PUDL approach).
+(the PUDL approach). A column whose name is in the field registry (:mod:`clusterdash.fields`)
+is documented by the registry's description (one text per name, true in every table); the
+column's own text is the fallback for names the registry does not hold. :func:`migrate` ends by
+refreshing stored column comments that differ (a registry entry changed after the table was made).
 
 Migrations live in :mod:`clusterdash.migrations`, one module per version
 (``v001_core.py``, ``v002_stats.py``, ...). Each module defines ``VERSION``, ``NAME``, a
@@ -26,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
+from clusterdash import fields
+
 LAYER_KNOWLEDGE = "knowledge"  # read-only reference knowledge, rebuilt from data/
 LAYER_USER = "user"  # user data: never touched by a knowledge rebuild
 LAYER_SYSTEM = "system"  # bookkeeping (schema_version, ...)
@@ -38,6 +43,12 @@ class Column:
     description: str
     nullable: bool = True
     default: str | None = None  # SQL expression, e.g. "current_timestamp"
+
+    @property
+    def comment(self) -> str:
+        """The documentation stored for the column: the field registry's description of its name,
+        else the column's own description."""
+        return fields.description(self.name) if fields.is_registered(self.name) else self.description
 
 
 @dataclass(frozen=True)
@@ -83,12 +94,16 @@ class Table:
         # our own constants, never user input).
         out = [(f"COMMENT ON TABLE {self.name} IS {sql_literal(self.description)}", [])]
         for c in self.columns:
-            out.append((f"COMMENT ON COLUMN {self.name}.{c.name} IS {sql_literal(c.description)}", []))
+            out.append((column_comment_sql(self.name, c.name, c.comment), []))
         return out
 
 
 def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def column_comment_sql(table_name: str, column_name: str, text: str) -> str:
+    return f"COMMENT ON COLUMN {table_name}.{column_name} IS {sql_literal(text)}"
 
 
 def col(name: str, type_: str, description: str, **kw) -> Column:
@@ -235,9 +250,45 @@ def migrate(conn, target: int | None = None) -> list[int]:
                 cur.execute("ROLLBACK")
                 raise
             applied.append(m.version)
+        refresh_column_comments(cur)
         return applied
     finally:
         cur.close()
+
+
+def stale_column_comments(cur) -> list[tuple[str, str, str]]:
+    """(table, column, comment it should have) for every stored column of a declared table
+    whose comment differs from its declaration (e.g. after a field registry entry changed)."""
+    have = {
+        (t, c): comment
+        for t, c, comment in cur.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'main'"
+        ).fetchall()
+    }
+    out = []
+    for t in all_tables():
+        for c in t.columns:
+            key = (t.name, c.name)
+            if key in have and have[key] != c.comment:
+                out.append((t.name, c.name, c.comment))
+    return out
+
+
+def refresh_column_comments(cur) -> int:
+    """Rewrite the stored column comments that differ from the declarations, in one
+    transaction; returns how many were rewritten (0 on a current store: one catalogue read)."""
+    stale = stale_column_comments(cur)
+    if not stale:
+        return 0
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        for t, c, text in stale:
+            cur.execute(column_comment_sql(t, c, text))
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return len(stale)
 
 
 def latest_version() -> int:
@@ -250,5 +301,5 @@ def describe(tables: Iterable[Table]) -> list[dict]:
     rows = []
     for t in tables:
         for c in t.columns:
-            rows.append({"table": t.name, "column": c.name, "type": c.type, "description": c.description})
+            rows.append({"table": t.name, "column": c.name, "type": c.type, "description": c.comment})
     return rows

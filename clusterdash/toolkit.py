@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from clusterdash import fields
 from clusterdash.errors import UserError
 
 GUIDE = "004_8de2c7bdefb2b6f4.txt"
@@ -94,32 +95,27 @@ def page_for_phase_tool(phase_tool_code: str) -> str | None:
 # Vocabularies
 # =====================================================================================
 
-LEVELS = ("high", "medium", "low")
-LEVEL_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
-ASSESSMENTS = ("positive", "neutral", "critical")
-ASSESSMENT_LABELS = {"positive": "Positive", "neutral": "Neutral", "critical": "Critical"}
-
-QUADRANTS = ("strength", "weakness", "opportunity", "threat")
-QUADRANT_LABELS = {"strength": "Strengths", "weakness": "Weaknesses", "opportunity": "Opportunities",
-                   "threat": "Threats"}
+# The codes and labels of every vocabulary are the field registry's (clusterdash/fields.py).
+LEVELS = fields.codes("influence")  # high, medium, low (also effort and relevance)
+ASSESSMENTS = fields.codes("assessment")
+QUADRANTS = fields.codes("quadrant")
 QUADRANT_SINGULAR = {"strength": "strength", "weakness": "weakness", "opportunity": "opportunity",
                      "threat": "threat"}
 QUADRANT_ANALYSIS = {"strength": "internal", "weakness": "internal", "opportunity": "external",
                      "threat": "external"}
+FREQUENCIES = fields.codes("frequency")
+BENEFICIARIES = fields.codes("beneficiaries")
+# The four areas of the guide's portfolio figure (their labels are the guide's words).
+PLACEMENTS = fields.codes("placement")
 
-FREQUENCIES = ("rarely", "occasionally", "frequently")
-FREQUENCY_LABELS = {"rarely": "Rarely", "occasionally": "Occasionally", "frequently": "Frequently"}
-BENEFICIARIES = ("few", "many")
-BENEFICIARY_LABELS = {"few": "Few", "many": "Many"}
+# alias for ui/pages; lead removes after merge (use fields.value_labels("<field>") instead)
+LEVEL_LABELS = fields.value_labels("influence")
+ASSESSMENT_LABELS = fields.value_labels("assessment")
+QUADRANT_LABELS = fields.value_labels("quadrant")
+FREQUENCY_LABELS = fields.value_labels("frequency")
+BENEFICIARY_LABELS = fields.value_labels("beneficiaries")
+PLACEMENT_LABELS = fields.value_labels("placement")
 
-PLACEMENTS = ("fee_based", "membership_fees", "exclude_or_free", "critical_review")
-# The four areas of the guide's portfolio figure, in its words.
-PLACEMENT_LABELS = {
-    "fee_based": "Fee-based services",
-    "membership_fees": "Services covered by membership fees",
-    "exclude_or_free": "Exclude or offer for free",
-    "critical_review": "Critical review",
-}
 PLACEMENT_SOURCE = (f"{GUIDE} § PART 2 Establishment phase › Step 3: Which services and activities to implement? › "
                     "Developing cluster services › Allocating the pre-assessed services in a portfolio")
 
@@ -338,7 +334,7 @@ def export_services(placed: pd.DataFrame) -> pd.DataFrame:
             "suggested_placement", "rule_no", "placement", "placement_origin", "note"]
     out = placed[cols].copy()
     for c in ("suggested_placement", "placement"):
-        out[c] = out[c].map(lambda v: PLACEMENT_LABELS.get(v) if v else None)
+        out[c] = out[c].map(lambda v: fields.value_label("placement", v) if v else None)
     return out
 
 

@@ -14,16 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from clusterdash import fields
 from clusterdash.errors import UserError
 
-COVERAGE_STATUSES = ("covered", "partly_covered", "gap")
-NOT_ASSESSED = "not_assessed"  # display key for NULL
-COVERAGE_LABELS = {
-    "covered": "Covered",
-    "partly_covered": "Partly covered",
-    "gap": "Gap",
-    NOT_ASSESSED: "Not yet assessed",
-}
+COVERAGE_STATUSES = fields.codes("coverage_status")  # covered, partly_covered, gap
+NOT_ASSESSED = "not_assessed"  # display key for NULL (the registry's value that is never stored)
+# alias for ui/pages; lead removes after merge (use coverage_label / fields.value_labels("coverage_status"))
+COVERAGE_LABELS = fields.value_labels("coverage_status")
 COVERAGE_HELP = {
     "covered": "Local actors cover this stage.",
     "partly_covered": "Some local actors, but not enough (capacity, quality, only some products).",
@@ -41,8 +38,6 @@ COVERAGE_COLORS = {
 
 EDITABLE_FIELDS = ("stage_name", "local_actors", "coverage_status", "notes")
 MAX_LEN = {"stage_name": 200, "local_actors": 2000, "notes": 2000}
-FIELD_LABELS = {"stage_name": "Stage", "local_actors": "Local actors", "coverage_status": "Coverage",
-                "notes": "Notes"}
 MAX_STAGES = 40
 
 
@@ -51,7 +46,7 @@ def coverage_key(status: Any) -> str:
 
 
 def coverage_label(status: Any) -> str:
-    return COVERAGE_LABELS[coverage_key(status)]
+    return fields.value_label("coverage_status", coverage_key(status))
 
 
 def clean_field(field: str, value: Any, *, row: int | None = None) -> Any:
@@ -70,7 +65,7 @@ def clean_field(field: str, value: Any, *, row: int | None = None) -> Any:
     if field == "stage_name" and not text:
         raise UserError(f"{where}Stage: a name is required (e.g. “Raw material providers”).")
     if len(text) > MAX_LEN[field]:
-        raise UserError(f"{where}{FIELD_LABELS[field]}: at most {MAX_LEN[field]} characters (got {len(text)}).")
+        raise UserError(f"{where}{fields.label(field)}: at most {MAX_LEN[field]} characters (got {len(text)}).")
     return text or None
 
 

@@ -465,8 +465,8 @@ def test_assessment_decks(store):
     from clusterdash import presentation as p
 
     statements = queries.assessment_statements(store)
-    decks = p.assessment_decks(statements, queries.assessment_dimensions(store), maturity.STAGE_NAMES)
-    assert [d.code for d in decks] == [p.ASSESSMENT_DECK_PREFIX + s for s in maturity.STAGE_NAMES
+    decks = p.assessment_decks(statements, queries.assessment_dimensions(store), maturity.stage_names())
+    assert [d.code for d in decks] == [p.ASSESSMENT_DECK_PREFIX + s for s in maturity.stage_names()
                                        if s in set(statements.stage_code)]
     assert sum(len(d) for d in decks) == len(statements)
     first = decks[0]

@@ -36,11 +36,13 @@ def test_import_then_export_round_trip(db_path, tmp_path):
     text = out.read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
     assert header[:6] == ["region_code", "region_name", "cluster_code", "cluster_name", "cluster_type", "year"]
-    for c in ("employment", "establishments", "lq", "strong", "strong_top10", "source"):
+    for c in ("employment", "establishments", "lq", "is_strong", "is_strong_top10", "source"):
         assert c in header
-    df = pd.read_csv(out, dtype={"region_code": str, "cluster_code": str, "strong": str, "strong_top10": str},
+    # booleans are is_* in the export too, as in the store's indicators and the view CSVs
+    assert "strong" not in header and "strong_top10" not in header
+    df = pd.read_csv(out, dtype={"region_code": str, "cluster_code": str, "is_strong": str, "is_strong_top10": str},
                      keep_default_na=False)
-    assert set(df["strong"]) == {"true", "false"} and set(df["strong_top10"]) <= {"true", "false"}
+    assert set(df["is_strong"]) == {"true", "false"} and set(df["is_strong_top10"]) <= {"true", "false"}
     assert set(df["year"]) == {2019}
     assert df["source"].iloc[0] == ("U.S. Census Bureau, County Business Patterns 2017–2021; "
                                     "cluster definitions: Delgado, Porter & Stern (2016)")
@@ -51,7 +53,7 @@ def test_import_then_export_round_trip(db_path, tmp_path):
         s.close()
     assert len(df) == len(ind)
     merged = df.merge(ind, on=["region_code", "cluster_code"])
-    assert (merged["strong"] == merged["is_strong"].map({True: "true", False: "false"})).all()
+    assert (merged["is_strong_x"] == merged["is_strong_y"].map({True: "true", False: "false"})).all()
     assert merged["lq_x"].astype(float).round(6).equals(merged["lq_y"].round(6))
     assert merged["employment_x"].astype(float).equals(merged["employment_y"].astype(float))
 

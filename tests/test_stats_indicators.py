@@ -187,7 +187,7 @@ def test_portfolio_trend_compare_and_opportunities(cbp_store):
     assert opp["links"].is_monotonic_decreasing
     out = analysis.to_export_frame(ind[ind.year == 2021], dataset=queries.stats_dataset(cbp_store, DATASET))
     assert {"region_code", "region_name", "cluster_code", "cluster_name", "year", "employment", "establishments",
-            "lq", "strong", "strong_top10"} <= set(out.columns)
+            "lq", "is_strong", "is_strong_top10"} <= set(out.columns)
     assert out["source"].iloc[0].startswith("U.S. Census Bureau, County Business Patterns 2017–2021; cluster definitions: Delgado")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from clusterdash import queries, registry, toolkit
+from clusterdash import fields, queries, registry, toolkit
 from clusterdash.charts import toolkit as charts
 from clusterdash.errors import UserError
 
@@ -516,7 +516,7 @@ def test_portfolio_map_leaves_out_unrated_services(store, ws):
     fig = charts.portfolio_map(toolkit.place_services(queries.cluster_services(store, ws)))
     shown = [t for tr in fig.data for t in (tr.text or ())]
     assert shown == ["Information events"]
-    assert {tr.name for tr in fig.data if tr.showlegend} == set(toolkit.PLACEMENT_LABELS.values())
+    assert {tr.name for tr in fig.data if tr.showlegend} == set(fields.value_labels("placement").values())
 
 
 def test_team_profile_writes_the_team_score():

@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterdash import checklists
+from clusterdash import checklists, fields
 from clusterdash.charts.common import style
 
 STATUS_COLORS = {
@@ -35,11 +35,11 @@ def progress_figure(progress: pd.DataFrame, *, by: str = "area", source: str | N
         counts = progress[status].tolist() if status in progress else [0] * len(progress)
         fig.add_trace(
             go.Bar(
-                y=labels, x=counts, orientation="h", name=checklists.STATUS_NAMES[status],
+                y=labels, x=counts, orientation="h", name=checklists.status_label(status),
                 marker=dict(color=STATUS_COLORS[status], line=dict(color="white", width=1)),
                 text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="middle",
                 textfont=dict(color="white" if status in ("done", "not_yet", "not_applicable") else "#1B2430"),
-                hovertemplate="%{y}<br>" + checklists.STATUS_NAMES[status] + ": %{x} items<extra></extra>",
+                hovertemplate="%{y}<br>" + checklists.status_label(status) + ": %{x} items<extra></extra>",
             )
         )
     pct = [("–" if p is None or pd.isna(p) else f"{p:.0f} % done") for p in progress["done_pct"]]
@@ -59,7 +59,7 @@ def progress_figure(progress: pd.DataFrame, *, by: str = "area", source: str | N
         bargap=0.3,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=10, r=30, t=40, b=70 if source else 30),
-        xaxis=dict(title="Items", range=[0, max_items * 1.28 + 1], gridcolor="#e5e9ef", zeroline=False,
+        xaxis=dict(title=fields.label("items"), range=[0, max_items * 1.28 + 1], gridcolor="#e5e9ef", zeroline=False,
                    dtick=max(1, round(max_items / 6))),
         yaxis=dict(autorange="reversed", automargin=True),
     )

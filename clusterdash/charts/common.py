@@ -6,6 +6,8 @@ import textwrap
 
 import plotly.graph_objects as go
 
+from clusterdash import maturity
+
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 # Colour of each maturity stage (unknown is its own colour), used on every page.
@@ -16,13 +18,9 @@ STAGE_COLORS = {
     "transformation": "#e6550d",
     None: "#9e9e9e",
 }
-STAGE_LABELS = {
-    "initiation": "Initiation",
-    "establishment": "Establishment",
-    "operationalisation": "Operationalisation",
-    "transformation": "Transformation",
-    None: "Stage unknown",
-}
+# Stage names come from the knowledge base (maturity.stage_names()); None = stage unknown.
+# alias for ui/pages; lead removes after merge (use maturity.stage_name / initiatives.stage_label)
+STAGE_LABELS = {**maturity.stage_names(), None: maturity.UNKNOWN_STAGE_NAME}
 
 
 def stage_color(stage_code: str | None) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from clusterdash import fields
 from clusterdash.charts.common import style, wrap_label
 
 # One colour per income group, used in every financing chart; a named case's components get the
@@ -71,7 +72,7 @@ def mix_bars(df: pd.DataFrame, *, source: str | None = None, large: bool = False
     base = 22 if large else 14
     fig.update_layout(
         barmode="stack", bargap=0.35,
-        xaxis=dict(title="Share of income (%)", range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
+        xaxis=dict(title=fields.label("share_pct"), range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
         yaxis=dict(categoryorder="array", categoryarray=[wrap_label(m, 30) for m in reversed(mixes)], automargin=True),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         uniformtext=dict(minsize=base - 4, mode="hide"),
@@ -94,7 +95,7 @@ def stated_figures_bars(df: pd.DataFrame, *, source: str | None = None, large: b
         marker=dict(color="#1f5fa8"), hovertext=hover, hoverinfo="text", cliponaxis=False,
     ))
     fig.update_layout(
-        xaxis=dict(title="% (as stated in the text)", range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
+        xaxis=dict(title=fields.label("value_pct"), range=[0, 100], ticksuffix=" %", gridcolor="#e5e9ef"),
         yaxis=dict(autorange="reversed", automargin=True), showlegend=False, bargap=0.45,
     )
     return _finish(fig, source=source, height=max(240, 150 + 70 * len(df)), large=large)
@@ -129,7 +130,7 @@ def benchmark_chart(df: pd.DataFrame, *, measures: dict[str, str], source: str |
             names_seen.add(name)
         fig.update_yaxes(autorange="reversed", automargin=True, row=i, col=1)
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", gridcolor="#e5e9ef")
-    fig.update_xaxes(title_text="Share of income (%)", row=n, col=1)
+    fig.update_xaxes(title_text=fields.label("share_pct"), row=n, col=1)
     fig.update_layout(barmode="overlay", bargap=0.3, legend=dict(orientation="h", yanchor="bottom", y=1.04, x=0))
     height = (170 + 95 * sum(counts) + 60 * n) if large else (130 + 62 * sum(counts) + 40 * n)
     fig = _finish(fig, source=source, height=height + 40, large=large)
@@ -212,7 +213,7 @@ def liquidity_chart(liq: pd.DataFrame, *, currency: str = "", cash_out_month: in
                            bordercolor=NEGATIVE_COLOR)
     fig.update_layout(
         barmode="group", bargap=0.25,
-        yaxis=dict(title=f"Amount ({currency})" if currency else "Amount", tickformat=",.0f", gridcolor="#e5e9ef"),
+        yaxis=dict(title=f"{fields.label('amount')} ({currency})" if currency else fields.label("amount"), tickformat=",.0f", gridcolor="#e5e9ef"),
         xaxis=dict(type="category"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )

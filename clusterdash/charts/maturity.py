@@ -16,7 +16,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterdash import maturity
+from clusterdash import fields, maturity
 from clusterdash.charts.common import FONT_FAMILY, STAGE_COLORS, stage_color, style
 
 SOURCE = "answers in ClusterDash; statements and stages from seed 004 PART 2"
@@ -50,7 +50,7 @@ def ladder_figure(result: maturity.AssessmentResult, *, large: bool = False, hei
         lines.append(c)
         texts.append(f"{maturity.pct(s.fulfilment)} · {s.answered}/{s.total}" + ("" if large else " answered"))
         hovers.append(f"{s.stage_name}: {maturity.pct(s.fulfilment)} fulfilled, {s.answered} of {s.total} "
-                      f"statements answered — {maturity.STATUS_LABELS[s.status]}")
+                      f"statements answered — {fields.value_label('stage_status', s.status)}")
     base = 22 if large else 14
     fig = go.Figure(
         go.Bar(
@@ -171,8 +171,8 @@ def trend_figure(trend: pd.DataFrame, *, large: bool = False, source: str = SOUR
     for row in per.itertuples():
         fig.add_annotation(x=pd.Timestamp(row.assessed_on), y=112, text=f"<b>{escape(row.assigned_stage)}</b>",
                            showarrow=False, font=dict(color=stage_color(_code(row.assigned_stage))))
-    fig.update_yaxes(range=[0, 120], ticksuffix=" %", tickvals=[0, 20, 40, 60, 80, 100], title="fulfilment")
-    fig.update_xaxes(title="assessment date", tickformat="%Y-%m-%d")
+    fig.update_yaxes(range=[0, 120], ticksuffix=" %", tickvals=[0, 20, 40, 60, 80, 100], title=fields.label("fulfilment_pct"))
+    fig.update_xaxes(title=fields.label("assessed_on"), tickformat="%Y-%m-%d")
     if len(per) == 1:
         d = pd.Timestamp(per.iloc[0]["assessed_on"])
         fig.update_xaxes(range=[d - pd.Timedelta(days=30), d + pd.Timedelta(days=30)])
@@ -185,7 +185,7 @@ def trend_figure(trend: pd.DataFrame, *, large: bool = False, source: str = SOUR
 
 
 def _code(stage_name: str) -> str | None:
-    for c, n in maturity.STAGE_NAMES.items():
+    for c, n in maturity.stage_names().items():
         if n == stage_name:
             return c
     return None

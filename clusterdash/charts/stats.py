@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from clusterdash import config, geo
+from clusterdash import config, fields, geo
 from clusterdash.charts import maps
 from clusterdash.charts.common import FONT_FAMILY, hex_to_rgba, style, wrap_lines
 
@@ -225,7 +225,7 @@ def portfolio_chart(port: pd.DataFrame, *, region_name: str, year: int, base_yea
         fig.add_hline(y=0, line=dict(color="#5f6b7a", width=1))
     ytitle = f"Employment growth {base_year}–{year} (% a year)" if growth_known else "Growth: choose a base year before this year"
     ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if df["lq"].min() / 1.5 <= t <= df["lq"].max() * 1.5]
-    fig.update_xaxes(type="log", title="Location quotient (log scale; 1 = national average)", gridcolor="#eef1f5",
+    fig.update_xaxes(type="log", title=f"{fields.label('lq')} (log scale; 1 = national average)", gridcolor="#eef1f5",
                      tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5", zeroline=False)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.13, x=1, xanchor="right"), hovermode="closest")
@@ -242,8 +242,8 @@ def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bo
             hovertemplate="%{fullData.name}<br>%{x}: LQ %{y:.2f}<extra></extra>",
         ))
     fig.add_hline(y=1, line=dict(color="#5f6b7a", dash="dash", width=1))
-    fig.update_xaxes(title="Year", dtick=1, gridcolor="#eef1f5")
-    fig.update_yaxes(title="Location quotient", gridcolor="#eef1f5", rangemode="tozero")
+    fig.update_xaxes(title=fields.label("year"), dtick=1, gridcolor="#eef1f5")
+    fig.update_yaxes(title=fields.label("lq"), gridcolor="#eef1f5", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, font=dict(size=15 if large else 12)))
     return finish(fig, title=f"{plotly_text(region_name)}: specialisation over time", source=source,
                   height=520 if large else 440, large=large, bottom_px=55)
@@ -251,10 +251,9 @@ def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bo
 
 # ---- compare regions ----------------------------------------------------------------------------
 
-MEASURE_TITLES = {
-    "lq": "Location quotient", "employment": "Employment", "national_share_pct": "Share of national employment (%)",
-    "cagr_pct": "Annual growth (%)", "avg_wage": "Average wage",
-}
+COMPARE_MEASURES = ("lq", "employment", "national_share_pct", "cagr_pct", "avg_wage")
+# alias for ui/pages; lead removes after merge (the titles are the registry's labels: fields.label(m))
+MEASURE_TITLES = fields.column_labels(COMPARE_MEASURES)
 
 
 def compare_heatmap(cmp_: pd.DataFrame, *, measure: str, year: int, source: str, large: bool = False) -> go.Figure:
@@ -279,13 +278,13 @@ def compare_heatmap(cmp_: pd.DataFrame, *, measure: str, year: int, source: str,
         z=z, x=[plotly_text(n) for n in regions["region_name"]], y=[plotly_text(n) for n in clusters["cluster_name"]],
         text=text, texttemplate="%{text}", textfont=dict(size=15 if large else 12), colorscale=colorscale,
         zmid=zmid, zmin=0 if measure == "lq" else None, zmax=3 if measure == "lq" else None,
-        colorbar=dict(title=MEASURE_TITLES.get(measure, measure)), hoverongaps=False,
+        colorbar=dict(title=fields.label(measure)), hoverongaps=False,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig = go.Figure(heat)
     fig.update_xaxes(side="top", tickangle=0)
     height = max(360, (44 if large else 36) * len(clusters) + 160)
-    finish(fig, title=f"{MEASURE_TITLES.get(measure, measure)} by cluster, {year} (★ strong cluster)", source=source,
+    finish(fig, title=f"{fields.label(measure)} by cluster, {year} (★ strong cluster)", source=source,
            height=height, large=large, bottom_px=12)
     fig.update_layout(margin=dict(t=120 if large else 105))
     return fig

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterdash import toolkit
+from clusterdash import fields, toolkit
 from clusterdash.charts.common import style, wrap_lines
 
 ASSESSMENT_COLORS = {"positive": "#2e7d32", "neutral": "#546e7a", "critical": "#c62828"}
@@ -141,9 +141,9 @@ def stakeholder_map(stakeholders: pd.DataFrame, *, large: bool = False, source: 
     placed = stack_in_cells(items, x_levels, y_levels, lines_per_cell=lines, chars=CHARS[large])
     fill = {("critical", "high"): "#fdecea", ("positive", "high"): "#eaf5ea"}
     return _grid_figure(
-        placed, x_levels, [toolkit.ASSESSMENT_LABELS[x] for x in x_levels], y_levels,
-        [toolkit.LEVEL_LABELS[y] for y in y_levels], x_title="Assessment (their point of view)",
-        y_title="Influence during the process", lines_per_cell=lines, large=large, cell_fill=fill, source=source,
+        placed, x_levels, [fields.value_label("assessment", x) for x in x_levels], y_levels,
+        [fields.value_label("influence", y) for y in y_levels], x_title=fields.label("assessment"),
+        y_title=fields.label("influence"), lines_per_cell=lines, large=large, cell_fill=fill, source=source,
     )
 
 
@@ -159,11 +159,11 @@ def portfolio_map(placed_services: pd.DataFrame, *, large: bool = False, source:
     counts = rated.groupby(["effort", "relevance"]).size().tolist() if len(rated) else []
     lines = _lines_needed(counts)
     placed = stack_in_cells(items, x_levels, y_levels, lines_per_cell=lines, chars=CHARS[large])
-    legend = {toolkit.PLACEMENT_LABELS[p]: PLACEMENT_COLORS[p] for p in toolkit.PLACEMENTS}
+    legend = {fields.value_label("placement", p): PLACEMENT_COLORS[p] for p in fields.codes("placement")}
     return _grid_figure(
-        placed, x_levels, [toolkit.LEVEL_LABELS[x] for x in x_levels], y_levels,
-        [toolkit.LEVEL_LABELS[y] for y in y_levels], x_title="Expected effort for cluster management",
-        y_title="Expected relevance for actors", lines_per_cell=lines, large=large, legend=legend, source=source,
+        placed, x_levels, [fields.value_label("effort", x) for x in x_levels], y_levels,
+        [fields.value_label("relevance", y) for y in y_levels], x_title=fields.label("effort"),
+        y_title=fields.label("relevance"), lines_per_cell=lines, large=large, legend=legend, source=source,
     )
 
 
@@ -176,7 +176,7 @@ def team_profile(team: pd.DataFrame, members: pd.DataFrame, scores: pd.DataFrame
     fig = go.Figure()
     team_values = [None if pd.isna(v) else float(v) for v in crit["team_score"]]
     fig.add_trace(go.Bar(
-        y=labels, x=team_values, orientation="h", name="Team score (FTE-weighted)", marker=dict(color="#9ecae1"),
+        y=labels, x=team_values, orientation="h", name=fields.label("team_score"), marker=dict(color="#9ecae1"),
         hovertemplate="%{y}<br>team score %{x:.2f}<extra></extra>",
     ))
     # the team score written in a column of its own right of the scale: never under a marker
@@ -202,7 +202,7 @@ def team_profile(team: pd.DataFrame, members: pd.DataFrame, scores: pd.DataFrame
     row_px = 44 if not large else 62
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)
     fig.update_xaxes(range=[-0.3, SCORE_COLUMN_X + 0.5], tickvals=list(range(toolkit.SCORE_MIN, toolkit.SCORE_MAX + 1)),
-                     title=dict(text="Score (0–5)"), gridcolor="#e3e8ef", zeroline=False)
+                     title=dict(text=fields.label("score")), gridcolor="#e3e8ef", zeroline=False)
     style(fig, large=large)
     source_px = add_source(fig, source, large=large, below_px=48 if not large else 84)
     bottom = (48 if not large else 84) + source_px + 10

@@ -11,6 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from clusterdash import fields
 from clusterdash import value_chains as vc
 from clusterdash.charts.common import FONT_FAMILY, style
 
@@ -65,7 +66,7 @@ def chain_figure(stages: pd.DataFrame, *, per_row: int = 4, title: str | None = 
             fillcolor=_tint(color, 0.30 if is_gap else 0.14), layer="below",
         )
         name = _wrap(str(rec.get("stage_name") or ""), 20 if not large else 17, 2)
-        status = vc.COVERAGE_LABELS[key].upper() if is_gap else vc.COVERAGE_LABELS[key]
+        status = vc.coverage_label(key).upper() if is_gap else vc.coverage_label(key)
         actors = rec.get("local_actors")
         actors_line = (_wrap(str(actors), 26 if not large else 22, 2) if isinstance(actors, str) and actors.strip()
                        else "<i>no local actor named</i>")
@@ -98,7 +99,7 @@ def chain_figure(stages: pd.DataFrame, *, per_row: int = 4, title: str | None = 
         hover_x.append(cx)
         hover_y.append(cy)
         hover_text.append(
-            f"<b>{_safe(rec.get('stage_name'))}</b><br>Coverage: {vc.COVERAGE_LABELS[key]}"
+            f"<b>{_safe(rec.get('stage_name'))}</b><br>{fields.label('coverage_status')}: {vc.coverage_label(key)}"
             + (f"<br>Local actors: {_wrap(str(actors), 60, 8)}" if isinstance(actors, str) and actors.strip() else "")
             + (f"<br>Notes: {_wrap(str(rec['notes']), 60, 8)}" if isinstance(rec.get("notes"), str) and rec["notes"].strip() else "")
         )

@@ -10,62 +10,39 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterdash import fields
 from clusterdash.errors import UserError
 
 MAX_COMPARE = 10
 
-# The indicators CSV (command line ``export indicators`` and the page downloads).
-EXPORT_COLUMNS = {
-    "region_code": "region_code",
-    "region_name": "region_name",
-    "cluster_code": "cluster_code",
-    "cluster_name": "cluster_name",
-    "cluster_type": "cluster_type",
-    "year": "year",
-    "employment": "employment",
-    "establishments": "establishments",
-    "payroll": "payroll",
-    "avg_wage": "avg_wage",
-    "avg_firm_size": "avg_firm_size",
-    "lq": "lq",
-    "national_share_pct": "national_share_pct",
-    "is_strong": "strong",
-    "is_strong_top10": "strong_top10",
-    "employment_change": "employment_change",
-    "cagr_pct": "cagr_pct",
-    "national_share_change_pp": "national_share_change_pp",
-    "expected_change": "expected_change",
-    "job_creation_relative": "job_creation_relative",
-    "withheld_cells": "withheld_cells",
-}
+# The indicators CSV (command line ``export indicators`` and the page downloads): the indicator
+# columns under their own names (booleans are ``is_*`` here too).
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "region_code", "region_name", "cluster_code", "cluster_name", "cluster_type", "year", "employment",
+    "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "is_strong",
+    "is_strong_top10", "employment_change", "cagr_pct", "national_share_change_pp", "expected_change",
+    "job_creation_relative", "withheld_cells",
+)
 
-# Labels of the columns as shown on the pages (one name per concept: the column name, spelled out).
-LABELS = {
-    "region_code": "Region code", "region_name": "Region", "cluster_code": "Cluster code",
-    "cluster_name": "Cluster", "cluster_type": "Type", "year": "Year", "employment": "Employment",
-    "establishments": "Establishments", "payroll": "Payroll", "avg_wage": "Average wage",
-    "avg_firm_size": "Average firm size", "lq": "Location quotient (LQ)",
-    "national_share_pct": "Share of national employment (%)", "is_strong": "Strong cluster",
-    "is_strong_top10": "Top-10 % cluster", "employment_change": "Employment change",
-    "cagr_pct": "Annual growth (CAGR, %)", "national_share_change_pp": "Change of national share (pp)",
-    "expected_change": "Expected change at national growth", "job_creation_relative": "Job creation vs national growth",
-    "withheld_cells": "Withheld cells", "base_year_withheld_cells": "Withheld cells in the base year",
-    "withheld_establishments_pct": "Establishments in withheld cells (%)",
-    "base_year_withheld_establishments_pct": "Establishments in withheld cells, base year (%)",
-    "cluster_strength_pct": "Cluster strength (%)", "traded_employment": "Traded employment",
-    "strong_employment": "Employment in strong clusters", "strong_clusters": "Strong clusters",
-    "top_strong_cluster": "Top strong cluster (by LQ)", "rank": "Rank", "links": "Links to strong clusters",
-    "related_strong_clusters": "Strongly related to its strong clusters", "industries": "Industries",
-    "coordinate_source": "Name and coordinates from", "is_national": "National totals",
-    "latitude": "Latitude", "longitude": "Longitude",
-}
+# Labels of the columns as shown on the pages: the field registry's (clusterdash/fields.py).
+# alias for ui/pages; lead removes after merge (pages can call fields.label / fields.column_labels)
+LABELS = fields.column_labels((
+    "region_code", "region_name", "cluster_code", "cluster_name", "cluster_type", "year", "employment",
+    "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "is_strong",
+    "is_strong_top10", "employment_change", "cagr_pct", "national_share_change_pp", "expected_change",
+    "job_creation_relative", "withheld_cells", "base_year_withheld_cells", "withheld_establishments_pct",
+    "base_year_withheld_establishments_pct", "cluster_strength_pct", "traded_employment", "strong_employment",
+    "strong_clusters", "top_strong_cluster", "rank", "links", "related_strong_clusters", "industries",
+    "coordinate_source", "is_national", "latitude", "longitude",
+))
 
 
 def to_export_frame(ind: pd.DataFrame, *, dataset: dict | None = None) -> pd.DataFrame:
-    """The indicators CSV layout: the columns of :data:`EXPORT_COLUMNS` (booleans as
-    ``strong``/``strong_top10``) and, with ``dataset``, a ``source`` column on every row."""
-    out = ind[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS).copy()
-    for c in ("strong", "strong_top10"):
+    """The indicators CSV layout: the columns of :data:`EXPORT_COLUMNS` (booleans
+    ``is_strong``/``is_strong_top10`` as true/false) and, with ``dataset``, a ``source`` column on
+    every row."""
+    out = ind[list(EXPORT_COLUMNS)].copy()
+    for c in ("is_strong", "is_strong_top10"):
         out[c] = out[c].astype(bool)
     for c in ("employment", "establishments", "employment_change", "withheld_cells"):
         out[c] = whole_numbers(out[c])

@@ -242,8 +242,9 @@ _NOT_TEXT = {"source", "stage_code", "list_code", "group_code", "kind", "region_
              "n_clusters_scope", "initiative_type", "measure",
              "statement_code", "dimension_code", "check_code", "strong_statements", "weak_statements",
              "location_precision", "allocation_basis", "short_title", "term_code", "source_file", "topic_code",
-             "guidance_list_code", "shape_code", "event_code", "financing_region_code", "basis", "example_code",
-             "quadrant", "quadrant_basis", "url"}
+             "guidance_list_code", "shape_code", "event_code", "financing_region_code", "example_code",
+             "quadrant", "quadrant_basis", "url", "world_region", "region_basis", "timeline_kind", "point_kind",
+             "reading_kind", "reading_list"}
 
 
 def refresh_knowledge_index(cur) -> None:

@@ -35,8 +35,8 @@ SOURCE_FILE = col(
     "Seed document the row comes from (kb_source_document.source_file), e.g. '004_8de2c7bdefb2b6f4.txt'.",
     nullable=False,
 )
-REGION_CODE = col(
-    "region_code",
+WORLD_REGION = col(
+    "world_region",
     "VARCHAR",
     "World region of the guide's 'Predominant cluster approaches around the world' (kb_region_approach): "
     "europe, africa, north_america, australia_oceania, latin_america_caribbean or east_central_asia.",
@@ -138,7 +138,8 @@ KB_LEARN_TOPIC = kb(
     "risks, pillars, policy tools, UNIDO's approach, SDG links, ...), each from one seed.",
     [
         col("topic_code", "VARCHAR", "Stable identifier of the topic.", nullable=False),
-        col("seq", "INTEGER", "Display order of the topics (1-based).", nullable=False),
+        col("topic_order", "INTEGER", "Display order of the topics (1-based; ClusterDash's order: seed by seed, "
+            "as in the text).", nullable=False),
         col("title", "VARCHAR", "Title of the topic (the seed's heading where it has one).", nullable=False),
         SOURCE_FILE,
         col("intro", "VARCHAR", "The seed's words introducing the list or passage, where it has some."),
@@ -187,9 +188,9 @@ KB_CONCEPT_TIMELINE = kb(
     "period as the text gives it (words where it gives words).",
     [
         col("event_code", "VARCHAR", "Stable identifier of the entry.", nullable=False),
-        col("seq", "INTEGER", "Chronological order (ClusterDash's arrangement: the guide prints its entries around a timeline "
+        col("timeline_order", "INTEGER", "Chronological order (ClusterDash's arrangement: the guide prints its entries around a timeline "
             "graphic whose layout was lost, and the other milestones in other sections).", nullable=False),
-        col("kind", "VARCHAR", "early_example (co-location before the concept), observer (an author or body the guide "
+        col("timeline_kind", "VARCHAR", "early_example (co-location before the concept), observer (an author or body the guide "
             "names as an observer of clustering) or milestone (a step in cluster policy or cluster development).",
             nullable=False),
         col("period_text", "VARCHAR", "When, as the text words it ('1890', 'in the early 1980s', 'ancient Athens'); "
@@ -210,7 +211,7 @@ KB_REGION_APPROACH = kb(
     "The guide's world regions in 'Predominant cluster approaches around the world' (seed 004, PART 1), one row "
     "per region, with the financing-pattern region (kb_financing_pattern.region_code) shown beside it.",
     [
-        REGION_CODE,
+        WORLD_REGION,
         SEQ,
         col("region_name", "VARCHAR", "The region as the guide heads it.", nullable=False),
         col("financing_region_code", "VARCHAR",
@@ -222,7 +223,7 @@ KB_REGION_APPROACH = kb(
             nullable=False),
         col("reference", "VARCHAR", "The reference the guide's footnote gives for the region's passage, where it gives one."),
     ],
-    primary_key=["region_code"],
+    primary_key=["world_region"],
 )
 
 KB_REGION_APPROACH_POINT = kb(
@@ -230,13 +231,13 @@ KB_REGION_APPROACH_POINT = kb(
     "The narrative of each world region in 'Predominant cluster approaches around the world', paragraph by "
     "paragraph and bullet by bullet, in the guide's order and words.",
     [
-        REGION_CODE,
+        WORLD_REGION,
         SEQ,
-        col("kind", "VARCHAR", "paragraph or bullet, as printed.", nullable=False),
+        col("point_kind", "VARCHAR", "paragraph or bullet, as printed.", nullable=False),
         col("text", "VARCHAR", "The paragraph or bullet in the guide's words.", nullable=False),
         col("countries", "VARCHAR", "Countries the point names, as named ('; '-separated), where it names some."),
     ],
-    primary_key=["region_code", "seq"],
+    primary_key=["world_region", "seq"],
 )
 
 KB_COUNTRY_REGION = kb(
@@ -248,8 +249,8 @@ KB_COUNTRY_REGION = kb(
         col("country", "VARCHAR", "Country or area as kb_initiative.country and kb_policy_programme.country name it.",
             nullable=False),
         col("country_code", "VARCHAR", "ISO 3166-1 alpha-2 code where it is a country."),
-        REGION_CODE,
-        col("basis", "VARCHAR",
+        WORLD_REGION,
+        col("region_basis", "VARCHAR",
             "'text' = the guide places it in this region (the source names the passage); 'clusterdash_grouping' = the "
             "text does not place it, ClusterDash groups it by its continent (UN M49).", nullable=False),
         col("note", "VARCHAR", "The words of the text it rests on, or how ClusterDash grouped it."),
@@ -280,17 +281,18 @@ KB_FURTHER_READING = kb(
     "further_reading",
     "Further reading, links and cluster-mapping examples as the seeds list them.",
     [
-        col("list_code", "VARCHAR", "Which list of the seeds the entry is in (e.g. guide_further_readings, "
-            "cluster_mapping_examples).", nullable=False),
+        col("reading_list", "VARCHAR", "Which list of the seeds the entry is in: guide_further_readings, "
+            "cluster_mapping_examples, eu_definitions_learn_more, interreg_learn_more or unido_methodology.",
+            nullable=False),
         SEQ,
-        col("kind", "VARCHAR", "publication, website or cluster_mapping_tool.", nullable=False),
-        col("label", "VARCHAR", "Short label (the region a mapping example is listed under, or the publication's authors and year).",
+        col("reading_kind", "VARCHAR", "publication, website or cluster_mapping_tool.", nullable=False),
+        col("entry_label", "VARCHAR", "Short label (the region a mapping example is listed under, or the publication's authors and year).",
             nullable=False),
         col("reference", "VARCHAR", "The entry as printed (punctuation repaired).", nullable=False),
         col("url", "VARCHAR", "Web address as printed, only where the seed prints one."),
         col("note", "VARCHAR", "What the seed says the entry is for, or what it leaves out."),
     ],
-    primary_key=["list_code", "seq"],
+    primary_key=["reading_list", "seq"],
 )
 
 TABLES = [

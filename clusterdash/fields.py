@@ -475,6 +475,48 @@ _add("related_strong_clusters", "Strongly related to its strong clusters",
      "The region's strong clusters the cluster is strongly related to.", export_only=True)
 _add("industries", "Industries", "Industries of the cluster.", export_only=True)
 
+# -- the whole guide (v008): glossary, Learn topics, world regions, fidelity columns
+_add("source_file", "Seed document",
+     "Seed document (kb_source_document.source_file, e.g. '004_8de2c7bdefb2b6f4.txt'): the key of "
+     "kb_source_document, elsewhere the seed the row comes from.")
+_add("definition", "Definition", "A definition or description in the seed's words (punctuation repaired).")
+_add("topic_code", "Learn topic", "Topic of the Learn section (kb_learn_topic.topic_code).")
+_add("reference", "Reference",
+     "The reference the seed gives for the passage (a footnote such as 'UNIDO. 2020.', or a further-reading "
+     "entry as printed), where it gives one.")
+_add("world_region", "World region",
+     "World region of the guide's 'Predominant cluster approaches around the world' (kb_region_approach): "
+     "europe, africa, north_america, australia_oceania, latin_america_caribbean or east_central_asia.",
+     values=lambda: _knowledge_values("region_approach.csv", "world_region", "region_name", "seq"))
+_add("region_basis", "Region from",
+     "Why a country or area is in its world region: 'text' = the guide places it there; "
+     "'clusterdash_grouping' = the guide places it in none, ClusterDash groups it by continent (UN M49).",
+     values=_vals(("text", "The guide"), ("clusterdash_grouping", "ClusterDash’s grouping (by continent)")))
+_add("allocation_basis", "Step from",
+     "Why a tool of the guide is in its step: 'text' = the guide's passage on the tool is in that step's "
+     "section; 'clusterdash_reading' = only the step graphic names the tool, its layout was lost in "
+     "extraction and ClusterDash reads the step off the order of the graphic's labels.",
+     values=_vals(("text", "The guide’s text"), ("clusterdash_reading", "ClusterDash’s reading of a graphic")))
+_add("location_precision", "Location",
+     "What an initiative's coordinates stand for: 'place' = the city or town the text names; 'region' = a "
+     "main city standing for the region the text names; 'country' = the national capital standing for a "
+     "country (the text names no place); NULL where there are no coordinates (and for user initiatives).",
+     values=_vals(("place", "Place named in the text"), ("region", "Region (pin on its main city)"),
+                  ("country", "Country only (pin on the capital)")))
+_add("quadrant_basis", "Quadrant from",
+     "Why a point of the guide's example SWOT is in its quadrant: 'clusterdash_reading' = the slide's four "
+     "boxes were extracted as one list; ClusterDash assigns each point by its order and content.",
+     values=_vals(("clusterdash_reading", "ClusterDash’s reading of the slide")))
+_add("timeline_kind", "Kind of entry",
+     "Kind of an entry of the evolution timeline: early_example (co-location before the concept), observer "
+     "(an author or body the guide names) or milestone (a step in cluster policy or cluster development).",
+     values=_vals(("early_example", "Early example"), ("observer", "Observer"), ("milestone", "Milestone")))
+_add("point_kind", "Printed as", "How a point of a regional narrative is printed: paragraph or bullet.",
+     values=_vals(("paragraph", "Paragraph"), ("bullet", "Bullet")))
+_add("reading_kind", "Kind of reading",
+     "Kind of a further-reading entry: publication, website or cluster_mapping_tool.",
+     values=_vals(("publication", "Publication"), ("website", "Website"), ("cluster_mapping_tool", "Cluster mapping tool")))
+
 
 # ---- lookups --------------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ Definitions used everywhere
 * **cost coverage** = total income / total costs × 100.
 * A share is ``None`` when total income is 0 or not entered (no division by zero, no invented 0 %).
 
-Every figure of the guide used here (20–30 %, five years, 58 %, one quarter, ...) is read from the
+Every figure of the guide used here (20–30 %, five years, 58 %, ...) is read from the
 knowledge base rows passed in, with their ``source``; nothing from the guide is hard-coded as a number.
 The only number of ClusterDash's own is :data:`DEPENDENCE_THRESHOLD_PCT`, labelled as such.
 """

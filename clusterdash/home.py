@@ -18,7 +18,9 @@ PILLARS = [
 ]
 
 _APPROX = re.compile(r"\b(around|about|approximately|roughly|nearly|almost)\b|~", re.I)
-_MORE = re.compile(r"\b(over|more than|at least)\b", re.I)
+# "over" is a lower bound ("over 200 million"), except in "over the past/last N years", which means
+# "during the last N years" (UNIDO: "Over the past 30 years") and gets no ">".
+_MORE = re.compile(r"\b(over(?!\s+the\s+(?:past|last)\b)|more than|at least)\b", re.I)
 
 
 def headline_figure(value_num: float | None, value_text: str, unit: str | None) -> str:

@@ -9,8 +9,10 @@ User data tables are never touched.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,6 +57,16 @@ TOPICS: dict[str, str] = {
     "kb_stakeholder_example": "Toolkit",
     "kb_toolkit_note": "Toolkit",
     "kb_policy_programme": "Policy programmes",
+    "kb_glossary_term": "Definitions",
+    "kb_learn_topic": "Learn",
+    "kb_learn_item": "Learn",
+    "kb_cluster_shape": "Learn",
+    "kb_concept_timeline": "Learn",
+    "kb_further_reading": "Learn",
+    "kb_region_approach": "World regions",
+    "kb_region_approach_point": "World regions",
+    "kb_country_region": "World regions",
+    "kb_example_swot": "Toolkit",
 }
 
 
@@ -228,7 +240,11 @@ _NOT_TEXT = {"source", "stage_code", "list_code", "group_code", "kind", "region_
              "block_code", "service_code", "programme_code", "rule_code", "cost_code", "fact_code",
              "source_code", "pattern_code", "tool_code", "initiative_id", "income_category",
              "n_clusters_scope", "initiative_type", "measure",
-             "statement_code", "dimension_code", "check_code", "strong_statements", "weak_statements"}
+             "statement_code", "dimension_code", "check_code", "strong_statements", "weak_statements",
+             "location_precision", "allocation_basis", "short_title", "term_code", "source_file", "topic_code",
+             "guidance_list_code", "shape_code", "event_code", "financing_region_code", "example_code",
+             "quadrant", "quadrant_basis", "url", "world_region", "region_basis", "timeline_kind", "point_kind",
+             "reading_kind", "reading_list"}
 
 
 def refresh_knowledge_index(cur) -> None:
@@ -250,8 +266,118 @@ def refresh_knowledge_index(cur) -> None:
             f"SELECT '{topic}' AS topic, '{t.name}' AS table_name, {key_sql} AS record_key, "
             f"{text_sql} AS text, nullif({num_sql}, '') AS figures, source FROM {t.name}"
         )
-    cur.execute("CREATE OR REPLACE VIEW knowledge_index AS\n" + "\nUNION ALL\n".join(parts))
+    # search_text: text, figures, key and source with curly quotes and apostrophes folded to straight
+    # ones (fold_quotes), so a search for "don't" finds "don’t"; search it with a folded pattern.
+    search_sql = fold_quotes_sql("concat_ws(' | ', text, figures, record_key, source)")
+    cur.execute(
+        f"CREATE OR REPLACE VIEW knowledge_index AS\nSELECT *, {search_sql} AS search_text FROM (\n"
+        + "\nUNION ALL\n".join(parts)
+        + "\n)"
+    )
     cur.execute(
         "COMMENT ON VIEW knowledge_index IS 'Every knowledge-base record as one searchable row: "
-        "topic, table, key, text, figures and source.'"
+        "topic, table, key, text, figures and source; search_text = all of them with quotes folded "
+        "(match it with a pattern passed through knowledge.fold_quotes).'"
     )
+
+
+# ---- searching regardless of quote style ----------------------------------------------------------
+
+# Curly, low and prime forms of the apostrophe/single quote and of the double quote, and the straight
+# character each one is searched as.
+QUOTE_FOLDS: dict[str, str] = {
+    "\u2019": "'",  # ’ right single quotation mark (the usual typographic apostrophe)
+    "\u2018": "'",  # ‘ left single quotation mark
+    "\u201b": "'",  # ‛ single high-reversed-9 quotation mark
+    "\u02bc": "'",  # ʼ modifier letter apostrophe
+    "\u2032": "'",  # ′ prime
+    "\u201c": '"',  # “ left double quotation mark
+    "\u201d": '"',  # ” right double quotation mark
+    "\u201e": '"',  # „ double low-9 quotation mark
+    "\u201f": '"',  # ‟ double high-reversed-9 quotation mark
+}
+_FOLD_TABLE = str.maketrans(QUOTE_FOLDS)
+
+
+def fold_quotes(text: str) -> str:
+    """``text`` with every curly/prime apostrophe and quotation mark replaced by the straight one
+    (’‘‛ʼ′ → ', “”„‟ → "). Pure; the SQL side is :func:`fold_quotes_sql`."""
+    return text.translate(_FOLD_TABLE)
+
+
+def fold_quotes_sql(expr: str) -> str:
+    """A DuckDB expression folding quotes in the SQL expression ``expr`` exactly like
+    :func:`fold_quotes` (``expr`` is an identifier/expression from code, never user input)."""
+    return f"translate({expr}, {schema.sql_literal(''.join(QUOTE_FOLDS))}, {schema.sql_literal(''.join(QUOTE_FOLDS.values()))})"
+
+
+# ---- citing a seed by its title -------------------------------------------------------------------
+
+_SEED_PART = re.compile(r"^(?P<file>\d{3}_[0-9a-f]{16}\.txt)(?:\s*§\s*(?P<section>.*))?$")
+_PART_PREFIX = re.compile(r"^(PART|Part)\s+(?P<n>[12]|I{1,2})\b\s*(?:›\s*)?")
+_PREFACE = re.compile(r"^PREFACE\b\s*(?:›\s*)?")
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_titles(path: str) -> dict[str, str]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {r["source_file"]: r["short_title"] for r in csv.DictReader(fh)}
+
+
+def seed_titles(directory: Path | None = None) -> dict[str, str]:
+    """Short title of each seed document (``source_file`` → ``short_title`` of
+    ``data/knowledge/source_document.csv``), e.g. '004_8de2c7bdefb2b6f4.txt' → 'Cluster Development Guide'."""
+    directory = directory or config.KNOWLEDGE_DIR
+    return dict(_shipped_titles(str(directory / "source_document.csv")))
+
+
+def _section_label(section: str) -> str:
+    section = section.strip()
+    m = _PART_PREFIX.match(section)
+    if m:
+        n = {"I": "1", "II": "2"}.get(m.group("n"), m.group("n"))
+        rest = section[m.end():].strip()
+        return f"Part {n}" + (f" › {rest}" if rest else "")
+    m = _PREFACE.match(section)
+    if m:
+        rest = section[m.end():].strip()
+        return "Preface" + (f" › {rest}" if rest else "")
+    return section
+
+
+def cite(source: str, titles: dict[str, str] | None = None) -> str:
+    """A knowledge row's ``source`` as a reader-facing citation: the seed named by its short title
+    and the section as the text heads it, e.g. ``'004_8de2c7bdefb2b6f4.txt § PART 2 Establishment
+    phase › Step 1/4 …'`` → ``'Cluster Development Guide, Part 2 › Establishment phase › Step 1/4 …'``.
+
+    Several passages (``'; '``-separated) stay separate; a passage without a file name belongs to
+    the file before it, and the title is not repeated for passages of the same seed. Text that
+    names no seed file (e.g. ``'README.md (seeds)'``) is returned as it is. Pure: ``titles``
+    defaults to :func:`seed_titles`; the raw ``source`` stays the reference in CSVs and on the
+    Sources page."""
+    if source is None:
+        return ""
+    titles = seed_titles() if titles is None else titles
+    out: list[str] = []
+    current: str | None = None
+    for raw in str(source).split("; "):
+        part = raw.strip()
+        if not part:
+            continue
+        m = _SEED_PART.match(part)
+        if m:
+            file, section = m.group("file"), m.group("section")
+        elif current is not None:  # a further section of the same seed
+            file, section = current, part
+        else:
+            out.append(part)
+            current = None
+            continue
+        title = titles.get(file, file)
+        label = _section_label(section) if section else ""
+        if file == current and label:
+            out.append(label)
+        else:
+            out.append(f"{title}, {label}" if label else title)
+        current = file
+    return "; ".join(out)

@@ -13,6 +13,12 @@ Migrations live in :mod:`clusterdash.migrations`, one module per version
 list ``TABLES`` of tables it creates, and optionally ``upgrade(cur)`` for anything else
 (views, data moves, new columns). :func:`migrate` applies the pending ones in order, each in
 its own transaction, and records them in ``schema_version``.
+
+A later migration may *redeclare* a knowledge table (same name in its ``TABLES``, e.g. with a
+new column): knowledge tables hold no user data and are rebuilt from ``data/knowledge/``, so the
+migration drops the table and creates it from the new declaration, and the newest declaration is
+the one :func:`all_tables` returns (in the place of the first). User and system tables are never
+redeclared; they change through ``upgrade(cur)`` (``ALTER TABLE``).
 """
 
 from __future__ import annotations
@@ -133,6 +139,10 @@ class Migration:
     tables: list[Table] = field(default_factory=list)
     upgrade: Callable | None = None
 
+    @property
+    def names(self) -> set[str]:
+        return {t.name for t in self.tables}
+
 
 def discover_migrations() -> list[Migration]:
     from clusterdash import migrations as pkg
@@ -158,11 +168,17 @@ def discover_migrations() -> list[Migration]:
 
 
 def all_tables() -> list[Table]:
-    """Every declared table, in migration order."""
-    out = [SCHEMA_VERSION]
+    """Every declared table, in migration order; a redeclared knowledge table appears once, in
+    its newest declaration."""
+    out: dict[str, Table] = {SCHEMA_VERSION.name: SCHEMA_VERSION}
     for m in discover_migrations():
-        out.extend(m.tables)
-    return out
+        for t in m.tables:
+            if t.name in out and (t.layer != LAYER_KNOWLEDGE or out[t.name].layer != LAYER_KNOWLEDGE):
+                raise RuntimeError(
+                    f"migration {m.version} redeclares {t.name}: only knowledge tables may be redeclared"
+                )
+            out[t.name] = t  # dict keeps the first position, the value is the newest declaration
+    return list(out.values())
 
 
 def table(name: str) -> Table:
@@ -206,7 +222,8 @@ def migrate(conn, target: int | None = None) -> list[int]:
         cur.execute("COMMIT")
         have = {r[0] for r in cur.execute("SELECT version FROM schema_version").fetchall()}
         applied: list[int] = []
-        for m in discover_migrations():
+        migrations = discover_migrations()
+        for m in migrations:
             # every version not yet recorded, in order (not just those above the highest:
             # a store built from a tree that lacked a lower number still gets it)
             if m.version in have or (target is not None and m.version > target):
@@ -214,6 +231,13 @@ def migrate(conn, target: int | None = None) -> list[int]:
             cur.execute("BEGIN TRANSACTION")
             try:
                 for t in m.tables:
+                    earlier = [o for o in migrations if o.version < m.version and t.name in o.names]
+                    later_applied = [o for o in migrations if o.version > m.version and o.version in have
+                                     and t.name in o.names]
+                    if later_applied:
+                        continue  # a newer declaration of this knowledge table is already in place
+                    if earlier:  # a redeclared knowledge table: rebuilt from data/knowledge anyway
+                        cur.execute(f"DROP TABLE IF EXISTS {t.name}")
                     create_table(cur, t)
                 if m.upgrade is not None:
                     m.upgrade(cur)

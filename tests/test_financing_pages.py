@@ -45,7 +45,8 @@ def test_patterns_page_shows_figures_as_stated_and_words_as_words(app):
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Public share"] == "58 %"  # MENA
-    assert metrics["Membership fees share"] == "one quarter"  # EU: the text gives words
+    assert "Membership fees share" not in metrics  # EU: the text gives words ("one quarter"), shown as words
+    assert "Membership fees make one quarter of the overall financing mix." in texts(at)
     assert metrics["Secured in the long term"] == "50 %" and metrics["Secured in the short and medium term"] == "29 %"
     assert metrics["Total revenues 2017"] == "688,748.96"
     assert metrics["Public co-financing needed"] == "20–30 %"
@@ -145,7 +146,7 @@ def test_shares_tab_compares_and_explains(app, db_path):
     comparison = at.table[0].value.set_index("Measure")
     assert comparison.loc["Public share", "Your cluster (2024)"] == "60.0 %"
     assert comparison.loc["Public share", "MENA"] == "58 %"
-    assert comparison.loc["Membership fees share", "European Union"] == "one quarter"
+    assert comparison.loc["Membership fees share", "European Union"] == "“Membership fees make one quarter of the overall financing mix.”"
     assert {"dl-fin-mixes", "dl-fin-bench", "dl-fin-comp", "dl-fin-findings", "dl-fin-shares"} <= {
         b.key for b in at.get("download_button")}
 

@@ -433,3 +433,16 @@ def test_a_redeclared_table_is_declared_once_and_only_knowledge_tables_may_be(mo
     monkeypatch.setattr(schema, "discover_migrations", lambda: real + [bad])
     with pytest.raises(RuntimeError, match="only knowledge tables may be redeclared"):
         schema.all_tables()
+
+
+def test_sources_search_finds_both_apostrophe_forms(store):
+    """The Sources page's search (queries.knowledge_index): "don't" and "don’t" find the same rows."""
+    from clusterdash import queries
+
+    straight = queries.knowledge_index(store, search="don't")
+    curly = queries.knowledge_index(store, search="don’t")
+    assert len(straight) > 0
+    assert list(straight["record_key"]) == list(curly["record_key"])
+    hay = (straight["text"] + " " + straight["source"] + " " + straight["figures"].fillna("") + " "
+           + straight["record_key"]).str.lower()
+    assert hay.str.contains("don’t|don't", regex=True).all()

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from clusterdash import schema
+from clusterdash.knowledge import fold_quotes
 from clusterdash.store import Store
 
 __all__ = [
@@ -116,18 +117,14 @@ def knowledge_index(store: Store, *, search: str = "", topics: list[str] | None 
     (case-insensitive, all words must match); ``topics`` filters by topic."""
     sql = "SELECT topic, text, source, figures, record_key, table_name FROM knowledge_index WHERE 1=1"
     params: list = []
-    for word in search.split():
-        sql += (
-            " AND (text ILIKE ? OR coalesce(figures, '') ILIKE ? OR record_key ILIKE ? OR source ILIKE ?)"
-        )
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern] * 4
+    # search_text folds curly/straight quotes and apostrophes ("don't" finds "don’t")
+    for word in fold_quotes(search).split():
+        sql += " AND search_text ILIKE ? ESCAPE '\\'"
+        params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if topics:
         sql += " AND topic IN (" + ", ".join("?" for _ in topics) + ")"
         params += list(topics)
     sql += " ORDER BY topic, table_name, record_key"
-    # ILIKE with a backslash escape
-    sql = sql.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'")
     return store.df(sql, params)
 
 

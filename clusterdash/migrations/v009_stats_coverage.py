@@ -42,7 +42,6 @@ STATS_DATASET_PROFILE = Table(
         col("strong_rule", "VARCHAR", "The strong-cluster rule applied to this dataset, in words.", nullable=False),
         col("default_base_year", "INTEGER", "First year whose coverage is comparable to the later years: the default start of growth figures."),
         col("base_year_reason", "VARCHAR", "Why that year (withheld cells, regions present), in words."),
-        col("updated_at", "TIMESTAMP", "When the profile was (re)computed (UTC).", nullable=False),
     ),
     primary_key=("dataset_code",),
 )
@@ -102,6 +101,10 @@ def upgrade(cur) -> None:
     """Profiles, countries and withheld estimates for the datasets imported before version 9."""
     from clusterdash.stats import importer
 
+    exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                         "AND table_name = 'stats_dataset'").fetchall()[0][0]
+    if not exists:  # a store built without version 2 (it gets it later, and nothing to fill now)
+        return
     codes = [r[0] for r in cur.execute("SELECT dataset_code FROM stats_dataset ORDER BY 1").fetchall()]
     for code in codes:
         importer.write_derived(cur, code, origin="import")

@@ -606,12 +606,11 @@ def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: st
     cur.execute("DELETE FROM stats_dataset_profile WHERE dataset_code = ?", [code])
     cur.execute(
         "INSERT INTO stats_dataset_profile (dataset_code, origin, embedded_sha256, cluster_term, cluster_term_singular, "
-        "default_benchmark, has_establishments, strong_rule, default_base_year, base_year_reason, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "default_benchmark, has_establishments, strong_rule, default_base_year, base_year_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [code, origin, embedded_sha256, plural, singular, "country" if nuts and not national else "nation",
          bool(has_estab), STRONG_RULE if has_estab else STRONG_RULE_NO_ESTABLISHMENTS,
-         base.year if base else None, base.reason if base else None,
-         datetime.now(timezone.utc).replace(tzinfo=None)])
+         base.year if base else None, base.reason if base else None])
 
 
 def _incomplete_years(con, spec: ImportSpec) -> list[str]:

@@ -632,9 +632,9 @@ def _incomplete_years(con, spec: ImportSpec) -> list[str]:
     for year, regions in per_year:
         if len(regions) < coverage.COMPLETE_SHARE * most:
             missing = sorted(best - set(regions))
-            listed = ", ".join(f"{names.get(m) or m} ({m})" if names.get(m) else m for m in missing[:20])
+            listed = ", ".join(f"{names.get(m) or m} ({m})" if names.get(m) else m for m in missing[:100])
             out.append(f"{year} has {len(regions)} of {most} regions — missing {listed}"
-                       f"{f' and {len(missing) - 20} more' if len(missing) > 20 else ''}. Is the file complete? "
+                       f"{f' and {len(missing) - 100} more' if len(missing) > 100 else ''}. Is the file complete? "
                        f"Location quotients and shares are not computed for {year} (its sum of regions is no "
                        "benchmark); growth to or from it is flagged.")
     return out

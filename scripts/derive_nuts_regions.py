@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             missing.append(code)
             continue
-        if level == 0 and cc in country_names:
-            name = country_names[cc]
-            source = "Natural Earth 110m country name (public domain)"
+        if level == 0 and (cc in country_names or cc in COUNTRY_FALLBACK):
+            name = country_names.get(cc) or COUNTRY_FALLBACK[cc]
+            source = "Natural Earth 110m country name (public domain)" if cc in country_names else source
         pos = points.get(cc) if code not in NO_POSITION else None
         rows.append({
             "region_code": code, "region_name": name, "nuts_level": level, "country_code": cc,

@@ -49,13 +49,7 @@ class Embedded:
 
 
 EMBEDDED = (
-    Embedded(
-        key="cbp_states_2017_2021",
-        file="cbp_state_naics_2017_2021.parquet",
-        format="cbp",
-        title="U.S. County Business Patterns 2017–2021, 50 states",
-        source="U.S. Census Bureau, County Business Patterns 2017–2021 (public domain)",
-    ),
+    # loaded in this order: the U.S. data last, so it is the newest (the pages open on it)
     Embedded(
         key="eurostat_lfs_nuts2",
         file="eurostat_lfst_r_lfe2en2.parquet",
@@ -64,6 +58,13 @@ EMBEDDED = (
         source="Source: Eurostat, EU Labour Force Survey, lfst_r_lfe2en2 (employment, 15 years and over, "
                "thousand persons), 2008–2015",
         slice={"age": "Y_GE15", "unit": "THS"},
+    ),
+    Embedded(
+        key="cbp_states_2017_2021",
+        file="cbp_state_naics_2017_2021.parquet",
+        format="cbp",
+        title="U.S. County Business Patterns 2017–2021, 50 states",
+        source="U.S. Census Bureau, County Business Patterns 2017–2021 (public domain)",
     ),
 )
 BY_KEY = {e.key: e for e in EMBEDDED}

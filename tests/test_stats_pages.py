@@ -157,6 +157,7 @@ def test_import_page_upload_summary_rejected_rows_and_delete(db_path, monkeypatc
     s = Store(db_path)
     assert queries.stats_dataset(s, "survey")["source"] == "Regional office, survey 2020"
     s.close()
+    at.selectbox(key="imp_manage").set_value("survey").run()  # the store also holds the embedded datasets
     at.checkbox(key="imp_confirm_delete").check().run()
     at.button(key="imp_delete").click().run()
     assert not at.exception
@@ -173,4 +174,6 @@ def test_import_page_lists_rejected_rows_for_download(db_path, monkeypatch):
     assert not at.exception
     labels = download_labels(at)
     assert "Download the 1 rejected rows (CSV)" in labels
+    at.selectbox(key="imp_manage").set_value("cbp_2019").run()  # the store also holds the embedded datasets
+    labels = download_labels(at)
     assert any("rejected rows of cbp_2019" in lbl for lbl in labels)

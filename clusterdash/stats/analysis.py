@@ -37,7 +37,17 @@ EXPORT_COLUMNS = {
     "expected_change": "expected_change",
     "job_creation_relative": "job_creation_relative",
     "withheld_cells": "withheld_cells",
+    # issue #11: the benchmark of lq/shares and the honesty of growth, in every CSV
+    "benchmark": "benchmark",
+    "is_benchmark_complete": "is_benchmark_complete",
+    "withheld_share_pct": "withheld_share_pct",
+    "national_withheld_share_pct": "national_withheld_share_pct",
+    "base_year": "base_year",
+    "is_growth_distorted": "is_growth_distorted",
+    "growth_note": "growth_note",
 }
+OPTIONAL_EXPORT_COLUMNS = ("benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct",
+                           "base_year", "is_growth_distorted", "growth_note")
 
 # Labels of the columns as shown on the pages (one name per concept: the column name, spelled out).
 LABELS = {
@@ -50,6 +60,11 @@ LABELS = {
     "cagr_pct": "Annual growth (CAGR, %)", "national_share_change_pp": "Change of national share (pp)",
     "expected_change": "Expected change at national growth", "job_creation_relative": "Job creation vs national growth",
     "withheld_cells": "Withheld cells", "base_year_withheld_cells": "Withheld cells in the base year",
+    "benchmark": "Benchmark (1 = its average)", "is_benchmark_complete": "Benchmark complete",
+    "withheld_share_pct": "Employment in withheld cells, estimated (%)",
+    "national_withheld_share_pct": "Benchmark employment in withheld cells, estimated (%)",
+    "base_year": "Base year", "is_growth_distorted": "Growth distorted by withheld cells",
+    "growth_note": "Why growth is flagged",
     "withheld_establishments_pct": "Establishments in withheld cells (%)",
     "base_year_withheld_establishments_pct": "Establishments in withheld cells, base year (%)",
     "cluster_strength_pct": "Cluster strength (%)", "traded_employment": "Traded employment",
@@ -64,7 +79,8 @@ LABELS = {
 def to_export_frame(ind: pd.DataFrame, *, dataset: dict | None = None) -> pd.DataFrame:
     """The indicators CSV layout: the columns of :data:`EXPORT_COLUMNS` (booleans as
     ``strong``/``strong_top10``) and, with ``dataset``, a ``source`` column on every row."""
-    out = ind[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS).copy()
+    cols = [c for c in EXPORT_COLUMNS if c in ind.columns or c not in OPTIONAL_EXPORT_COLUMNS]
+    out = ind[cols].rename(columns=EXPORT_COLUMNS).copy()
     for c in ("strong", "strong_top10"):
         out[c] = out[c].astype(bool)
     for c in ("employment", "establishments", "employment_change", "withheld_cells"):

@@ -156,7 +156,7 @@ def year_coverage(store, dataset_code: str) -> pd.DataFrame:
         _CELLS + """
         , per_year AS (
             SELECT year, count(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS regions_present,
-                   list(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS present,
+                   coalesce(list(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL), []) AS present,
                    count(*) AS cells, count(*) FILTER (WHERE is_withheld) AS withheld_cells,
                    count(*) FILTER (WHERE is_withheld AND est IS NULL) AS unknown_withheld_cells,
                    sum(employment) AS employment, coalesce(sum(est), 0) AS withheld_employment_est

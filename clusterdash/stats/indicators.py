@@ -72,8 +72,9 @@ rc AS (  -- region × cluster × year, finest-level industries only
            sum(o.establishments) FILTER (WHERE o.employment IS NOT NULL) AS establishments_with_employment,
            count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells,
            sum(o.establishments) FILTER (WHERE o.employment IS NULL) AS withheld_establishments,
-           coalesce(sum(e.estimated_employment), 0) AS withheld_employment_est,
-           count(*) FILTER (WHERE o.employment IS NULL AND e.estimated_employment IS NULL) AS unknown_withheld_cells
+           CAST(coalesce(sum(e.estimated_employment), 0) AS DOUBLE) AS withheld_employment_est,
+           CAST(count(*) FILTER (WHERE o.employment IS NULL AND e.estimated_employment IS NULL) AS BIGINT)
+               AS unknown_withheld_cells
     FROM stats_observation o
     JOIN stats_industry i ON i.dataset_code = o.dataset_code AND i.industry_code = o.industry_code
     LEFT JOIN stats_withheld_estimate e ON e.dataset_code = o.dataset_code AND e.region_code = o.region_code
@@ -92,7 +93,7 @@ national AS (
     SELECT bgroup, cluster_code, year, sum(employment) AS national_employment,
            100.0 * sum(withheld_employment_est)
                / nullif(coalesce(sum(employment), 0) + sum(withheld_employment_est), 0) AS national_withheld_share_pct,
-           sum(unknown_withheld_cells) AS national_unknown_withheld_cells
+           CAST(sum(unknown_withheld_cells) AS BIGINT) AS national_unknown_withheld_cells
     FROM national_rows GROUP BY ALL
 ),
 national_base AS (
@@ -103,7 +104,7 @@ national_base AS (
     FROM national_rows GROUP BY ALL
 ),
 presence AS (  -- benchmark completeness: member regions with employment, per benchmark × year
-    SELECT bgroup, year, count(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS present
+    SELECT bgroup, year, CAST(count(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS BIGINT) AS present
     FROM national_rows GROUP BY ALL
 ),
 complete AS (
@@ -171,7 +172,8 @@ grown AS (
            100.0 * b.withheld_establishments / nullif(b.establishments, 0) AS base_year_withheld_establishments_pct,
            coalesce(b.withheld_share_pct, 0) AS base_year_withheld_share_pct,
            coalesce(b.national_withheld_share_pct, 0) AS base_year_national_withheld_share_pct,
-           coalesce(b.unknown_withheld_cells, 0) + coalesce(b.national_unknown_withheld_cells, 0) AS base_year_unknown_cells,
+           CAST(coalesce(b.unknown_withheld_cells, 0) + coalesce(b.national_unknown_withheld_cells, 0) AS BIGINT)
+               AS base_year_unknown_cells,
            coalesce(b.is_benchmark_complete, false) AS base_year_benchmark_complete
     FROM flagged f
     LEFT JOIN flagged b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code AND b.year = $base_year
@@ -182,7 +184,7 @@ judged AS (
                greatest(base_year_withheld_share_pct, coalesce(withheld_share_pct, 0),
                         base_year_national_withheld_share_pct, coalesce(national_withheld_share_pct, 0))
                    > $distortion_pct
-               OR base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, 0) > 0
+               OR base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, CAST(0 AS BIGINT)) > 0
                OR NOT base_year_benchmark_complete OR NOT is_benchmark_complete) AS is_growth_distorted
     FROM grown
 ),
@@ -234,7 +236,7 @@ indicators AS (
                      THEN 'base year ' || $base_year || ': ~' || round(base_year_national_withheld_share_pct, 1) || ' % of the benchmark total in withheld cells' END,
                 CASE WHEN coalesce(national_withheld_share_pct, 0) > $distortion_pct
                      THEN year || ': ~' || round(national_withheld_share_pct, 1) || ' % of the benchmark total in withheld cells' END,
-                CASE WHEN base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, 0) > 0
+                CASE WHEN base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, CAST(0 AS BIGINT)) > 0
                      THEN 'withheld cells of unknown size' END) END AS growth_note
     FROM judged
 )

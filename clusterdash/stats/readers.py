@@ -715,8 +715,9 @@ def _stage_eurostat(stage: Stage, f: SourceFile, dims: list[str], years: list[in
                 raw = cell.strip()
                 m = _CELL.match(raw)
                 if not m or (m.group(1) != ":" and float(m.group(1)) == float("inf")):  # e.g. 400 digits
+                    shown = raw if len(raw) <= 40 else raw[:30] + f"… ({len(raw):,} characters)"
                     raise StatsImportError(
-                        f"{f.name} line {i}, column {y}: {raw!r} is not a value (a number or ':' with optional flags b, u, p, c…)"
+                        f"{f.name} line {i}, column {y}: {shown!r} is not a value (a number or ':' with optional flags b, u, p, c…)"
                     )
                 value, flags = m.group(1), m.group(2)
                 missing = value == ":"

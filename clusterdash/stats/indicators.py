@@ -306,8 +306,10 @@ def compute_indicators(store, dataset_code: str, *, base_year: int | None = None
     if region_codes:
         sql += " AND list_contains($regions, region_code)"
         params["regions"] = [str(r) for r in region_codes]
-    sql += " ORDER BY year, region_code, cluster_code"
-    return store.df(sql, params)
+    # sorted in pandas, not SQL: DuckDB's compressed materialization of an ORDER BY can trust
+    # column statistics that are stale after a dataset was replaced (a conversion error)
+    df = store.df(sql, params)
+    return df.sort_values(["year", "region_code", "cluster_code"], kind="stable", ignore_index=True)
 
 
 def compute_region_strength(store, dataset_code: str, *, year: int | None = None,
@@ -332,4 +334,5 @@ def compute_region_strength(store, dataset_code: str, *, year: int | None = None
     if year is not None:
         sql += " AND year = $year"
         params["year"] = int(year)
-    return store.df(sql + " ORDER BY year, region_code", params)
+    df = store.df(sql, params)
+    return df.sort_values(["year", "region_code"], kind="stable", ignore_index=True)

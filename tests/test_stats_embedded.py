@@ -407,3 +407,11 @@ def test_v009_upgrade_fills_older_datasets(tmp_path):
                     "parent_industry_code": "00"}]
     assert s.value("SELECT cluster_term FROM stats_dataset_profile WHERE dataset_code = 'old'") == "NAICS subsectors"
     s.close()
+
+
+def test_eurostat_form_default_sex_is_ignored_for_a_file_without_sex(store):
+    f = SourceFile.from_path(STATS / "eurostat_lfst_r_lfe2en2.parquet")
+    s = importer.import_dataset(store, spec("eurostat", f, dataset_code="eu_sex", eurostat_slice={"sex": "T", "age": "Y_GE15"}))
+    assert s.rows_imported == 30_992 and any("no dimension sex" in n for n in s.notes)
+    with pytest.raises(StatsImportError, match="no dimension sex"):
+        importer.import_dataset(store, spec("eurostat", f, dataset_code="eu_f", eurostat_slice={"sex": "F"}))

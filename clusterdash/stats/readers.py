@@ -670,6 +670,10 @@ def _stage_eurostat(stage: Stage, f: SourceFile, dims: list[str], years: list[in
                 f"{f.name}: dimension {d} has several values ({', '.join(sorted(vals))}); choose one ({d}=...)"
             )
     unknown = sorted(set(given) - set(chosen))
+    # a default of the import form for a dimension this file does not have (e.g. sex = T for
+    # lfst_r_lfe2en2, which has no sex dimension) is no error: there is nothing to choose
+    ignored = [d for d in unknown if d not in dims and given[d] == EUROSTAT_DEFAULT_SLICE.get(d)]
+    unknown = [d for d in unknown if d not in ignored]
     if unknown:
         raise StatsImportError(f"{f.name}: the file has no dimension {', '.join(unknown)} (it has: {', '.join(dims)})")
     factor = 1.0
@@ -681,6 +685,9 @@ def _stage_eurostat(stage: Stage, f: SourceFile, dims: list[str], years: list[in
             )
         factor = EUROSTAT_UNITS[unit]
     report = ReadReport(rows_read=len(keyed), classification="NACE Rev. 2" if ind_dim == "nace_r2" else ind_dim)
+    if ignored:
+        report.notes.append(f"{f.name}: the file has no dimension {', '.join(ignored)}; "
+                            f"{', '.join(f'{d} = {given[d]}' for d in ignored)} ignored")
     report.notes.append(
         f"{f.name}: slice " + ", ".join(f"{d} = {v}" for d, v in chosen.items())
         + (f"; unit {chosen['unit']} × {factor:g} = persons" if "unit" in chosen else "")

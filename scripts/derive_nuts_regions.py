@@ -44,8 +44,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clusterdash.geo import decode_object  # noqa: E402
-from derive_us_states import label_point  # noqa: E402
+from derive_us_states import label_point
+
+from clusterdash.geo import decode_object
 
 # NUTS country code -> ISO 3166-1 numeric (Natural Earth ids); EL = Greece, UK = United Kingdom.
 ISO_NUMERIC = {

@@ -243,8 +243,8 @@ def main(argv: list[str] | None = None) -> None:
             },
         ],
         "not_shipped": [
-            "../shared/data/clusters/naics_to_uscmp_cluster_crosswalk.csv (licence unclear/non-commercial: load it "
-            "from your own copy with stats.importer.attach_crosswalk or the import page)",
+            ("../shared/data/clusters/naics_to_uscmp_cluster_crosswalk.csv (licence unclear/non-commercial: load it "
+             "from your own copy with stats.importer.attach_crosswalk or the import page)"),
             "../shared/data/clusters/uscmp_related_clusters.csv (GPL-2.0 data file: load it from your own copy)",
         ],
     }

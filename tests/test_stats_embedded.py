@@ -23,7 +23,15 @@ from clusterdash.stats import coverage, embedded, importer, indicators
 from clusterdash.stats.readers import SourceFile, StatsImportError
 from clusterdash.store import Store, open_store
 from tests.conftest import shared_file
-from tests.stats_support import CBP, CROSSWALK, EUROSTAT, RELATED, dump_stats, source, spec
+from tests.stats_support import (
+    CBP,
+    CROSSWALK,
+    EUROSTAT,
+    RELATED,
+    dump_stats,
+    source,
+    spec,
+)
 
 STATS = config.DATA_DIR / "stats"
 CBP_CODE, EU_CODE = "cbp_states_2017_2021", "eurostat_lfs_nuts2"
@@ -255,7 +263,7 @@ def test_michigan_automotive_job_creation_2018_2019_matches_pandas(cbp_with_cros
 
 
 def test_growth_from_2017_carries_the_distortion_flag(cbp_with_crosswalk):
-    region, nation, a = _independent_automotive()
+    _, nation, _ = _independent_automotive()
     ind = indicators.compute_indicators(cbp_with_crosswalk, CBP_CODE, base_year=2017)
     auto = ind[(ind.cluster_name == "Automotive") & (ind.year == 2019)].set_index("region_code")
     mi = auto.loc["26"]

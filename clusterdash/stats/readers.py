@@ -369,7 +369,7 @@ def read_parquet_table(f: SourceFile) -> pa.Table:
 
     try:
         return pq.read_table(pa.BufferReader(f.data))
-    except Exception as exc:  # pyarrow raises several types for a damaged file
+    except Exception as exc:  # noqa: BLE001 — pyarrow raises several types for a damaged file
         raise StatsImportError(f"{f.name}: not a readable Parquet file ({exc})") from None
 
 
@@ -612,7 +612,6 @@ def _parse_eurostat_tsv(f: SourceFile):
     industry_dims = [d for d in dims if d.startswith("nace")]
     if not industry_dims:
         raise StatsImportError(f"{f.name} line 1: no industry dimension (nace_r2) among {', '.join(dims)}")
-    ind_dim = industry_dims[0]
     years: list[int] = []
     for j, h in enumerate(first[1:], start=2):
         h = h.strip()

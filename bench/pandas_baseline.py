@@ -158,13 +158,17 @@ NUMERIC = ["employment", "establishments", "payroll", "avg_wage", "avg_firm_size
            "lq_p75", "lq_p90", "employment_p25", "establishments_p25"]
 TEXT = ["region_name", "cluster_name", "cluster_type"]
 FLAGS = ["is_strong", "is_strong_top10"]
+# Coverage and benchmark annotations (issue #11): not recomputed here; tests/test_stats_embedded.py
+# checks them against independent computations on the real data.
+ANNOTATIONS = ["benchmark_code", "benchmark", "is_benchmark_complete", "withheld_share_pct",
+               "national_withheld_share_pct", "base_year", "is_growth_distorted", "growth_note"]
 
 
 def assert_same_indicators(engine: pd.DataFrame, baseline: pd.DataFrame, *, rtol: float = 1e-9) -> int:
     """Raise AssertionError unless both frames hold the same rows (region × cluster × year) and
     the same value in every indicator (numbers to ``rtol``, missing where missing; flags exactly).
     Returns the number of rows compared."""
-    unknown = set(engine.columns) - set(KEY + NUMERIC + FLAGS + TEXT)
+    unknown = set(engine.columns) - set(KEY + NUMERIC + FLAGS + TEXT + ANNOTATIONS)
     assert not unknown, f"the engine has indicators the baseline does not compute: {sorted(unknown)}"
     a = engine.sort_values(KEY).reset_index(drop=True)
     b = baseline.sort_values(KEY).reset_index(drop=True)

@@ -454,6 +454,26 @@ _add("withheld_cells", "Withheld cells", "Cells of the cluster the source withhe
      export_only=True)
 _add("base_year_withheld_cells", "Withheld cells in the base year", "Withheld cells in the base year.", "cells",
      export_only=True)
+_add("dataset_origin", "Dataset origin",
+     "Where a statistics dataset came from: embedded (a default dataset shipped in data/stats/) or import (a "
+     "user's files).")
+_add("benchmark", "Benchmark (1 = its average)",
+     "What the location quotient and the shares compare with: the nation, the region's own country or the EU "
+     "aggregate, in words.", export_only=True)
+_add("is_benchmark_complete", "Benchmark complete",
+     "Whether the benchmark of this year holds (nearly) all regions of the dataset; an incomplete year gets no "
+     "location quotient or share.", export_only=True)
+_add("withheld_share_pct", "Employment in withheld cells, estimated (%)",
+     "Estimated share of the region's cluster employment in cells the source withheld, in % (an upper bound: "
+     "the residual of the nearest published parent row).", PCT, export_only=True)
+_add("national_withheld_share_pct", "Benchmark employment in withheld cells, estimated (%)",
+     "Estimated share of the benchmark's cluster employment in withheld cells, in %.", PCT, export_only=True)
+_add("base_year", "Base year", "The year growth, CAGR and job creation are measured from.", export_only=True)
+_add("is_growth_distorted", "Growth distorted by withheld cells",
+     "Whether the base or end year of a growth figure is distorted by withheld cells in the region or in the "
+     "benchmark total of the cluster.", export_only=True)
+_add("growth_note", "Why growth is flagged", "Why a growth figure is flagged, in words (empty when it is not).",
+     export_only=True)
 _add("withheld_establishments_pct", "Establishments in withheld cells (%)",
      "Share of the cluster's establishments in withheld cells, in % (a proxy of the undercount).", PCT,
      export_only=True)

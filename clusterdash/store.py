@@ -194,4 +194,9 @@ def open_store(path: str | Path | None = None, *, build: bool = True) -> Store:
     # knowledge. User data is never touched by this.
     if build and (not knowledge.is_loaded(store) or not knowledge.is_current(store)):
         knowledge.load_knowledge(store)
+    if build and not store.read_only:
+        # The embedded default statistics (data/stats/), once per store: a fresh start has data.
+        from clusterdash.stats import embedded
+
+        embedded.ensure_loaded(store)
     return store

@@ -96,7 +96,8 @@ def test_cbp_census_json_layout(store):
     assert summary.years == [2019]
     assert any("year 2019 taken from the file name" in n for n in summary.notes)
     assert summary.regions == 3
-    row = store.rows("SELECT employment, payroll FROM stats_observation WHERE region_code = '53' AND industry_code = '336411'")
+    row = store.rows("SELECT employment, payroll FROM stats_observation WHERE region_code = '53' AND industry_code = '336411' "
+                     "AND dataset_code = ?", [summary.dataset_code])
     assert row == [{"employment": 50712.0, "payroll": pytest.approx(row[0]["payroll"])}]  # SOURCES.md spot check
     # labels of the API response become industry names
     names = queries.stats_industries(store, summary.dataset_code).set_index("industry_code")["industry_name"]
@@ -142,11 +143,12 @@ def test_eurostat_raw_tsv_with_flags_and_missing_values(store):
     # unit THS → persons; flags kept as they came
     bg31 = store.rows(
         "SELECT year, employment, is_withheld, flags FROM stats_observation WHERE region_code = 'BG31' "
-        "AND industry_code = 'TOTAL' AND year IN (2008, 2015) ORDER BY year")
+        "AND industry_code = 'TOTAL' AND year IN (2008, 2015) AND dataset_code = ? ORDER BY year", [s.dataset_code])
     assert bg31[0]["flags"] == "b" and bg31[1]["flags"] is None  # "359.3 b" and "280.4 "
     assert bg31[0]["employment"] == pytest.approx(float(_tsv_value("THS,TOTAL,Y_GE15,BG31", "2008")) * 1000)
     assert bg31[1]["employment"] == pytest.approx(280_400)
-    missing = store.rows("SELECT employment, flags FROM stats_observation WHERE is_withheld LIMIT 1")[0]
+    missing = store.rows("SELECT employment, flags FROM stats_observation WHERE is_withheld AND dataset_code = ? LIMIT 1",
+                         [s.dataset_code])[0]
     assert missing["employment"] is None and missing["flags"].startswith(":")
     # sections are the finest level; TOTAL is kept but not counted; NRP in no cluster
     ind = queries.stats_industries(store, s.dataset_code).set_index("industry_code")
@@ -309,9 +311,10 @@ def test_malformed_crosswalk(cbp_store, name, text, message):
 
 def test_relatedness_must_name_clusters_of_the_dataset(store):
     body = CBP_HEADER + "2019,01,111111,6,1,2,3\n"
+    before = dump_stats(store)
     with pytest.raises(StatsImportError, match=r"uscmp_related_clusters\.csv line 4: cluster '3' is not a cluster of this dataset"):
         importer.import_dataset(store, spec("cbp", source("d.csv", body), related=shared_source(*RELATED)))
-    assert not store.value("SELECT count(*) FROM stats_dataset")
+    assert dump_stats(store) == before
 
 
 def test_same_name_needs_replace(cbp_store):
@@ -323,7 +326,8 @@ def test_same_name_needs_replace(cbp_store):
     assert queries.stats_dataset(cbp_store, DATASET)["row_count"] == 1
     assert cbp_store.value("SELECT count(*) FROM stats_relatedness") == 0  # replaced whole
     queries.delete_stats_dataset(cbp_store, DATASET)
-    assert all(cbp_store.value(f"SELECT count(*) FROM {t}") == 0 for t in importer.STATS_TABLES)
+    assert all(cbp_store.value(f"SELECT count(*) FROM {t} WHERE dataset_code = ?", [DATASET]) == 0
+               for t in importer.STATS_TABLES)
 
 
 def test_progress_is_reported(store):

@@ -14,6 +14,8 @@ from clusterdash.store import Store
 from tests.conftest import REPO, SHARED_DATA
 
 PAGE = "pages/regional_stats.py"
+USER_DATASETS = ("SELECT count(*) FROM stats_dataset WHERE dataset_code NOT IN "
+                 "('cbp_states_2017_2021', 'eurostat_lfs_nuts2')")  # the embedded ones are in every store
 IMPORT = "pages/import_stats.py"
 
 
@@ -40,9 +42,19 @@ def download_labels(at) -> list[str]:
     return [d.proto.label for d in at.get("download_button")]
 
 
+def test_fresh_store_shows_the_embedded_statistics(db_path, monkeypatch):
+    at = run_app(db_path, monkeypatch, PAGE)
+    assert "No statistics imported yet" not in texts(at)
+    assert at.selectbox(key="stats_ds").value in ("cbp_states_2017_2021", "eurostat_lfs_nuts2")
+
+
 def test_empty_state_offers_the_demo_and_loads_it(db_path, monkeypatch):
     if not (SHARED_DATA / "us_cbp").exists():
         pytest.skip("shared datasets not found")
+    s = Store(db_path)
+    for code in ("cbp_states_2017_2021", "eurostat_lfs_nuts2"):  # the user deleted the embedded datasets
+        queries.delete_stats_dataset(s, code)
+    s.close()
     at = run_app(db_path, monkeypatch, PAGE)
     assert "No statistics imported yet" in texts(at)
     at.button(key="stats_demo").click().run()
@@ -136,7 +148,7 @@ def test_import_page_upload_summary_rejected_rows_and_delete(db_path, monkeypatc
     errors = [e.value for e in at.error]
     assert errors and "mine.csv, column employment: text where a number is expected (line 4: 'abc')" in errors[0]
     s = Store(db_path)
-    assert s.value("SELECT count(*) FROM stats_dataset") == 0  # nothing written
+    assert s.value(USER_DATASETS) == 0  # nothing written
     s.close()
     good = b"region_code,region_name,industry_code,year,employment\nR1,North,111,2020,100\nR2,South,111,2020,\n"
     at.file_uploader(key="imp_files_long").set_value(("mine.csv", good, "text/csv")).run()
@@ -148,11 +160,12 @@ def test_import_page_upload_summary_rejected_rows_and_delete(db_path, monkeypatc
     s = Store(db_path)
     assert queries.stats_dataset(s, "survey")["source"] == "Regional office, survey 2020"
     s.close()
+    at.selectbox(key="imp_manage").set_value("survey").run()  # the store also holds the embedded datasets
     at.checkbox(key="imp_confirm_delete").check().run()
     at.button(key="imp_delete").click().run()
     assert not at.exception
     s = Store(db_path)
-    assert s.value("SELECT count(*) FROM stats_dataset") == 0
+    assert s.value(USER_DATASETS) == 0
     s.close()
 
 
@@ -164,4 +177,6 @@ def test_import_page_lists_rejected_rows_for_download(db_path, monkeypatch):
     assert not at.exception
     labels = download_labels(at)
     assert "Download the 1 rejected rows (CSV)" in labels
+    at.selectbox(key="imp_manage").set_value("cbp_2019").run()  # the store also holds the embedded datasets
+    labels = download_labels(at)
     assert any("rejected rows of cbp_2019" in lbl for lbl in labels)

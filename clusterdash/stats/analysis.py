@@ -22,7 +22,12 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "is_strong",
     "is_strong_top10", "employment_change", "cagr_pct", "national_share_change_pp", "expected_change",
     "job_creation_relative", "withheld_cells",
+    # the benchmark of lq/shares and the honesty of growth, in every CSV (when computed)
+    "benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct", "base_year",
+    "is_growth_distorted", "growth_note",
 )
+OPTIONAL_EXPORT_COLUMNS = ("benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct",
+                           "base_year", "is_growth_distorted", "growth_note")
 
 # Labels of the columns as shown on the pages: the field registry's (clusterdash/fields.py).
 # alias for ui/pages; lead removes after merge (pages can call fields.label / fields.column_labels)
@@ -31,6 +36,8 @@ LABELS = fields.column_labels((
     "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "is_strong",
     "is_strong_top10", "employment_change", "cagr_pct", "national_share_change_pp", "expected_change",
     "job_creation_relative", "withheld_cells", "base_year_withheld_cells", "withheld_establishments_pct",
+    "benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct", "base_year",
+    "is_growth_distorted", "growth_note",
     "base_year_withheld_establishments_pct", "cluster_strength_pct", "traded_employment", "strong_employment",
     "strong_clusters", "top_strong_cluster", "rank", "links", "related_strong_clusters", "industries",
     "coordinate_source", "is_national", "latitude", "longitude",
@@ -41,7 +48,8 @@ def to_export_frame(ind: pd.DataFrame, *, dataset: dict | None = None) -> pd.Dat
     """The indicators CSV layout: the columns of :data:`EXPORT_COLUMNS` (booleans
     ``is_strong``/``is_strong_top10`` as true/false) and, with ``dataset``, a ``source`` column on
     every row."""
-    out = ind[list(EXPORT_COLUMNS)].copy()
+    cols = [c for c in EXPORT_COLUMNS if c in ind.columns or c not in OPTIONAL_EXPORT_COLUMNS]
+    out = ind[cols].copy()
     for c in ("is_strong", "is_strong_top10"):
         out[c] = out[c].astype(bool)
     for c in ("employment", "establishments", "employment_change", "withheld_cells"):

@@ -4,6 +4,8 @@ import-stats   import a dataset (cbp | eurostat | long) with an optional crosswa
                file and relatedness file, in one transaction
 export         ``export indicators``: the indicators of a dataset as CSV
 fetch-cbp      download County Business Patterns by state for a year from the Census API
+attach-crosswalk  give an existing dataset (e.g. the embedded CBP data) the clusters of a
+               crosswalk file, and optionally a relatedness file, in one transaction
 """
 
 from __future__ import annotations
@@ -90,7 +92,10 @@ def setup_export(p) -> None:
     p.add_argument("what", choices=["indicators"], help="what to export")
     p.add_argument("--dataset", required=True, help="dataset name (see 'info' or the Import statistics page)")
     p.add_argument("--year", type=int, help="only this year")
-    p.add_argument("--base-year", type=int, help="first year of the growth columns (default: the dataset's first year)")
+    p.add_argument("--base-year", type=int,
+                   help="first year of the growth columns (default: the first year whose coverage is comparable)")
+    p.add_argument("--benchmark", choices=["nation", "country", "eu28"],
+                   help="LQ benchmark (default: the dataset's: the region's country for NUTS regions, else the nation)")
     p.add_argument("--out", required=True, type=Path, help="CSV file to write")
     p.set_defaults(func=cmd_export)
 
@@ -108,7 +113,10 @@ def cmd_export(args) -> int:
             raise UserError(f"no dataset {args.dataset!r} in the store" + (f" (it has: {', '.join(names)})" if names else ""))
         if args.year is not None and not dataset["year_min"] <= args.year <= dataset["year_max"]:
             raise UserError(f"year {args.year} is not in {args.dataset} ({dataset['year_min']}–{dataset['year_max']})")
-        ind = queries.stats_indicators(store, args.dataset, year=args.year, base_year=args.base_year)
+        from clusterdash.stats import indicators
+
+        ind = indicators.compute_indicators(store, args.dataset, year=args.year, base_year=args.base_year,
+                                            benchmark=args.benchmark)
     finally:
         store.close()
     out = analysis.to_export_frame(ind, dataset=dataset)
@@ -134,3 +142,29 @@ def cmd_fetch(args) -> int:
     print(f"saved the Census API response for {args.year} to {path}")
     print(f"import it with: python -m clusterdash import-stats --format cbp --file {path} --year {args.year}")
     return 0
+
+
+@register("attach-crosswalk", "give a dataset the clusters of a crosswalk file (e.g. the embedded CBP data)")
+def setup_attach(p) -> None:
+    p.add_argument("--dataset", required=True, help="dataset name, e.g. cbp_states_2017_2021")
+    p.add_argument("--crosswalk", required=True, type=Path, help="industry → cluster crosswalk CSV")
+    p.add_argument("--crosswalk-source", help="citation of the crosswalk (shown with every figure)")
+    p.add_argument("--related", type=Path, help="cluster relatedness CSV (e.g. USCMP related clusters)")
+    p.add_argument("--related-source", help="citation of the relatedness file")
+    p.set_defaults(func=cmd_attach)
+
+
+def cmd_attach(args) -> int:
+    from clusterdash.stats import importer
+    from clusterdash.store import open_store
+
+    store = open_store(args.db or config.db_path())
+    try:
+        summary = importer.attach_crosswalk(store, args.dataset, args.crosswalk, args.related,
+                                            crosswalk_source=args.crosswalk_source, related_source=args.related_source)
+    finally:
+        store.close()
+    for line in summary.lines():
+        print(line)
+    return 0
+

@@ -41,6 +41,8 @@ US_STATES_SOURCE = ("U.S. Census Bureau 2017 state boundaries (us-atlas 3.0.1, I
 CLASSIFICATION_DIR = config.DATA_DIR / "classifications"
 NAICS_GROUPS_FILE = CLASSIFICATION_DIR / "naics2017_groups.csv"
 NACE_GROUPS_FILE = CLASSIFICATION_DIR / "nace_r2_groups.csv"
+NUTS_REGIONS_FILE = config.DATA_DIR / "stats" / "nuts2013_regions.csv"
+NUTS_SOURCE = "NUTS 2013 names: Eurostat (data/stats/nuts2013_regions.csv, see data/stats/README.md)"
 
 TOTAL_CODES = {"00", "TOTAL", "_T", "ALL", "T"}
 DATASET_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
@@ -71,6 +73,8 @@ class ImportSpec:
     payroll_unit: str | None = None  # long format
     employment_unit: str | None = None  # long format
     replace: bool = False
+    origin: str = "import"  # or "embedded" (clusterdash.stats.embedded)
+    embedded_sha256: str | None = None
 
 
 @dataclass
@@ -92,6 +96,7 @@ class ImportSummary:
     relatedness_pairs: int
     seconds: float
     notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # e.g. a year with far fewer regions
 
     @property
     def rejected_count(self) -> int:
@@ -100,7 +105,7 @@ class ImportSummary:
     def lines(self) -> list[str]:
         """The summary as short lines of text (CLI and page)."""
         yrs = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
-        out = [
+        out = [f"WARNING: {w}" for w in self.warnings] + [
             f"dataset {self.dataset_code}: {self.title}",
             f"rows read {self.rows_read:,}; observations imported {self.rows_imported:,}; rejected {self.rejected_count:,}",
             f"withheld or missing cells (stored as missing, not zero): {self.withheld:,}",
@@ -130,6 +135,24 @@ def us_states() -> dict[str, dict]:
     with US_STATES_FILE.open(newline="", encoding="utf-8") as fh:
         return {r["region_code"]: {"name": r["region_name"], "latitude": float(r["latitude"]),
                                    "longitude": float(r["longitude"])} for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def nuts_regions() -> dict[str, dict]:
+    """Shipped NUTS 2013 names (data/stats/nuts2013_regions.csv): code -> {name, country_code,
+    country_name, name_source, name_vintage, latitude, longitude, position}; the position is the
+    country's label point (no openly licensed NUTS centroids exist to ship)."""
+    with NUTS_REGIONS_FILE.open(newline="", encoding="utf-8") as fh:
+        out = {}
+        for r in csv.DictReader(fh):
+            out[r["region_code"]] = {
+                "name": r["region_name"], "country_code": r["country_code"], "country_name": r["country_name"],
+                "name_source": r["name_source"], "name_vintage": r["name_vintage"],
+                "latitude": float(r["latitude"]) if r["latitude"] else None,
+                "longitude": float(r["longitude"]) if r["longitude"] else None,
+                "position": r["position"],
+            }
+        return out
 
 
 @lru_cache(maxsize=2)
@@ -188,6 +211,7 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
     _check_duplicates(con)
 
     years = [r[0] for r in con.execute("SELECT DISTINCT year FROM obs ORDER BY 1").fetchall()]
+    warnings = _incomplete_years(con, spec)
     classification = next((r.classification for r in reports if r.classification), None) or "user classification"
     notes = [n for r in reports for n in r.notes]
     skipped: dict[str, int] = {}
@@ -262,7 +286,7 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
         "imported_at": datetime.now(timezone.utc).replace(tzinfo=None), "row_count": int(n_obs),
         "rejected_count": len(rejected), "withheld_count": int(withheld), "region_count": len(regions_real),
         "industry_count": len(industries), "year_min": ymin, "year_max": ymax,
-        "notes": "\n".join(notes) or None,
+        "notes": "\n".join([f"WARNING: {w}" for w in warnings] + notes) or None,
     }
     obs = con.sql(
         "SELECT ? AS dataset_code, region_code, industry_code, year, employment, establishments, payroll, "
@@ -294,6 +318,8 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
             _insert_frame(cur, "stats_relatedness", pd.DataFrame([r.__dict__ for r in related_rows]).assign(dataset_code=code))
         if len(rejected):
             _insert_frame(cur, "stats_rejected_row", rejected.assign(dataset_code=code))
+        report(0.9, "Estimating withheld cells and coverage…")
+        write_derived(cur, code, origin=spec.origin, embedded_sha256=spec.embedded_sha256)
 
     store.write(write)
     report(1.0, "Done")
@@ -302,7 +328,7 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
         rejected=rejected, withheld=int(withheld), skipped=skipped, regions=len(regions_real),
         regions_without_coordinates=no_coords, industries=len(industries), finest_industries=len(finest),
         unmapped_industries=unmapped, clusters=len(clusters), years=years, relatedness_pairs=len(related_rows),
-        seconds=time.perf_counter() - t0, notes=notes,
+        seconds=time.perf_counter() - t0, notes=notes, warnings=warnings,
     )
 
 
@@ -317,7 +343,8 @@ def delete_dataset(store, dataset_code: str) -> None:
 
 
 STATS_TABLES = ("stats_observation", "stats_industry", "stats_cluster", "stats_crosswalk", "stats_region",
-                "stats_relatedness", "stats_rejected_row", "stats_dataset")
+                "stats_relatedness", "stats_rejected_row", "stats_dataset_profile", "stats_region_country",
+                "stats_withheld_estimate", "stats_dataset")
 
 
 def _delete(cur, code: str) -> None:
@@ -363,6 +390,17 @@ def _build_regions(con, spec: ImportSpec) -> pd.DataFrame:
         df["latitude"] = df["region_code"].map(lambda c: known[c]["latitude"])
         df["longitude"] = df["region_code"].map(lambda c: known[c]["longitude"])
         df["coordinate_source"] = US_STATES_SOURCE
+    elif spec.format == "eurostat":
+        known = nuts_regions()
+        names, sources = [], []
+        for code, name in zip(df["region_code"], df["region_name"]):
+            r = known.get(code)
+            names.append(name if isinstance(name, str) else (r["name"] if r else None))
+            sources.append(f"name: {r['name_source']} ({r['name_vintage']}); no coordinates of the region "
+                           "(see stats_region_country for its country's position)" if r else
+                           "no name in the shipped NUTS 2013 list; no coordinates")
+        df["region_name"] = names
+        df["coordinate_source"] = sources
     else:
         df["coordinate_source"] = "name from the data file; no coordinates"
     df["region_name"] = df["region_name"].fillna(df["region_code"])
@@ -503,3 +541,176 @@ def _describe(spec: ImportSpec, period: str) -> tuple[str, str, str, str, str | 
     source = spec.source or f"{names} (imported by a user; no publisher given)"
     return (title, source, "region", spec.employment_unit or "persons (as given in the file)",
             spec.payroll_unit or "as given in the file")
+
+
+# ---- coverage, countries, profile (issue #11) --------------------------------------------------
+
+STRONG_RULE = ("U.S. Cluster Mapping rule: LQ ≥ 75th percentile of the regions with employment and LQ ≥ 1, "
+               "employment above the 25th percentile and establishments above the 25th percentile")
+STRONG_RULE_NO_ESTABLISHMENTS = (
+    "LQ ≥ 75th percentile of the regions with employment and LQ ≥ 1, and employment above the 25th percentile. "
+    "The source has no establishment counts, so the U.S. Cluster Mapping condition on establishments is dropped "
+    "(like the European Cluster Panorama, which judges regions on size and specialisation of employment)")
+
+
+def cluster_terms(fmt: str, has_crosswalk: bool) -> tuple[str, str]:
+    """What the dataset's clusters are called in titles: (plural, singular)."""
+    if has_crosswalk:
+        return "clusters", "cluster"
+    return {"cbp": ("NAICS subsectors", "NAICS subsector"),
+            "eurostat": ("NACE sections", "NACE section")}.get(fmt, ("industry groups", "industry group"))
+
+
+def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: str | None = None) -> None:
+    """(Re)write the coverage tables of one dataset inside the caller's transaction: its regions'
+    countries, the withheld-cell estimates and the profile (cluster term, benchmark, strong rule,
+    default base year). Called by every import, by attach_crosswalk and by migration v009."""
+    from clusterdash.stats import coverage
+
+    (fmt, has_cw, region_type, national), = cur.execute(
+        "SELECT format, has_crosswalk, region_type, national_region_code FROM stats_dataset WHERE dataset_code = ?",
+        [code]).fetchall()
+    nuts = region_type.startswith("NUTS")
+    cur.execute("DELETE FROM stats_region_country WHERE dataset_code = ?", [code])
+    rows = []
+    for rcode, lat, is_national in cur.execute(
+            "SELECT region_code, latitude, is_national FROM stats_region WHERE dataset_code = ?", [code]).fetchall():
+        if fmt == "cbp":
+            rows.append((code, rcode, "US", "United States", US_STATES_SOURCE, "region" if lat is not None else "none",
+                         None, None))
+        elif nuts:
+            known = nuts_regions()
+            r = known.get(rcode)
+            country = known.get(rcode[:2])
+            clat = r["latitude"] if r else (country["latitude"] if country else None)
+            clon = r["longitude"] if r else (country["longitude"] if country else None)
+            pos = "region" if lat is not None else ("country" if clat is not None else "none")
+            rows.append((code, rcode, rcode[:2], (r or country or {}).get("country_name"),
+                         (r["name_source"] + f" ({r['name_vintage']})") if r else None, pos, clat, clon))
+        else:
+            rows.append((code, rcode, "ALL", None, None, "region" if lat is not None else "none", None, None))
+    if rows:
+        cur.executemany("INSERT INTO stats_region_country (dataset_code, region_code, country_code, country_name, "
+                        "name_source, position, country_latitude, country_longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows)
+    coverage.estimate_withheld(cur, code)
+    has_estab = cur.execute("SELECT count(establishments) > 0 FROM stats_observation WHERE dataset_code = ?",
+                            [code]).fetchall()[0][0]
+    cov = coverage.year_coverage(cur, code)
+    base = coverage.default_base_year(cov)
+    plural, singular = cluster_terms(fmt, bool(has_cw))
+    old = cur.execute("SELECT dataset_origin, embedded_sha256 FROM stats_dataset_profile WHERE dataset_code = ?",
+                      [code]).fetchall()
+    if old and origin == "import" and embedded_sha256 is None:
+        origin, embedded_sha256 = old[0]  # a re-derivation keeps where the dataset came from
+    cur.execute("DELETE FROM stats_dataset_profile WHERE dataset_code = ?", [code])
+    cur.execute(
+        "INSERT INTO stats_dataset_profile (dataset_code, dataset_origin, embedded_sha256, cluster_term, cluster_term_singular, "
+        "default_benchmark, has_establishments, strong_rule, default_base_year, base_year_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [code, origin, embedded_sha256, plural, singular, "country" if nuts and not national else "nation",
+         bool(has_estab), STRONG_RULE if has_estab else STRONG_RULE_NO_ESTABLISHMENTS,
+         base.year if base else None, base.reason if base else None])
+
+
+def _incomplete_years(con, spec: ImportSpec) -> list[str]:
+    """A year with far fewer regions than the year with most (below coverage.COMPLETE_SHARE):
+    one warning naming the missing regions. Location quotients and shares refuse such a year
+    as their benchmark (indicators)."""
+    from clusterdash.stats import coverage
+
+    per_year = con.execute(
+        "SELECT year, list(DISTINCT region_code) AS regions FROM obs WHERE employment IS NOT NULL "
+        "AND (? IS NULL OR region_code <> ?) GROUP BY 1 ORDER BY 1",
+        [spec.national_region, spec.national_region]).fetchall()
+    if len(per_year) < 2:
+        return []
+    most = max(len(r) for _, r in per_year)
+    best = set(next(r for _, r in per_year if len(r) == most))
+    names = dict(con.execute("SELECT region_code, any_value(region_name) FROM obs GROUP BY 1").fetchall())
+    out = []
+    for year, regions in per_year:
+        if len(regions) < coverage.COMPLETE_SHARE * most:
+            missing = sorted(best - set(regions))
+            listed = ", ".join(f"{names.get(m) or m} ({m})" if names.get(m) else m for m in missing[:100])
+            out.append(f"{year} has {len(regions)} of {most} regions — missing {listed}"
+                       f"{f' and {len(missing) - 100} more' if len(missing) > 100 else ''}. Is the file complete? "
+                       f"Location quotients and shares are not computed for {year} (its sum of regions is no "
+                       "benchmark); growth to or from it is flagged.")
+    return out
+
+
+@dataclass
+class AttachSummary:
+    dataset_code: str
+    clusters: int
+    industries_mapped: int
+    unmapped_industries: list[str]
+    relatedness_pairs: int
+    cluster_definition: str
+
+    def lines(self) -> list[str]:
+        out = [f"dataset {self.dataset_code}: clusters now from {self.cluster_definition}",
+               f"clusters {self.clusters}; finest-level industries in a cluster {self.industries_mapped}"]
+        if self.unmapped_industries:
+            out.append(f"finest-level industries in no cluster: {len(self.unmapped_industries)} "
+                       f"({', '.join(self.unmapped_industries[:8])}{' …' if len(self.unmapped_industries) > 8 else ''})")
+        if self.relatedness_pairs:
+            out.append(f"cluster relatedness pairs: {self.relatedness_pairs}")
+        return out
+
+
+def attach_crosswalk(store, dataset_code: str, crosswalk, related=None, *, crosswalk_source: str | None = None,
+                     related_source: str | None = None) -> AttachSummary:
+    """Give an existing dataset the clusters of a crosswalk file (and optionally a cluster
+    relatedness file), e.g. the U.S. Cluster Mapping crosswalk a user has, in ONE transaction:
+    the industries' clusters, the clusters, the crosswalk and relatedness tables, the dataset's
+    cluster definition and profile change together; the observations stay as they are.
+    ``crosswalk``/``related``: a SourceFile or a path. Raises StatsImportError."""
+    cw = crosswalk if isinstance(crosswalk, SourceFile) else SourceFile.from_path(crosswalk)
+    rel = None if related is None else (related if isinstance(related, SourceFile) else SourceFile.from_path(related))
+    ds = store.rows("SELECT files, format FROM stats_dataset WHERE dataset_code = ?", [dataset_code])
+    if not ds:
+        raise StatsImportError(f"there is no dataset {dataset_code!r}")
+    industries = store.df("SELECT industry_code, industry_name, industry_level, is_finest FROM stats_industry "
+                          "WHERE dataset_code = ? ORDER BY industry_code", [dataset_code])
+    industries["cluster_code"] = None
+    rows = readers.read_crosswalk(cw)
+    clusters = _apply_crosswalk(industries, rows)
+    finest = industries[industries["is_finest"]]
+    mapped = finest["cluster_code"].notna()
+    if not mapped.any():
+        raise StatsImportError(f"{cw.name}: none of the dataset's {len(finest)} finest-level industry codes is in the "
+                               "crosswalk (is it for another classification?)")
+    unmapped = sorted(finest.loc[~mapped, "industry_code"].tolist())
+    related_rows: list[readers.RelatednessRow] = []
+    related_text = None
+    if rel is not None:
+        related_rows, rule = readers.read_relatedness(rel)
+        known = set(clusters["cluster_code"])
+        for r in related_rows:
+            for c in (r.cluster_code, r.related_cluster_code):
+                if c not in known:
+                    raise StatsImportError(f"{rel.name} line {r.source_line}: cluster {c!r} is not a cluster of "
+                                           f"the crosswalk {cw.name}")
+        related_text = (related_source or f"relatedness file {rel.name}") + f" ({rule})"
+    definition = crosswalk_source or f"crosswalk file {cw.name}"
+    base_files = (ds[0]["files"] or "").split("; ")[0]
+    files = "; ".join([base_files, f"crosswalk {cw.name}"] + ([f"relatedness {rel.name}"] if rel else []))
+
+    def run(cur):
+        for t in ("stats_industry", "stats_cluster", "stats_crosswalk", "stats_relatedness"):
+            cur.execute(f"DELETE FROM {t} WHERE dataset_code = ?", [dataset_code])
+        _insert_frame(cur, "stats_industry", industries.assign(dataset_code=dataset_code))
+        _insert_frame(cur, "stats_cluster", clusters.assign(dataset_code=dataset_code))
+        _insert_frame(cur, "stats_crosswalk", pd.DataFrame([r.__dict__ for r in rows]).assign(dataset_code=dataset_code))
+        if related_rows:
+            _insert_frame(cur, "stats_relatedness",
+                          pd.DataFrame([r.__dict__ for r in related_rows]).assign(dataset_code=dataset_code))
+        cur.execute("UPDATE stats_dataset SET cluster_definition = ?, has_crosswalk = true, relatedness_source = ?, "
+                    "files = ? WHERE dataset_code = ?", [definition, related_text, files, dataset_code])
+        write_derived(cur, dataset_code)
+
+    store.write(run)
+    return AttachSummary(dataset_code, len(clusters), int(mapped.sum()), unmapped, len(related_rows), definition)
+

@@ -36,15 +36,33 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterdash.stats import coverage
+
 _CHAIN = """
 WITH
 clusters AS (
     SELECT cluster_code, cluster_name, cluster_type FROM stats_cluster WHERE dataset_code = $dataset
 ),
 regions AS (
-    SELECT region_code, region_name, is_national FROM stats_region WHERE dataset_code = $dataset
+    SELECT r.region_code, r.region_name, r.is_national, coalesce(rc.country_code, 'ALL') AS country_code
+    FROM stats_region r
+    LEFT JOIN stats_region_country rc ON rc.dataset_code = r.dataset_code AND rc.region_code = r.region_code
+    WHERE r.dataset_code = $dataset
 ),
-has_national AS (SELECT count(*) FILTER (WHERE is_national) > 0 AS yes FROM regions),
+has_national AS (SELECT count(*) FILTER (WHERE is_national) > 0 AND $benchmark = 'nation' AS yes FROM regions),
+region_group AS (  -- the benchmark each region's LQ is computed against
+    SELECT region_code,
+           CASE $benchmark WHEN 'country' THEN country_code WHEN 'eu28' THEN 'EU28' ELSE 'ALL' END AS bgroup
+    FROM regions WHERE NOT is_national
+),
+members AS (  -- the regions whose sums form each benchmark
+    SELECT CASE $benchmark WHEN 'country' THEN country_code WHEN 'eu28' THEN 'EU28' ELSE 'ALL' END AS bgroup,
+           region_code
+    FROM regions
+    WHERE CASE WHEN (SELECT yes FROM has_national) THEN is_national
+               WHEN $benchmark = 'eu28' THEN NOT is_national AND list_contains($eu28, country_code)
+               ELSE NOT is_national END
+),
 rc AS (  -- region × cluster × year, finest-level industries only
     SELECT o.region_code, i.cluster_code, o.year,
            sum(o.employment) AS employment,
@@ -53,9 +71,14 @@ rc AS (  -- region × cluster × year, finest-level industries only
            sum(o.employment) FILTER (WHERE o.payroll IS NOT NULL) AS employment_with_payroll,
            sum(o.establishments) FILTER (WHERE o.employment IS NOT NULL) AS establishments_with_employment,
            count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells,
-           sum(o.establishments) FILTER (WHERE o.employment IS NULL) AS withheld_establishments
+           sum(o.establishments) FILTER (WHERE o.employment IS NULL) AS withheld_establishments,
+           CAST(coalesce(sum(e.estimated_employment), 0) AS DOUBLE) AS withheld_employment_est,
+           CAST(count(*) FILTER (WHERE o.employment IS NULL AND e.estimated_employment IS NULL) AS BIGINT)
+               AS unknown_withheld_cells
     FROM stats_observation o
     JOIN stats_industry i ON i.dataset_code = o.dataset_code AND i.industry_code = o.industry_code
+    LEFT JOIN stats_withheld_estimate e ON e.dataset_code = o.dataset_code AND e.region_code = o.region_code
+         AND e.industry_code = o.industry_code AND e.year = o.year
     WHERE o.dataset_code = $dataset AND i.is_finest AND i.cluster_code IS NOT NULL
     GROUP BY ALL
 ),
@@ -63,19 +86,32 @@ typed AS (
     SELECT rc.*, c.cluster_name, c.cluster_type, r.region_name, r.is_national
     FROM rc JOIN clusters c USING (cluster_code) JOIN regions r USING (region_code)
 ),
-national_rows AS (  -- the national region when the file gives one, else every region
-    SELECT * FROM typed WHERE is_national = (SELECT yes FROM has_national)
+national_rows AS (
+    SELECT m.bgroup, t.* FROM typed t JOIN members m USING (region_code)
 ),
 national AS (
-    SELECT cluster_code, year, sum(employment) AS national_employment
+    SELECT bgroup, cluster_code, year, sum(employment) AS national_employment,
+           100.0 * sum(withheld_employment_est)
+               / nullif(coalesce(sum(employment), 0) + sum(withheld_employment_est), 0) AS national_withheld_share_pct,
+           CAST(sum(unknown_withheld_cells) AS BIGINT) AS national_unknown_withheld_cells
     FROM national_rows GROUP BY ALL
 ),
 national_base AS (
-    SELECT year,
+    SELECT bgroup, year,
            sum(employment) FILTER (WHERE cluster_type = 'traded') AS traded,
            sum(employment) FILTER (WHERE cluster_type = 'local') AS local,
            sum(employment) AS total
     FROM national_rows GROUP BY ALL
+),
+presence AS (  -- benchmark completeness: member regions with employment, per benchmark × year
+    SELECT bgroup, year, CAST(count(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS BIGINT) AS present
+    FROM national_rows GROUP BY ALL
+),
+complete AS (
+    SELECT bgroup, year, present, max(present) OVER (PARTITION BY bgroup) AS most,
+           (SELECT yes FROM has_national) OR present >= $complete_share * max(present) OVER (PARTITION BY bgroup)
+               AS is_benchmark_complete
+    FROM presence
 ),
 region_base AS (
     SELECT region_code, year,
@@ -85,21 +121,28 @@ region_base AS (
     FROM typed WHERE NOT is_national GROUP BY ALL
 ),
 lq AS (
-    SELECT t.*,
+    SELECT t.*, g.bgroup,
            CASE t.cluster_type WHEN 'traded' THEN b.traded WHEN 'local' THEN b.local ELSE b.total END AS base_employment,
-           n.national_employment,
-           CASE t.cluster_type WHEN 'traded' THEN nb.traded WHEN 'local' THEN nb.local ELSE nb.total END AS national_base_employment
+           n.national_employment, n.national_withheld_share_pct, n.national_unknown_withheld_cells,
+           CASE t.cluster_type WHEN 'traded' THEN nb.traded WHEN 'local' THEN nb.local ELSE nb.total END AS national_base_employment,
+           coalesce(cp.is_benchmark_complete, false) AS is_benchmark_complete
     FROM typed t
     JOIN region_base b USING (region_code, year)
-    LEFT JOIN national n USING (cluster_code, year)
-    LEFT JOIN national_base nb USING (year)
+    JOIN region_group g USING (region_code)
+    LEFT JOIN national n ON n.bgroup = g.bgroup AND n.cluster_code = t.cluster_code AND n.year = t.year
+    LEFT JOIN national_base nb ON nb.bgroup = g.bgroup AND nb.year = t.year
+    LEFT JOIN complete cp ON cp.bgroup = g.bgroup AND cp.year = t.year
     WHERE NOT t.is_national
 ),
 lq2 AS (
     SELECT *,
-           (employment / nullif(base_employment, 0))
-             / nullif(national_employment / nullif(national_base_employment, 0), 0) AS lq,
-           100.0 * employment / nullif(national_employment, 0) AS national_share_pct
+           CASE WHEN is_benchmark_complete THEN
+               (employment / nullif(base_employment, 0))
+                 / nullif(national_employment / nullif(national_base_employment, 0), 0) END AS lq,
+           CASE WHEN is_benchmark_complete THEN 100.0 * employment / nullif(national_employment, 0) END
+               AS national_share_pct,
+           100.0 * withheld_employment_est / nullif(coalesce(employment, 0) + withheld_employment_est, 0)
+               AS withheld_share_pct
     FROM lq
 ),
 pct AS (  -- per cluster and year, among regions with employment > 0
@@ -113,9 +156,11 @@ pct AS (  -- per cluster and year, among regions with employment > 0
 flagged AS (
     SELECT l.*, p.lq_p75, p.lq_p90, p.employment_p25, p.establishments_p25,
            coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p75 AND l.lq >= 1
-                    AND l.employment > p.employment_p25 AND l.establishments > p.establishments_p25, false) AS is_strong,
+                    AND l.employment > p.employment_p25
+                    AND (NOT $has_establishments OR l.establishments > p.establishments_p25), false) AS is_strong,
            coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p90 AND l.lq >= 1
-                    AND l.employment > p.employment_p25 AND l.establishments > p.establishments_p25, false) AS is_strong_top10
+                    AND l.employment > p.employment_p25
+                    AND (NOT $has_establishments OR l.establishments > p.establishments_p25), false) AS is_strong_top10
     FROM lq2 l LEFT JOIN pct p USING (cluster_code, year)
 ),
 grown AS (
@@ -124,9 +169,24 @@ grown AS (
            b.national_share_pct AS base_year_share_pct,
            b.national_employment AS base_year_national_employment,
            b.withheld_cells AS base_year_withheld_cells,
-           100.0 * b.withheld_establishments / nullif(b.establishments, 0) AS base_year_withheld_establishments_pct
+           100.0 * b.withheld_establishments / nullif(b.establishments, 0) AS base_year_withheld_establishments_pct,
+           coalesce(b.withheld_share_pct, 0) AS base_year_withheld_share_pct,
+           coalesce(b.national_withheld_share_pct, 0) AS base_year_national_withheld_share_pct,
+           CAST(coalesce(b.unknown_withheld_cells, 0) + coalesce(b.national_unknown_withheld_cells, 0) AS BIGINT)
+               AS base_year_unknown_cells,
+           coalesce(b.is_benchmark_complete, false) AS base_year_benchmark_complete
     FROM flagged f
     LEFT JOIN flagged b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code AND b.year = $base_year
+),
+judged AS (
+    SELECT *,
+           year > $base_year AND (
+               greatest(base_year_withheld_share_pct, coalesce(withheld_share_pct, 0),
+                        base_year_national_withheld_share_pct, coalesce(national_withheld_share_pct, 0))
+                   > $distortion_pct
+               OR base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, CAST(0 AS BIGINT)) > 0
+               OR NOT base_year_benchmark_complete OR NOT is_benchmark_complete) AS is_growth_distorted
+    FROM grown
 ),
 indicators AS (
     SELECT region_code, region_name, cluster_code, cluster_name, cluster_type, year,
@@ -140,19 +200,45 @@ indicators AS (
            CASE WHEN year > $base_year AND base_year_employment > 0 AND employment > 0
                 THEN 100.0 * (power(employment / base_year_employment, 1.0 / (year - $base_year)) - 1) END AS cagr_pct,
            CASE WHEN year > $base_year AND base_year_national_employment > 0 AND national_employment > 0
+                     AND base_year_benchmark_complete AND is_benchmark_complete
                 THEN 100.0 * (power(national_employment / base_year_national_employment, 1.0 / (year - $base_year)) - 1)
            END AS national_cagr_pct,
            CASE WHEN year > $base_year THEN national_share_pct - base_year_share_pct END AS national_share_change_pp,
            CASE WHEN year > $base_year AND base_year_national_employment > 0
+                     AND base_year_benchmark_complete AND is_benchmark_complete
                 THEN base_year_employment * (national_employment / base_year_national_employment - 1) END AS expected_change,
            CASE WHEN year > $base_year AND base_year_national_employment > 0
+                     AND base_year_benchmark_complete AND is_benchmark_complete
                 THEN (employment - base_year_employment)
                      - base_year_employment * (national_employment / base_year_national_employment - 1) END AS job_creation_relative,
            withheld_cells, base_year_withheld_cells,
            100.0 * withheld_establishments / nullif(establishments, 0) AS withheld_establishments_pct,
            base_year_withheld_establishments_pct,
-           lq_p75, lq_p90, employment_p25, establishments_p25
-    FROM grown
+           lq_p75, lq_p90, employment_p25, establishments_p25,
+           -- issue #11: benchmark, coverage and honesty columns
+           bgroup AS benchmark_code,
+           CASE $benchmark WHEN 'country' THEN 'the region''s country (' || bgroup || ', sum of its regions)'
+                WHEN 'eu28' THEN 'EU28 (sum of the regions of the 28 member states)'
+                ELSE $nation_text END AS benchmark,
+           is_benchmark_complete,
+           coalesce(withheld_share_pct, 0) AS withheld_share_pct,
+           coalesce(national_withheld_share_pct, 0) AS national_withheld_share_pct,
+           CAST($base_year AS INTEGER) AS base_year,
+           coalesce(is_growth_distorted, false) AS is_growth_distorted,
+           CASE WHEN is_growth_distorted THEN concat_ws('; ',
+                CASE WHEN NOT base_year_benchmark_complete THEN 'base year ' || $base_year || ': benchmark incomplete (far fewer regions)' END,
+                CASE WHEN NOT is_benchmark_complete THEN year || ': benchmark incomplete (far fewer regions)' END,
+                CASE WHEN base_year_withheld_share_pct > $distortion_pct
+                     THEN 'base year ' || $base_year || ': ~' || round(base_year_withheld_share_pct, 1) || ' % of the region''s employment in withheld cells' END,
+                CASE WHEN coalesce(withheld_share_pct, 0) > $distortion_pct
+                     THEN year || ': ~' || round(withheld_share_pct, 1) || ' % of the region''s employment in withheld cells' END,
+                CASE WHEN base_year_national_withheld_share_pct > $distortion_pct
+                     THEN 'base year ' || $base_year || ': ~' || round(base_year_national_withheld_share_pct, 1) || ' % of the benchmark total in withheld cells' END,
+                CASE WHEN coalesce(national_withheld_share_pct, 0) > $distortion_pct
+                     THEN year || ': ~' || round(national_withheld_share_pct, 1) || ' % of the benchmark total in withheld cells' END,
+                CASE WHEN base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, CAST(0 AS BIGINT)) > 0
+                     THEN 'withheld cells of unknown size' END) END AS growth_note
+    FROM judged
 )
 """
 
@@ -162,27 +248,52 @@ INDICATOR_COLUMNS = [
     "is_strong", "is_strong_top10", "base_year_employment", "employment_change", "cagr_pct", "national_cagr_pct",
     "national_share_change_pp", "expected_change", "job_creation_relative", "withheld_cells",
     "base_year_withheld_cells", "withheld_establishments_pct", "base_year_withheld_establishments_pct", "lq_p75", "lq_p90", "employment_p25", "establishments_p25",
+    "benchmark_code", "benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct",
+    "base_year", "is_growth_distorted", "growth_note",
 ]
 
+BENCHMARKS = ("nation", "country", "eu28")
 
-def _params(store, dataset_code: str, base_year: int | None) -> dict:
-    row = store.rows("SELECT year_min, payroll_unit FROM stats_dataset WHERE dataset_code = ?", [dataset_code])
+
+def _params(store, dataset_code: str, base_year: int | None, benchmark: str | None = None) -> dict:
+    row = store.rows(
+        "SELECT d.year_min, d.payroll_unit, d.region_count, d.national_region_code, p.default_base_year, "
+        "p.default_benchmark, p.has_establishments "
+        "FROM stats_dataset d LEFT JOIN stats_dataset_profile p USING (dataset_code) WHERE d.dataset_code = ?",
+        [dataset_code])
     if not row:
         return {}
-    unit = (row[0]["payroll_unit"] or "").lower()
+    r = row[0]
+    unit = (r["payroll_unit"] or "").lower()
+    bench = benchmark or r["default_benchmark"] or "nation"
+    if bench not in BENCHMARKS:
+        raise ValueError(f"benchmark {bench!r}: use one of {', '.join(BENCHMARKS)}")
+    default = r["default_base_year"] if r["default_base_year"] is not None else r["year_min"]
+    nation = (f"the nation (national region {r['national_region_code']})" if r["national_region_code"]
+              else f"the nation (sum of the dataset's {r['region_count']} regions)")
     return {
         "dataset": dataset_code,
-        "base_year": int(base_year if base_year is not None else row[0]["year_min"]),
+        "base_year": int(base_year if base_year is not None else default),
         "wage_factor": 1000.0 if "thousand" in unit else 1.0,
+        "benchmark": bench,
+        "eu28": list(coverage.EU28),
+        "complete_share": coverage.COMPLETE_SHARE,
+        "distortion_pct": coverage.DISTORTION_SHARE_PCT,
+        "has_establishments": True if r["has_establishments"] is None else bool(r["has_establishments"]),
+        "nation_text": nation,
     }
 
 
 def compute_indicators(store, dataset_code: str, *, base_year: int | None = None, year: int | None = None,
-                       cluster_code: str | None = None, region_codes: list[str] | None = None) -> pd.DataFrame:
-    """Every indicator per region × cluster × year (filters are applied after the national
+                       cluster_code: str | None = None, region_codes: list[str] | None = None,
+                       benchmark: str | None = None) -> pd.DataFrame:
+    """Every indicator per region × cluster × year (filters are applied after the benchmark
     totals and percentiles, which always use all regions). Growth columns run from
-    ``base_year`` (default: the dataset's first year) to each row's year."""
-    params = _params(store, dataset_code, base_year)
+    ``base_year`` (default: the dataset's default base year, the first year whose coverage is
+    comparable to the later years — see :func:`clusterdash.stats.coverage.default_base_year`)
+    to each row's year. ``benchmark``: nation, country or eu28 (default: the dataset's, i.e.
+    the region's country for NUTS regions, the nation otherwise)."""
+    params = _params(store, dataset_code, base_year, benchmark)
     if not params:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     sql = _CHAIN + "SELECT * FROM indicators WHERE 1 = 1"
@@ -195,14 +306,17 @@ def compute_indicators(store, dataset_code: str, *, base_year: int | None = None
     if region_codes:
         sql += " AND list_contains($regions, region_code)"
         params["regions"] = [str(r) for r in region_codes]
-    sql += " ORDER BY year, region_code, cluster_code"
-    return store.df(sql, params)
+    # sorted in pandas, not SQL: DuckDB's compressed materialization of an ORDER BY can trust
+    # column statistics that are stale after a dataset was replaced (a conversion error)
+    df = store.df(sql, params)
+    return df.sort_values(["year", "region_code", "cluster_code"], kind="stable", ignore_index=True)
 
 
-def compute_region_strength(store, dataset_code: str, *, year: int | None = None) -> pd.DataFrame:
+def compute_region_strength(store, dataset_code: str, *, year: int | None = None,
+                            benchmark: str | None = None) -> pd.DataFrame:
     """Per region × year: traded employment, employment in strong clusters, the number of strong
     clusters and ``cluster_strength_pct`` (share of traded employment in strong clusters)."""
-    params = _params(store, dataset_code, None)
+    params = _params(store, dataset_code, None, benchmark)
     if not params:
         return pd.DataFrame(columns=["region_code", "region_name", "year", "traded_employment",
                                      "strong_employment", "strong_clusters", "cluster_strength_pct"])
@@ -220,4 +334,5 @@ def compute_region_strength(store, dataset_code: str, *, year: int | None = None
     if year is not None:
         sql += " AND year = $year"
         params["year"] = int(year)
-    return store.df(sql + " ORDER BY year, region_code", params)
+    df = store.df(sql, params)
+    return df.sort_values(["year", "region_code"], kind="stable", ignore_index=True)

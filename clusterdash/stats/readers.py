@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -272,6 +273,8 @@ CBP_OPTIONAL = ["naics_level"]
 def read_cbp(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int | None = None,
              progress: Progress | None = None) -> ReadReport:
     """County Business Patterns: the CSV layout or the raw Census API JSON (detected by content)."""
+    if is_parquet(f):
+        return read_cbp_parquet(stage, f, states, progress=progress)
     head = f.data.lstrip()[:1]
     if head == b"[":
         return read_cbp_json(stage, f, states, year=year, progress=progress)
@@ -295,14 +298,18 @@ def read_cbp(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int |
 
 
 def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: ReadReport, *, raw_text: str,
-               line_label: str = "line") -> None:
+               line_label: str = "line", typed_sql: str | None = None) -> None:
     """From the validated text table ``raw`` (year, state_fips, naics, estab, emp, payann_k,
-    [naics_title], source_line) to staged observations and rejected rows."""
+    [naics_title], source_line) — or, with ``typed_sql``, from a query giving the typed columns
+    directly (typed Parquet) — to staged observations and rejected rows."""
     con = stage.con
     con.execute("CREATE OR REPLACE TEMP TABLE _states (code VARCHAR, name VARCHAR)")
     con.executemany("INSERT INTO _states VALUES (?, ?)", list(states.items()))
-    has_title = "naics_title" in [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
-    con.execute(
+    if typed_sql is not None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_sql}")
+    has_title = typed_sql is None and "naics_title" in [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+    if typed_sql is None:
+        con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE typed AS
         SELECT source_line, {raw_text} AS raw_text,
@@ -315,7 +322,7 @@ def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: Rea
                CAST(trim(payann_k) AS DOUBLE) AS payann_k
         FROM raw
         """
-    )
+        )
     naics_re = NAICS_CODE[1:-1]
     con.execute(
         f"""
@@ -346,6 +353,99 @@ def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: Rea
         """,
         [file_name],
     )
+
+
+# ---- Parquet (the embedded copies in data/stats/, or a user's file of the same layout) ------
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_parquet(f: SourceFile) -> bool:
+    return f.data[:4] == PARQUET_MAGIC and f.data[-4:] == PARQUET_MAGIC
+
+
+def read_parquet_table(f: SourceFile) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(pa.BufferReader(f.data))
+    except Exception as exc:  # noqa: BLE001 — pyarrow raises several types for a damaged file
+        raise StatsImportError(f"{f.name}: not a readable Parquet file ({exc})") from None
+
+
+def _stage_parquet(stage: Stage, f: SourceFile, table: pa.Table, columns: list[str], optional: list[str],
+                   layout: str) -> list[str]:
+    """Register a Parquet table as the text table ``raw`` (every column CAST to VARCHAR, so the
+    same validation and staging SQL as for CSV applies). Returns the columns present."""
+    names = [n.lower() for n in table.column_names]
+    table = table.rename_columns(names)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise StatsImportError(
+            f"{f.name}: missing column(s) {', '.join(missing)}; the {layout} layout needs {', '.join(columns)}"
+            + (f" and may have {', '.join(optional)}" if optional else "") + f" (found: {', '.join(names)})"
+        )
+    if not table.num_rows:
+        raise StatsImportError(f"{f.name}: the file has no rows")
+    present = columns + [c for c in optional if c in names]
+    con = stage.con
+    con.register("_pq", table)
+    line = "CAST(source_line AS INTEGER)" if "source_line" in names else "CAST(row_number() OVER () AS INTEGER)"
+    casts = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in present if c != "source_line")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {casts}, {line} AS source_line FROM _pq")
+    con.unregister("_pq")
+    return present
+
+
+def read_cbp_parquet(stage: Stage, f: SourceFile, states: dict[str, str], *,
+                     progress: Progress | None = None) -> ReadReport:
+    """CBP in Parquet with the CSV layout's columns (typed or text); ``source_line`` (the line
+    of the original CSV) is kept when the file has it, else the row number."""
+    table = read_parquet_table(f)
+    if progress:
+        progress(0.3, f"{f.name}: {table.num_rows:,} rows read")
+    report = ReadReport(rows_read=table.num_rows, classification="NAICS 2017")
+    names = [n.lower() for n in table.column_names]
+    numeric = ("year", "estab", "emp", "payann_k")
+    if all(c in names for c in CBP_REQUIRED) and all(
+            pa.types.is_integer(table.schema.field(names.index(c)).type) for c in numeric) and table.num_rows:
+        _stage_cbp_typed(stage, f, table.rename_columns(names), states, report)
+        return report
+    present = _stage_parquet(stage, f, table, CBP_REQUIRED, CBP_OPTIONAL + ["source_line"], "CBP")
+    con = stage.con
+    check_years(con, "raw", f.name, line_label="row")
+    check_numbers(con, "raw", f.name, {"estab": ("integer", True), "emp": ("integer", True),
+                                       "payann_k": ("integer", True)}, line_label="row")
+    _stage_cbp(stage, f.name, states, report,
+               raw_text="concat_ws(',', " + ", ".join(c for c in present if c != "source_line") + ")",
+               line_label="row")
+    return report
+
+
+def _stage_cbp_typed(stage: Stage, f: SourceFile, table: pa.Table, states: dict[str, str], report: ReadReport) -> None:
+    """Typed CBP Parquet (the embedded copy): validate in SQL, stage without a text round trip."""
+    con = stage.con
+    con.register("_pq", table)
+    try:
+        line = "source_line" if "source_line" in table.column_names else "CAST(row_number() OVER () AS INTEGER)"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _pqt AS SELECT *, {line} AS _line FROM _pq")
+    finally:
+        con.unregister("_pq")
+    for c in ("year", "estab", "emp", "payann_k"):
+        bad = con.execute(
+            f"SELECT _line, {c} FROM _pqt WHERE {c} IS NULL OR {c} < 0"
+            + (" OR year NOT BETWEEN 1900 AND 2100" if c == "year" else "") + f" ORDER BY _line LIMIT {MAX_LISTED}"
+        ).fetchall()
+        if bad:
+            listed = "; ".join(f"row {ln}: {v!r}" for ln, v in bad)
+            what = "a year between 1900 and 2100" if c == "year" else "a whole number ≥ 0"
+            raise StatsImportError(f"{f.name}, column {c}: {what} is required ({listed})")
+    _stage_cbp(stage, f.name, states, report, raw_text="", line_label="row", typed_sql=(
+        "SELECT _line AS source_line, concat_ws(',', year, state_fips, naics, estab, emp, payann_k) AS raw_text, "
+        "lpad(trim(CAST(state_fips AS VARCHAR)), 2, '0') AS region_code, trim(CAST(naics AS VARCHAR)) AS industry_code, "
+        "CAST(NULL AS VARCHAR) AS industry_name, CAST(year AS INTEGER) AS year, CAST(estab AS BIGINT) AS estab, "
+        "CAST(emp AS BIGINT) AS emp, CAST(payann_k AS DOUBLE) AS payann_k FROM _pqt"))
+    con.execute("DROP TABLE _pqt")
 
 
 # ---- cbp: raw Census API JSON ------------------------------------------------------------
@@ -445,6 +545,57 @@ def nace_level(code: str) -> int:
 def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None = None,
                   region_level: int = 2, national_region: str | None = None,
                   progress: Progress | None = None) -> ReadReport:
+    """Eurostat's raw TSV, or the same table in long Parquet form (the embedded copy:
+    dimension columns, ``year``, ``value`` (NULL = ':'), ``flags``, ``source_line``)."""
+    if is_parquet(f):
+        dims, years, keyed, values = _parse_eurostat_parquet(f)
+    else:
+        dims, years, keyed, values = _parse_eurostat_tsv(f)
+    return _stage_eurostat(stage, f, dims, years, keyed, values, slice_=slice_, region_level=region_level,
+                           national_region=national_region, progress=progress)
+
+
+def _parse_eurostat_parquet(f: SourceFile):
+    table = read_parquet_table(f)
+    names = table.column_names
+    needed = ["geo", "year", "value", "flags"]
+    missing = [c for c in needed if c not in names]
+    if missing:
+        raise StatsImportError(f"{f.name}: missing column(s) {', '.join(missing)} of the long Eurostat layout "
+                               f"(dimension columns …, geo, year, value, flags[, source_line]; found {', '.join(names)})")
+    dims = [c for c in names if c not in ("year", "value", "flags", "is_missing", "source_line")]
+    dims = [d for d in dims if d != "geo"] + ["geo"]
+    if not any(d.startswith("nace") for d in dims):
+        raise StatsImportError(f"{f.name}: no industry dimension (nace_r2) among {', '.join(dims)}")
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("_eu", table)
+        line = "min(source_line)" if "source_line" in names else "min(_row)"
+        src = "_eu" if "source_line" in names else "(SELECT *, row_number() OVER () AS _row FROM _eu)"
+        keys = ", ".join(f"CAST({d} AS VARCHAR) AS {d}" for d in dims)
+        years = sorted((int(r[0]) for r in con.execute("SELECT DISTINCT year FROM _eu").fetchall()), reverse=True)
+        grouped = con.execute(
+            f"SELECT {keys}, CAST({line} AS INTEGER), list(CAST(year AS INTEGER)), list(value), "
+            f"list(coalesce(flags, '')) "
+            f"FROM {src} GROUP BY ALL ORDER BY {len(dims) + 1}").fetchall()
+    finally:
+        con.close()
+    pos = {y: j for j, y in enumerate(years)}
+    values: dict[str, set] = {d: set() for d in dims}
+    keyed = []
+    nd = len(dims)
+    for row in grouped:
+        key = row[:nd]
+        for d, v in zip(dims, key):
+            values[d].add(v)
+        cells: list = [(None, "")] * len(years)  # a year absent from the file = ':'
+        for y, v, fl in zip(row[nd + 1], row[nd + 2], row[nd + 3]):
+            cells[pos[y]] = (v, fl)
+        keyed.append((row[nd], dict(zip(dims, key)), cells, ",".join(key)))
+    return dims, years, keyed, values
+
+
+def _parse_eurostat_tsv(f: SourceFile):
     text = decode_text(f)
     lines = text.splitlines()
     first = lines[0].split("\t")
@@ -461,7 +612,6 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
     industry_dims = [d for d in dims if d.startswith("nace")]
     if not industry_dims:
         raise StatsImportError(f"{f.name} line 1: no industry dimension (nace_r2) among {', '.join(dims)}")
-    ind_dim = industry_dims[0]
     years: list[int] = []
     for j, h in enumerate(first[1:], start=2):
         h = h.strip()
@@ -490,6 +640,13 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
         for d, v in zip(dims, key):
             values[d].add(v)
         keyed.append((i, dict(zip(dims, key)), cells[1:], ln))
+    return dims, years, keyed, values
+
+
+def _stage_eurostat(stage: Stage, f: SourceFile, dims: list[str], years: list[int], keyed: list, values: dict,
+                    *, slice_: dict[str, str] | None, region_level: int, national_region: str | None,
+                    progress: Progress | None) -> ReadReport:
+    ind_dim = next(d for d in dims if d.startswith("nace"))
     # the slice of the other dimensions
     chosen: dict[str, str] = {}
     given = dict(slice_ or {})
@@ -512,6 +669,10 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
                 f"{f.name}: dimension {d} has several values ({', '.join(sorted(vals))}); choose one ({d}=...)"
             )
     unknown = sorted(set(given) - set(chosen))
+    # a default of the import form for a dimension this file does not have (e.g. sex = T for
+    # lfst_r_lfe2en2, which has no sex dimension) is no error: there is nothing to choose
+    ignored = [d for d in unknown if d not in dims and given[d] == EUROSTAT_DEFAULT_SLICE.get(d)]
+    unknown = [d for d in unknown if d not in ignored]
     if unknown:
         raise StatsImportError(f"{f.name}: the file has no dimension {', '.join(unknown)} (it has: {', '.join(dims)})")
     factor = 1.0
@@ -522,7 +683,10 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
                 f"{f.name}: unit {unit!r} is not a count of persons; import a unit among {', '.join(EUROSTAT_UNITS)}"
             )
         factor = EUROSTAT_UNITS[unit]
-    report = ReadReport(rows_read=len(rows), classification="NACE Rev. 2" if ind_dim == "nace_r2" else ind_dim)
+    report = ReadReport(rows_read=len(keyed), classification="NACE Rev. 2" if ind_dim == "nace_r2" else ind_dim)
+    if ignored:
+        report.notes.append(f"{f.name}: the file has no dimension {', '.join(ignored)}; "
+                            f"{', '.join(f'{d} = {given[d]}' for d in ignored)} ignored")
     report.notes.append(
         f"{f.name}: slice " + ", ".join(f"{d} = {v}" for d, v in chosen.items())
         + (f"; unit {chosen['unit']} × {factor:g} = persons" if "unit" in chosen else "")
@@ -546,14 +710,23 @@ def read_eurostat(stage: Stage, f: SourceFile, *, slice_: dict[str, str] | None 
                 continue
         industry = key[ind_dim]
         for y, cell in zip(years, cells):
-            raw = cell.strip()
-            m = _CELL.match(raw)
-            if not m or (m.group(1) != ":" and float(m.group(1)) == float("inf")):  # e.g. 400 digits
-                raise StatsImportError(
-                    f"{f.name} line {i}, column {y}: {raw!r} is not a value (a number or ':' with optional flags b, u, p, c…)"
-                )
-            value, flags = m.group(1), m.group(2)
-            missing = value == ":"
+            if isinstance(cell, tuple):  # Parquet: (value or None, flags)
+                number, flags = cell
+                raw = f"{number} {flags}".strip() if number is not None else f": {flags}".strip()
+                missing = number is None
+                value = ":" if missing else number
+                if not missing and not math.isfinite(float(number)):
+                    raise StatsImportError(f"{f.name} row {i}, year {y}: {number!r} is not a value")
+            else:
+                raw = cell.strip()
+                m = _CELL.match(raw)
+                if not m or (m.group(1) != ":" and float(m.group(1)) == float("inf")):  # e.g. 400 digits
+                    shown = raw if len(raw) <= 40 else raw[:30] + f"… ({len(raw):,} characters)"
+                    raise StatsImportError(
+                        f"{f.name} line {i}, column {y}: {shown!r} is not a value (a number or ':' with optional flags b, u, p, c…)"
+                    )
+                value, flags = m.group(1), m.group(2)
+                missing = value == ":"
             if not missing and float(value) < 0:
                 raise StatsImportError(f"{f.name} line {i}, column {y}: negative counts are not allowed ({raw!r})")
             out["source_line"].append(i)

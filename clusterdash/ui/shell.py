@@ -75,6 +75,8 @@ def _leave_legacy_multipage_mode() -> None:
     # Runtime) reruns, through app.py.
     if type(Runtime._instance) is Runtime:
         st.rerun()
+    # (AppTest only: the page runs without app.py's sidebar, which shows the callbacks' messages)
+    show_flash()
 
 
 def page_link(key: str, *, label: str | None = None, icon: str | None = None, query_params: dict | None = None,

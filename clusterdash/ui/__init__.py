@@ -37,6 +37,7 @@ from clusterdash.ui.shell import (
     is_presenting,
     is_unlocked,
     link_params,
+    locked_message,
     page_link,
     participant_input,
     repo_path,
@@ -49,7 +50,7 @@ from clusterdash.ui.shell import (
 __all__ = [
     "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_edit", "csv_bytes", "current_participant", "current_workspace",
     "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "flash_error", "flash_success", "get_store",
-    "is_presenting", "is_unlocked", "link_params", "page_intro", "page_link", "participant_input", "plain",
+    "is_presenting", "is_unlocked", "link_params", "locked_message", "page_intro", "page_link", "participant_input", "plain",
     "repo_path", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
     "view_only_reason",
 ]

@@ -161,7 +161,8 @@ def is_unlocked() -> bool:
     return bool(st.session_state.get("_unlocked"))
 
 
-def _locked_message() -> str:
+def locked_message() -> str:
+    """The view-only message of a session locked by the facilitator passcode."""
     where = "above" if is_presenting() else "in the sidebar"
     return f"View only: enter the facilitator passcode {where} to make changes."
 
@@ -172,7 +173,7 @@ def view_only_reason() -> str:
     if st.session_state.get("_ws_archived"):
         return "This workspace is archived: it is shown read-only. Restore it on the Workspaces page to change it."
     if not is_unlocked():
-        return _locked_message()
+        return locked_message()
     return ""
 
 
@@ -182,7 +183,7 @@ def allowed(*, unlocked_only: bool = False) -> bool:
     managing workspaces needs only the passcode, not an active workspace."""
     if is_unlocked() if unlocked_only else can_edit():
         return True
-    flash_error(_locked_message() if unlocked_only else view_only_reason())
+    flash_error(locked_message() if unlocked_only else view_only_reason())
     return False
 
 
@@ -327,7 +328,7 @@ def unlock_form(*, in_main: bool = False) -> None:
         return
     throttle = st.session_state.setdefault("_throttle", access.Throttle())
     with st.form("unlock", border=False):
-        st.caption(_locked_message())
+        st.caption(locked_message())
         given = st.text_input("Passcode", type="password", key="_passcode")
         if st.form_submit_button("Unlock", icon=":material/lock_open:"):
             ok, msg = access.try_unlock(given, throttle)

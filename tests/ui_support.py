@@ -28,3 +28,13 @@ def widgets(at, kind: str, prefix: str) -> list:
 def base_key(key: str) -> str:
     """A widget key without its version or generation."""
     return re.sub(_SUFFIX + "$", "", key)
+
+
+def css_class(key: str) -> str:
+    """The CSS class Streamlit gives an element with this key (st-key-<key>, other characters as '-')."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def versioned_css(base: str) -> str:
+    """A CSS selector for the element of a save-as-you-go widget with this base key (browser tests)."""
+    return f'[class*="{css_class(base)}-v"]'

@@ -78,6 +78,7 @@ class SharedResult:
     expected: dict[str, str] = field(default_factory=dict)  # target -> last value saved by its owner
     saved_toasts: dict[str, int] = field(default_factory=dict)  # session -> "Saved" toasts received
     rounds_done: dict[str, int] = field(default_factory=dict)
+    trace: dict[str, list] = field(default_factory=dict)  # session -> [(ms, what)]: its edits and toasts
     views: dict[str, dict[str, str | None]] = field(default_factory=dict)  # session -> what it shows at the end
     wall_s: float = 0.0
     editing_s: float = 0.0
@@ -212,6 +213,10 @@ class SharedSession:
                     self.deadline = time.monotonic() + self.plan.time_limit_s
                     await (self.stakeholders() if self.plan.scenario == TOOLKIT else self.answers())
                     self.result.saved_toasts[self.name] = await self.page.evaluate("window.__cdProbe.saved.length")
+                    for t in await self.page.evaluate("window.__cdProbe.saved"):
+                        self.result.trace[self.name].append((round(t), "saved toast"))
+                    for t in await self.page.evaluate("window.__cdProbe.finished"):
+                        self.result.trace[self.name].append((round(t), "run finished"))
             except Exception as exc:
                 ready = False
                 await self.failed(exc)
@@ -266,16 +271,18 @@ class SharedSession:
         if await box.input_value() != name:
             raise RuntimeError(f"name field shows {await box.input_value()!r}")
 
-    async def timed(self, edit: Edit, do, shown) -> None:
-        """Run ``do()``; wait for the server's verdict (a "Saved" or an error toast) and the end
-        of the run that gave it; record the expectation once saved; wait until ``shown()``."""
+    async def timed(self, edit: Edit, do, shown=None, *, burst: bool = False) -> None:
+        """Run ``do()``; wait for the server's verdict (a "Saved" or an error toast), record the
+        expectation once saved. ``burst``: return at once, while the run that saved is still
+        re-drawing the page (the next edit then comes from a page that has not yet rendered the
+        others' changes: the stale-browser race). Otherwise wait for the end of that run and
+        until ``shown()`` holds."""
         page = self.page
         self.step = f"edit {edit.target}"
         t0 = await page.evaluate("performance.now()")
+        self.result.trace.setdefault(self.name, []).append((round(t0), f"edit {edit.target}={edit.value}"))
         await do()
-        verdict = await (await page.wait_for_function(VERDICT, arg=t0, polling=50)).json_value()
-        finished = await (await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)).json_value()
-        edit.rerun_ms = finished - t0
+        verdict = await (await page.wait_for_function(VERDICT, arg=t0, polling=20)).json_value()
         if verdict["kind"] == "saved":
             edit.saved_ms = verdict["t"] - t0
             with self.lock:
@@ -283,7 +290,11 @@ class SharedSession:
         else:
             edit.error = "the server refused the edit (error toast)"
         self.result.edits.append(edit)
-        if edit.error is None:
+        if burst:
+            return
+        finished = await (await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)).json_value()
+        edit.rerun_ms = finished - t0
+        if shown is not None:
             await shown()
         await page.wait_for_function(SETTLED, polling=50)
         await page.wait_for_timeout(self.plan.think_ms[0] + (self.i * 37) % (self.plan.think_ms[1] - self.plan.think_ms[0]))
@@ -310,7 +321,7 @@ class SharedSession:
                         return on.includes(label); }""", arg=[f"st-key-sh-row-{sid}", label], polling=50)
 
             await self.timed(Edit(self.name, f"{sid}|assessment", value),
-                             lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), checked)
+                             lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), burst=True)
 
             text = f"{self.name} round {r + 1}: invite them to the steering committee"
             box = row.get_by_label("Measure")
@@ -325,6 +336,7 @@ class SharedSession:
                 await box.press("Control+Enter")
 
             await self.timed(Edit(self.name, f"{sid}|measure", text), commit, typed)
+            await checked()
             self.result.rounds_done[self.name] = r + 1
 
     # ---- maturity: one participant name, own statements each -------------------------------------
@@ -338,6 +350,7 @@ class SharedSession:
         for r in range(self.plan.rounds):
             if r and time.monotonic() > self.deadline:
                 break
+            checks = []
             for j, code in enumerate(self.targets):
                 value = codes[(self.i + j + r) % len(codes)]  # a different answer each round
                 control = page.locator(f".st-key-mat-st-{code}")
@@ -349,9 +362,13 @@ class SharedSession:
                             return b && b.innerText.trim() === label; }""",
                         arg=[f"st-key-mat-st-{code}", label[value]], polling=50)
 
+                last = j == len(self.targets) - 1  # the others in a burst, while the page re-draws
                 await self.timed(Edit(self.name, code, value),
                                  lambda c=control, v=value: c.get_by_role("radio", name=label[v], exact=True).click(),
-                                 shown)
+                                 None, burst=not last)
+                checks.append(shown)
+            for shown in checks:
+                await shown()
             self.result.rounds_done[self.name] = r + 1
 
     # ---- afterwards: the page shows everyone's last values --------------------------------------------

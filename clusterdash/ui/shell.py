@@ -40,12 +40,26 @@ def repo_path(rel: str) -> Path:
 _RUN = threading.local()  # Streamlit runs each session's script in its own thread
 
 
+RUN_NO, RUN_DONE = "_run_no", "_run_done"  # this session's runs through app.py: started, last one completed
+
+
 @contextmanager
 def app_run():
-    """Wraps app.py's whole run: pages run inside it know they came through the app shell."""
+    """Wraps app.py's whole run: pages run inside it know they came through the app shell, and
+    the session counts its runs and notes the last one that completed (a run cut short by the
+    next interaction may not have reached the browser: see clusterdash.ui.autosave)."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
     _RUN.through_app = True
+    ss = st.session_state
+    ss[RUN_NO] = this_run = ss.get(RUN_NO, 0) + 1
     try:
         yield
+    except StopException:  # st.stop(): the page ended on purpose, what it drew is complete
+        ss[RUN_DONE] = this_run
+        raise
+    else:
+        ss[RUN_DONE] = this_run
     finally:
         _RUN.through_app = False
 

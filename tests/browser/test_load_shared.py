@@ -2,7 +2,8 @@
 contexts in one Chromium) on ONE server, in ONE workspace, editing the SAME tool at once:
 
 - the stakeholder analysis: each session owns one row of the same table and sets its assessment
-  (segmented control) and its measure (text area), round after round;
+  and influence (segmented controls, clicked in a burst while the page re-draws) and its measure
+  (text area), round after round;
 - the maturity assessment: every session answers under the SAME participant name (a group on
   several devices), each its own statements, round after round.
 
@@ -21,7 +22,7 @@ from bench import load, load_shared
 from bench.load_shared import MATURITY, TOOLKIT, SharedPlan
 from clusterdash.maturity import ANSWER_OPTIONS
 from clusterdash.store import Store
-from clusterdash.toolkit import ASSESSMENT_LABELS
+from clusterdash.toolkit import ASSESSMENT_LABELS, LEVEL_LABELS
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,7 +57,9 @@ def test_ten_sessions_edit_one_stakeholder_table(new_server, template_db, tmp_pa
     finally:
         store.close()
     check(result, problems)
-    shown_expected = {t: (ASSESSMENT_LABELS[v] if t.endswith("|assessment") else v) for t, v in result.expected.items()}
+    labels = {"assessment": ASSESSMENT_LABELS, "influence": LEVEL_LABELS}
+    shown_expected = {t: labels[t.split("|")[1]][v] if t.split("|")[1] in labels else v
+                      for t, v in result.expected.items()}
     for who, shown in result.views.items():
         assert shown == shown_expected, who
     assert len(result.views) == SESSIONS

@@ -283,7 +283,6 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
 def export_view(store: Store, workspace_id: str, q, assessment: dict, answers: pd.DataFrame,
                 participants: list[str]) -> None:
     """The export tab: the answers, the result per statement, the printable one-page brief."""
-    from clusterdash.maturity_brief import render_brief
     aid = assessment["assessment_id"]
     result = maturity.assess(q, maturity.aggregate_answers(answers))
     shown = maturity.answers_frame(q, answers)

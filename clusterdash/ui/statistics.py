@@ -227,8 +227,8 @@ def cluster_map_view(store: Store, v: StatsView) -> None:
 
 def region_profile_view(store: Store, v: StatsView) -> None:
     """One region's clusters: strength, portfolio chart, ranked clusters, specialisation over time."""
-    ind, clusters, ds, dataset_code, year, base_year, region_names, presenting = (
-        v.ind, v.clusters, v.ds, v.dataset_code, v.year, v.base_year, v.region_names, v.presenting)
+    ind, ds, dataset_code, year, base_year, region_names, presenting = (
+        v.ind, v.ds, v.dataset_code, v.year, v.base_year, v.region_names, v.presenting)
     c1, c2 = st.columns([2, 3])
     with c1:
         region = choose_region(v, "stats_region")
@@ -279,8 +279,8 @@ def region_profile_view(store: Store, v: StatsView) -> None:
 
 def compare_view(store: Store, v: StatsView) -> None:
     """Up to MAX_COMPARE regions side by side: heatmap of a measure and cluster strength."""
-    ind, regions, clusters, ds, dataset_code, year, region_names, presenting = (
-        v.ind, v.regions, v.clusters, v.ds, v.dataset_code, v.year, v.region_names, v.presenting)
+    ind, regions, ds, dataset_code, year, region_names, presenting = (
+        v.ind, v.regions, v.ds, v.dataset_code, v.year, v.region_names, v.presenting)
     options = regions["region_code"].tolist()
     wanted = [c for c in (st.query_params.get("compare") or "").split(",") if c in options]
     if not wanted:
@@ -316,8 +316,7 @@ def compare_view(store: Store, v: StatsView) -> None:
 
 def related_view(store: Store, v: StatsView) -> None:
     """A region's strong clusters and its diversification opportunities (strongly related clusters)."""
-    ind, clusters, ds, dataset_code, year, region_names = (
-        v.ind, v.clusters, v.ds, v.dataset_code, v.year, v.region_names)
+    ind, ds, dataset_code, year, region_names = v.ind, v.ds, v.dataset_code, v.year, v.region_names
     rel = queries.stats_relatedness(store, dataset_code)
     if rel.empty:
         st.info("No cluster relatedness was imported with this dataset. Import a relatedness file (for example the "
@@ -347,8 +346,7 @@ def related_view(store: Store, v: StatsView) -> None:
 
 def data_view(store: Store, v: StatsView) -> None:
     """The dataset: its facts, all indicators as CSV, its regions and clusters."""
-    ind, regions, clusters, ds, dataset_code, year, base_year = (
-        v.ind, v.regions, v.clusters, v.ds, v.dataset_code, v.year, v.base_year)
+    ind, clusters, ds, dataset_code, base_year = v.ind, v.clusters, v.ds, v.dataset_code, v.base_year
     st.subheader(plain(ds["title"]))
     facts = pd.DataFrame([
         ("Source", ds["source"]), ("Cluster definitions", ds["cluster_definition"]),

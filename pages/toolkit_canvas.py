@@ -4,6 +4,7 @@ import streamlit as st
 from clusterdash import queries, toolkit, ui
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "business_model_canvas")
@@ -78,3 +79,4 @@ head_rows = pd.DataFrame([
 ui.download_csv(pd.concat([head_rows, export], ignore_index=True), f"canvas_{wid}.csv", key="dl-canvas",
                 source=SOURCE, units="text per block")
 tk_ui.notes(store, "business_model_canvas")
+learn_ui.guidance_lists("toolkit_canvas")

@@ -5,6 +5,7 @@ from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "develop_services")
@@ -114,3 +115,4 @@ with portfolio_tab:
 
 ui.download_csv(toolkit.export_services(placed), f"service_portfolio_{wid}.csv", key="dl-services", source=SOURCE,
                 units="ratings high/medium/low; placement as in the guide's portfolio")
+learn_ui.guidance_lists("toolkit_services")

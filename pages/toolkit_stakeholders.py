@@ -4,6 +4,7 @@ from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "stakeholder_analysis")
@@ -72,3 +73,4 @@ with st.expander("The guide's example: stakeholder analysis in Baden-Württember
                  width="stretch")
     ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
 tk_ui.notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")
+learn_ui.guidance_lists("toolkit_stakeholders")

@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import queries, toolkit, ui
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "swot_analysis")
@@ -61,3 +62,4 @@ ui.download_csv(export, f"swot_{wid}.csv", key="dl-swot",
                 source=f"SWOT board of workspace {wid} (ClusterDash); method: {toolkit.GUIDE} § PART 2 Initiation phase › "
                        "Step 1 › SWOT - analysis, p. 75",
                 units="one row per item")
+learn_ui.guidance_lists("toolkit_swot")

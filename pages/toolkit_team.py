@@ -4,6 +4,7 @@ from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "staffing")
@@ -79,3 +80,4 @@ if len(members):
                     f"team_skills_{wid}.csv", key="dl-team", source=SOURCE,
                     units="scores 0–5; FTE in % of a full-time position; team score FTE-weighted")
 tk_ui.notes(store, "staffing")
+learn_ui.guidance_lists("toolkit_team")

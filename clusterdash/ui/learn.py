@@ -62,12 +62,14 @@ def guidance_list(list_code: str, *, where: str | None = None, store: Store | No
                             icon=":material/checklist:", query_params=shell.link_params(shell.current_workspace(store)))
 
 
-def guidance_lists(page: str, *, title: str = "The guide's lists for this step") -> None:
-    """Every guidance list placed on ``page`` (clusterdash.learn.GUIDANCE_PLACEMENTS), one expander each."""
+def guidance_lists(page: str, *, title: str | None = "The guide's lists for this step") -> None:
+    """Every guidance list placed on ``page`` (clusterdash.learn.GUIDANCE_PLACEMENTS), one expander
+    each, under ``title`` (None: no heading, e.g. near the top of a page)."""
     placed = learn.placements_on(page)
     if not placed:
         return
-    st.subheader(title, anchor=False)
+    if title:
+        st.subheader(title, anchor=False)
     store = shell.get_store()
     for p in placed:
         guidance_list(p.list_code, where=p.where, store=store)

@@ -247,17 +247,10 @@ def filter_learn(data: LearnData, search: str, fold: Fold = _identity) -> LearnD
 
 
 def _counts(d: LearnData) -> dict[str, int]:
+    """Records per section: the same rows as the CSV of what the page shows (:func:`learn_export`)."""
     counts = {s.code: 0 for s in sections(d.topics["topic_code"])}
-    counts["definitions"] = len(d.glossary)
-    counts["shapes"] += len(d.shapes)
-    counts["evolution"] += len(d.timeline)
-    counts["swot"] = len(d.swot)
-    counts["reading"] = len(d.reading)
-    for t in d.topics.itertuples():
-        n = int((d.items["topic_code"] == t.topic_code).sum())
-        if isinstance(t.guidance_list_code, str):
-            n += int((d.guidance["list_code"] == t.guidance_list_code).sum())
-        counts[section_of_topic(t.topic_code)] = counts.get(section_of_topic(t.topic_code), 0) + max(n, 1)
+    for rec in _export_records(d):
+        counts[rec[0]] = counts.get(rec[0], 0) + 1
     return counts
 
 
@@ -290,16 +283,12 @@ def glossary_terms(glossary: pd.DataFrame) -> list[Term]:
 EXPORT_COLUMNS = ["section", "heading", "title", "text", "source", "cited_as"]
 
 
-def learn_export(d: LearnData, cite: Callable[[str], str] = _identity) -> pd.DataFrame:
-    """One row per record the Learn page shows (after the search): its section, heading (term,
-    topic, shape, timeline period, quadrant, list), title, text, the raw ``source`` and the citation
-    the page shows (``cite``, e.g. ``knowledge.cite``)."""
-    rows: list[dict] = []
-    titles = {s.code: s.title for s in sections(d.topics["topic_code"])}
+def _export_records(d: LearnData) -> list[tuple]:
+    """(section code, heading, title, text, source) of every record the Learn page shows."""
+    rows: list[tuple] = []
 
     def add(section, heading, title, text, source):
-        rows.append({"section": titles.get(section, section), "heading": heading, "title": title, "text": text,
-                     "source": source, "cited_as": cite(source)})
+        rows.append((section, heading, title, text, source))
 
     for r in d.glossary.itertuples():
         add("definitions", r.term, r.seed_title, r.definition, r.source)
@@ -323,6 +312,16 @@ def learn_export(d: LearnData, cite: Callable[[str], str] = _identity) -> pd.Dat
         add("swot", fields.value_label("quadrant", r.quadrant), "", r.text, r.source)
     for r in d.reading.itertuples():
         add("reading", r.entry_label, r.reading_kind, r.reference, r.source)
+    return rows
+
+
+def learn_export(d: LearnData, cite: Callable[[str], str] = _identity) -> pd.DataFrame:
+    """One row per record the Learn page shows (after the search; the tabs count the same rows): its
+    section, heading (term, topic, shape, timeline period, quadrant, list), title, text, the raw
+    ``source`` and the citation the page shows (``cite``, e.g. ``knowledge.cite``)."""
+    titles = {s.code: s.title for s in sections(d.topics["topic_code"])}
+    rows = [{"section": titles.get(sec, sec), "heading": heading, "title": title, "text": text, "source": source,
+             "cited_as": cite(source)} for sec, heading, title, text, source in _export_records(d)]
     out = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     return out.astype(object).where(out.notna(), None)
 
@@ -408,3 +407,33 @@ def region_countries(country_regions: pd.DataFrame, world_region: str) -> tuple[
     part = country_regions[country_regions["world_region"] == world_region]
     return (list(part[part["region_basis"] == "text"]["country"]),
             list(part[part["region_basis"] != "text"]["country"]))
+
+
+REGION_EXPORT_COLUMNS = ["part", "name", "country", "text", "source"]
+
+
+def region_export(region: Mapping, points: pd.DataFrame, statements: Sequence[Mapping], initiatives: pd.DataFrame,
+                  programmes: pd.DataFrame, country_regions: pd.DataFrame) -> pd.DataFrame:
+    """The CSV of what the world-regions page shows for one region, one row per record with its
+    source: the narrative (paragraph by paragraph), the financing pattern's statements (the figure as
+    stated, else the words), the region's initiatives and programmes, its countries and areas."""
+    rows: list[dict] = []
+
+    def add(part, name, country, text, source):
+        rows.append({"part": part, "name": name, "country": country, "text": text, "source": source})
+
+    for p in points.itertuples():
+        add("narrative", region.get("region_name"), None, p.text, p.source)
+    for s in statements:
+        figure = s.get("figure_as_stated")
+        add("financing pattern", s.get("measure"), None, f"{figure} · {s.get('words')}" if figure else s.get("words"),
+            s.get("source"))
+    for r in initiatives.to_dict("records"):
+        add("initiative", r.get("name"), r.get("country"), r.get("place"), r.get("source"))
+    for r in programmes.to_dict("records"):
+        add("policy programme", r.get("name"), r.get("country"), r.get("amount_text"), r.get("source"))
+    part = country_regions[country_regions["world_region"] == region.get("world_region")]
+    for r in part.to_dict("records"):
+        add("country or area", r.get("country"), r.get("country"), region_basis_label(r.get("region_basis")),
+            r.get("source"))
+    return pd.DataFrame(rows, columns=REGION_EXPORT_COLUMNS)

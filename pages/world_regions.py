@@ -28,5 +28,7 @@ with left:
 with right:
     learn_ui.region_financing(store, region)
 
-learn_ui.region_catalogue(store, region, queries.policy_programmes(store))
+programmes = queries.policy_programmes(store)
+learn_ui.region_catalogue(store, region, programmes)
 learn_ui.region_countries(country_regions, selected)
+learn_ui.region_download(store, region, programmes, country_regions)

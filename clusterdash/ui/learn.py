@@ -12,7 +12,7 @@ import streamlit as st
 from clusterdash import checklists, fields, knowledge, learn, queries
 from clusterdash.store import Store
 from clusterdash.ui import shell
-from clusterdash.ui.output import plain, source_line
+from clusterdash.ui.output import download_csv, plain, source_line
 
 ss = st.session_state
 
@@ -300,6 +300,32 @@ def region_overview(regions: pd.DataFrame) -> None:
                                                           "programmes": "Policy programmes",
                                                           "financing_region_code": "Financing pattern"})
     st.dataframe(table, hide_index=True, width="stretch")
+    download_csv(regions[["world_region", "region_name", "initiatives", "programmes", "financing_region_code",
+                          "financing_link_note", "source"]], "clusterdash_world_regions.csv", key="dl-regions",
+                 source="ClusterDash knowledge base kb_region_approach (source per row); initiatives and "
+                        "programmes: rows of the catalogue whose country the knowledge base places in the region")
+
+
+def _region_statements(store: Store, region: dict) -> list[dict]:
+    """The financing pattern's statements for the region the financing pillar pairs with this one."""
+    from clusterdash import financing as fin
+
+    code = region.get("financing_region_code")
+    if not _given(code):
+        return []
+    patterns = queries.financing_patterns(store)
+    return [s for ps in ("financing_mix", "financial_security") for s in fin.region_statements(patterns, ps).get(code, [])]
+
+
+def region_download(store: Store, region: dict, programmes: pd.DataFrame, country_regions: pd.DataFrame) -> None:
+    """The CSV of what the page shows for the region (clusterdash.learn.region_export)."""
+    table = learn.region_export(
+        region, queries.region_points(store, region["world_region"]), _region_statements(store, region),
+        queries.region_initiatives(store, region["world_region"]),
+        programmes[programmes["world_region"] == region["world_region"]], country_regions)
+    download_csv(table, f"clusterdash_region_{region['world_region']}.csv", key="dl-region",
+                 source=f"ClusterDash knowledge base: world region {region['region_name']} (narrative, financing "
+                        "pattern, initiatives, programmes, countries); the source column names seed file and section")
 
 
 def region_narrative(store: Store, region: dict) -> None:

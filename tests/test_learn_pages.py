@@ -162,6 +162,13 @@ def test_a_region_shows_narrative_financing_and_catalogue_side_by_side(app, stor
     assert table["source"].notna().all() and region["region_name"] in source
 
 
+def test_the_map_zooms_to_the_selected_region(app):
+    world = deck_spec(app(REGIONS))["initialViewState"]
+    europe = deck_spec(app(REGIONS, region="europe"))["initialViewState"]
+    assert europe["zoom"] > world["zoom"] + 1.5
+    assert 35 < europe["latitude"] < 60 and -10 < europe["longitude"] < 30
+
+
 def test_picking_a_region_writes_the_url_and_a_map_click_names_its_region(app):
     at = app(REGIONS)
     at.session_state["region_pick"] = "africa"

@@ -153,9 +153,33 @@ def regions_deck(country_regions: pd.DataFrame, regions: pd.DataFrame, *, select
         background_padding=[5, 2, 5, 2],
         pickable=True,
     )
-    view = pdk.ViewState(latitude=22.0, longitude=15.0, zoom=0.72 if not large else 1.0, min_zoom=0, max_zoom=8,
-                         pitch=0, bearing=0)
+    view = region_view(country_regions, selected, large=large)
     return maps.deck(maps.base_layers(basemap=basemap) + [countries, labels], view, TOOLTIP, basemap=basemap)
+
+
+def region_view(country_regions: pd.DataFrame, selected: str | None, *, large: bool = False) -> pdk.ViewState:
+    """The whole world; with a region selected, fitted to its countries' outlines (a country whose
+    outline spans the antimeridian, e.g. Russia or the United States, is left out of the fit, so the
+    view is not stretched round the globe)."""
+    if not selected:
+        return pdk.ViewState(latitude=22.0, longitude=15.0, zoom=0.72 if not large else 1.0, min_zoom=0, max_zoom=8,
+                             pitch=0, bearing=0)
+    names = _outlines_by_name()
+    lats: list[float] = []
+    lons: list[float] = []
+    for r in country_regions[country_regions["world_region"] == selected].itertuples():
+        outline = names.get(outline_name(r.country))
+        b = geo.bounds(outline) if outline else None
+        if not b:
+            continue
+        if b[2] - b[0] > 180:  # wraps round the globe
+            continue
+        lons += [b[0], b[2]]
+        lats += [b[1], b[3]]
+    height = MAP_HEIGHT_LARGE_PX if large else MAP_HEIGHT_PX
+    view = maps.fit_view_state(lats, lons, width_px=MAP_WIDTH_PX, height_px=height, padding_px=30, max_zoom=4.5)
+    view.max_zoom = 8
+    return view
 
 
 def selected_region(event) -> str | None:

@@ -116,6 +116,14 @@ class DuplicationError(RuntimeError):
     """A workspace table whose shape the generic copy cannot handle (a programming error)."""
 
 
+# History tables: copied with the workspace, but not counted as its entries.
+HISTORY_TABLES: tuple[str, ...] = ("checklist_change", "text_change")
+# Columns that hold the key of a row of ANY workspace table (a history's reference to the row it
+# records): in a copy they are re-pointed through every identifier map (a key not in one, e.g. a
+# canvas block_code or a checklist item key, stays as it is).
+ANY_ROW_KEY_COLUMNS: tuple[str, ...] = ("row_key",)
+
+
 def workspace_tables(tables: list[Table] | None = None) -> list[Table]:
     """User tables that belong to a workspace, in migration order."""
     tables = schema.tables_in_layer(LAYER_USER) if tables is None else tables
@@ -152,7 +160,7 @@ def plan_duplication(tables: list[Table] | None = None) -> DuplicationPlan:
                 workspace_column=t.workspace_column,
                 new_key=own,
                 new_key_type=surrogate.get(own) if own else None,
-                remap=tuple(c for c in t.column_names if c in surrogate),
+                remap=tuple(c for c in t.column_names if c in surrogate or c in ANY_ROW_KEY_COLUMNS),
             )
         )
     return plan

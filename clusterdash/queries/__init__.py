@@ -11,6 +11,7 @@ constant of the modules below is available as ``queries.<name>``.
 - :mod:`~clusterdash.queries.initiatives` — cluster initiatives and their value chains
 - :mod:`~clusterdash.queries.maturity` — questionnaire, assessments, answers, recommendations
 - :mod:`~clusterdash.queries.toolkit` — the guide's tools per workspace
+- :mod:`~clusterdash.queries.texts` — compare and set of texts, their change history (text_change)
 - :mod:`~clusterdash.queries.financing` — financing knowledge and each workspace's figures
 - :mod:`~clusterdash.queries.statistics` — imported regional statistics and indicators
 
@@ -67,6 +68,9 @@ from clusterdash.queries.financing import (
     financing_plan_inputs, set_financing_plan_value, financing_opening_balance, set_financing_opening_balance,
     financing_timings, set_financing_timing,
 )
+from clusterdash.queries.texts import (
+    TextConflict, NOT_CHECKED, text_changes,
+)
 from clusterdash.queries.statistics import (
     stats_datasets, stats_dataset, stats_regions, stats_clusters, stats_relatedness, stats_rejected_rows,
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
@@ -104,5 +108,5 @@ __all__ = [
     'set_financing_opening_balance', 'financing_timings', 'set_financing_timing', 'stats_datasets',
     'stats_dataset', 'stats_regions', 'stats_clusters', 'stats_relatedness', 'stats_rejected_rows',
     'stats_industries', 'stats_indicators', 'stats_region_strength', 'import_stats', 'delete_stats_dataset',
-    'load_stats_demo', 'stats_demo_available',
+    'load_stats_demo', 'stats_demo_available', 'TextConflict', 'NOT_CHECKED', 'text_changes',
 ]

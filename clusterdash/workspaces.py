@@ -118,10 +118,6 @@ class DuplicationError(RuntimeError):
 
 # History tables: copied with the workspace, but not counted as its entries.
 HISTORY_TABLES: tuple[str, ...] = ("checklist_change", "text_change")
-# Columns that hold the key of a row of ANY workspace table (a history's reference to the row it
-# records): in a copy they are re-pointed through every identifier map (a key not in one, e.g. a
-# canvas block_code or a checklist item key, stays as it is).
-ANY_ROW_KEY_COLUMNS: tuple[str, ...] = ("row_key",)
 
 
 def workspace_tables(tables: list[Table] | None = None) -> list[Table]:
@@ -160,7 +156,7 @@ def plan_duplication(tables: list[Table] | None = None) -> DuplicationPlan:
                 workspace_column=t.workspace_column,
                 new_key=own,
                 new_key_type=surrogate.get(own) if own else None,
-                remap=tuple(c for c in t.column_names if c in surrogate or c in ANY_ROW_KEY_COLUMNS),
+                remap=tuple(c for c in t.column_names if c in surrogate),
             )
         )
     return plan

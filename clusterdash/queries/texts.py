@@ -107,7 +107,7 @@ def raise_conflict(result):
 def text_changes(store: Store, workspace_id: str, *, tables=None, row_key: str | None = None,
                  field: str | None = None, limit: int = 200) -> pd.DataFrame:
     """The latest changes of a workspace's texts, newest first; of the given tables (all when
-    None), of one row and/or field. Columns as in ``text_change``."""
+    None), of one row and/or field. Columns as in ``text_change``; a missing text is None."""
     sql = "SELECT * FROM text_change WHERE workspace_id = ?"
     params: list = [workspace_id]
     if tables is not None:
@@ -121,4 +121,7 @@ def text_changes(store: Store, workspace_id: str, *, tables=None, row_key: str |
         sql += " AND field = ?"
         params.append(field)
     sql += " ORDER BY changed_at DESC, text_change_id LIMIT ?"
-    return store.df(sql, params + [int(limit)])
+    df = store.df(sql, params + [int(limit)])
+    for c in ("row_label", "old_value", "new_value", "loaded_value", "changed_by"):  # missing: None, not NaN
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df

@@ -155,12 +155,6 @@ def duplicate_workspace(store: Store, workspace_id: str, name: str | None = None
                 top = cur.execute(f"SELECT coalesce(max({c.new_key}), 0) FROM {c.table}").fetchall()[0][0]
             new = [workspaces.new_identifier(o, c.new_key_type, top, i) for i, o in enumerate(old)]
             maps[c.new_key] = pd.DataFrame({"old": pd.Series(old, dtype=object), "new": pd.Series(new, dtype=object)})
-        # a column keyed to any row (a history's row_key) maps through every text identifier map
-        for col in workspaces.ANY_ROW_KEY_COLUMNS:
-            text_maps = [f for k, f in maps.items() if k not in workspaces.ANY_ROW_KEY_COLUMNS
-                         and next(c for c in plan.copies if c.new_key == k).new_key_type == "VARCHAR"]
-            maps[col] = (pd.concat(text_maps, ignore_index=True) if text_maps
-                         else pd.DataFrame({"old": pd.Series([], dtype=object), "new": pd.Series([], dtype=object)}))
         for key, frame in maps.items():  # every remapped column is some table's own key (see the plan)
             cur.register(f"_map_{key}", frame)
         try:

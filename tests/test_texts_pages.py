@@ -137,3 +137,47 @@ def test_conflict_message_names_who_and_when():
     assert "Anna saved a different text at 14:02 UTC" in msg and "Keep mine" in msg
     assert "Someone else saved" in autosave.conflict_message({"what": "x", "field": "text", "changed_by": None,
                                                               "changed_at": None})
+
+
+def test_swot_item_conflict_keep_both_on_one_line_and_removal_in_the_history(app, db_path):
+    s = Store(db_path)
+    ws = queries.default_workspace(s)
+    iid = queries.add_swot_item(s, ws, "strength", "Dense supplier base", changed_by="Facilitator")
+    s.close()
+    anna = app("pages/toolkit_swot.py", ws=ws, who="Anna")
+    ben = app("pages/toolkit_swot.py", ws=ws, who="Ben")
+    widget(anna, "text_input", f"swot|{ws}|{iid}").input("Dense supplier base in automotive").run()
+    widget(ben, "text_input", f"swot|{ws}|{iid}").input("Skilled workforce").run()
+    assert widget(ben, "text_input", f"swot|{ws}|{iid}").value == "Skilled workforce"
+    assert any("Anna saved" in w for w in conflict_warnings(ben))
+    ben.button(key=f"keep-both|swot|{ws}|{iid}").click().run()
+    assert list(read(db_path, queries.swot_items, ws)["text"]) == ["Dense supplier base in automotive / Skilled workforce"]
+    ben.button(key=next(b.key for b in ben.button if b.key and b.key.startswith(f"swot-del|{ws}|{iid}"))).click().run()
+    assert read(db_path, queries.swot_items, ws).empty
+    grid = next(d.value for d in ben.dataframe if "changed_by" in d.value.columns)
+    assert list(grid["change"])[0] == "removed" and list(grid["changed_by"])[0] == "Ben"
+    assert list(grid["changed_by"]) == ["Ben", "Ben", "Ben", "Anna", "Facilitator"]
+
+
+def test_checklist_note_conflict(app_v2, db_path):
+    from clusterdash import checklists
+
+    s = Store(db_path)
+    ws = queries.default_workspace(s)
+    item = checklists.prepare_board(queries.checklist_board(s, ws)).query("list_code == 'obstacles'").iloc[0]
+    s.close()
+    anna = app_v2("pages/checklists.py", ws=ws, who="Anna")
+    ben = app_v2("pages/checklists.py", ws=ws, who="Ben")
+    for at in (anna, ben):
+        at.selectbox(key="cl_list").set_value("obstacles").run()
+    base = f"ans||{ws}|note|{item.item_key}"
+    widget(anna, "text_input", base).input("Funding agreed").run()
+    widget(ben, "text_input", base).input("Funding open").run()
+    assert read(db_path, queries.checklist_answer, ws, item.item_key)["note"] == "Funding agreed"
+    assert widget(ben, "text_input", base).value == "Funding open"
+    assert any("Anna saved" in w for w in conflict_warnings(ben))
+    ben.button(key=f"keep-mine|{base}").click().run()
+    assert read(db_path, queries.checklist_answer, ws, item.item_key)["note"] == "Funding open"
+    changes = read(db_path, queries.checklist_changes, ws, item=item.item_key)
+    assert list(zip(changes.new_value, changes.changed_by, changes.is_applied)) == [
+        ("Funding open", "Ben", True), ("Funding open", "Ben", False), ("Funding agreed", "Anna", True)]

@@ -39,7 +39,7 @@ def block(code: str, height: int) -> None:
     if editable:
         autosave.text(name, f"canvas|{wid}|{code}", entries.get(code),
                       lambda v, c=code, **cas: queries.save_canvas_entry(store, wid, c, v, **cas), area=True,
-                      checked=True, height=height, label_visibility="collapsed",
+                      checked=True, notices=notices, height=height, label_visibility="collapsed",
                       placeholder="Write here; saved when you click elsewhere")
     else:
         st.text(entries.get(code) or "—")
@@ -57,6 +57,7 @@ with h3:
     autosave.date("Date", f"canvas-h|{wid}|canvas_date", header.get("canvas_date"),
                lambda v: queries.save_canvas_header(store, wid, canvas_date=v))
 
+notices = st.container(key="canvas-conflicts")  # a block's conflict, full width: the blocks are narrow
 for r, row in enumerate(LAYOUT):
     # one bordered column per canvas column, all as tall as the tallest: the canvas's grid
     with st.container(horizontal=True, gap="small", key=f"canvas-row-{r}"):

@@ -44,7 +44,7 @@ def field(at, ws, block):
 
 
 def conflict_warnings(at):
-    return [w.value for w in at.warning if w.value.startswith("Not saved")]
+    return [w.value for w in at.warning if "Not saved" in w.value]
 
 
 def test_the_second_to_save_gets_the_conflict_and_keeps_its_text(app, db_path, ws_block):
@@ -58,7 +58,9 @@ def test_the_second_to_save_gets_the_conflict_and_keeps_its_text(app, db_path, w
     mine = field(ben, ws, block)
     assert mine.value == "Regional development agency"  # Ben's text stays in his field
     [warning] = conflict_warnings(ben)
-    assert "Anna saved a different text" in warning and "UTC" in warning
+    assert warning.endswith("loaded it\\.") and ", text — Not saved" in warning and "Anna saved a different text" in warning and "UTC" in warning
+    assert any("Yours is in the field (marked ⚠ below)" in c.value for c in ben.caption)
+    assert any("Not saved: Anna changed it" in c.value for c in ben.caption)  # next to the field
     assert any(t.value == "Universities and suppliers" for t in ben.text)  # theirs, as plain text
     h = read(db_path, queries.text_changes, ws, tables=["canvas_entry"])
     assert list(zip(h.new_value, h.changed_by, h.is_applied)) == [
@@ -134,7 +136,7 @@ def test_conflict_message_names_who_and_when():
 
     msg = autosave.conflict_message({"what": "Key partners", "field": "text", "changed_by": "Anna",
                                      "changed_at": dt.datetime(2026, 3, 5, 14, 2)})
-    assert "Anna saved a different text at 14:02 UTC" in msg and "Keep mine" in msg
+    assert msg == "Not saved: Anna saved a different text at 14:02 UTC after your page had loaded it."
     assert "Someone else saved" in autosave.conflict_message({"what": "x", "field": "text", "changed_by": None,
                                                               "changed_at": None})
 

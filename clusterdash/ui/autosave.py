@@ -155,13 +155,16 @@ def _fmt(labels: dict | None, format_func: Callable | None):
     return lambda o: (labels or {}).get(o, str(o))
 
 
-def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, checked: bool = False, **kwargs):
+def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, checked: bool = False,
+         notices=None, **kwargs):
     """A text field (``area``: a text area) saved when it is left, or on Enter / Ctrl+Enter.
 
     ``checked``: a text several people may edit at once. ``save`` is then called as
     ``save(value, expected=<the text this widget was rendered from>, changed_by=<participant>)``
     and raises TextConflict when someone else saved the field meanwhile: see the module
-    docstring (the conflict state, Keep mine / Take theirs / Keep both)."""
+    docstring (the conflict state, Keep mine / Take theirs / Keep both). ``notices``: a
+    container (e.g. above a grid of narrow fields) for the conflict's warning and choices, which
+    then name the field; by default they are shown right above the field."""
     stored = "" if is_missing(stored) else str(stored)
     widget = st.text_area if area else st.text_input
     if not checked:
@@ -173,7 +176,13 @@ def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, c
     if pending is None:
         return field(widget, label, base_key, stored, _checked_save(save, stored), **kwargs)
     pending["key"] = _current_key(base_key, stored, "conflict")  # where the choices read the user's text
-    _conflict_notice(base_key, pending, save, multiline=area)
+    if notices is None:
+        _conflict_notice(base_key, pending, save, multiline=area)
+    else:
+        with notices:
+            _conflict_notice(base_key, pending, save, multiline=area, named=True)
+        who = plain(pending.get("changed_by") or "someone else")
+        st.caption(f":material/warning: Not saved: {who} changed it. Your text is kept here; choose above.")
     return field(widget, label, base_key, stored, lambda v: _edit_mine(base_key, v), initial=pending["mine"],
                  context="conflict", toast=None, **kwargs)
 
@@ -204,8 +213,8 @@ def _remember_conflict(base_key: str, exc: TextConflict) -> None:
         "mine": exc.mine, "theirs": exc.theirs, "changed_by": exc.changed_by, "changed_at": exc.changed_at,
         "what": exc.what, "field": exc.field,
     }
-    who = exc.changed_by or "Someone else"
-    st.toast(f"Not saved: {who} changed this text meanwhile. Yours is kept in the field.",
+    who = exc.changed_by or "someone else"
+    st.toast(f"{exc.what}, {exc.field}: not saved, {who} changed it meanwhile. Yours is kept in the field.",
              icon=":material/warning:", duration="long")
 
 
@@ -221,13 +230,12 @@ def _edit_mine(base_key: str, value) -> None:
 
 
 def conflict_message(pending: dict) -> str:
-    """The warning of a conflict, in words (plain text: escape it before markdown)."""
+    """The warning of a conflict, in words, short enough for a narrow canvas column (plain text:
+    escape it before markdown)."""
     who = pending.get("changed_by") or "Someone else"
     at = pending.get("changed_at")
     when = f" at {at:%H:%M} UTC" if hasattr(at, "strftime") else ""
-    return (f"Not saved — {pending['what']}, {pending['field']}: {who} saved a different text{when} after your page "
-            "had loaded it. Your text is still in the field below (and in the change history); theirs is stored. "
-            "Keep mine saves yours over theirs; Take theirs shows their text; Keep both saves theirs, then yours.")
+    return f"Not saved: {who} saved a different text{when} after your page had loaded it."
 
 
 def _resolve(base_key: str, save: Save, both: bool, multiline: bool) -> None:
@@ -257,17 +265,21 @@ def _take_theirs(base_key: str) -> None:
     _bump(base_key)
 
 
-def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: bool) -> None:
-    """Above a field in the conflict state: the warning, their text (as plain text) and the choices."""
+def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: bool, named: bool = False) -> None:
+    """Above a field in the conflict state: the warning, their text (as plain text) and the choices.
+    ``named``: shown away from the field, so the warning names it."""
     with st.container(border=True, key=f"conflict|{base_key}"):
-        st.warning(plain(conflict_message(pending)), icon=":material/warning:")
-        st.caption(plain(f"Their text ({pending.get('changed_by') or 'someone else'}):"))
+        what = f"{pending['what']}, {pending['field']} — " if named else ""
+        st.warning(plain(what + conflict_message(pending)), icon=":material/warning:")
+        st.caption(plain(f"Their text ({pending.get('changed_by') or 'someone else'}), stored now:"))
         st.text(pending["theirs"] or "(empty)")
+        st.caption("Yours is in the field" + (" (marked ⚠ below)" if named else " below")
+                   + ", not saved yet (and kept in the change history).")
         editable = shell.can_edit()
         with st.container(horizontal=True, key=f"conflict-actions|{base_key}"):
             st.button("Keep mine", key=f"keep-mine|{base_key}", type="primary", disabled=not editable,
-                      help="Save your text over theirs", on_click=_resolve, args=(base_key, save, False, multiline))
-            st.button("Take theirs", key=f"take-theirs|{base_key}", help="Drop your text; show theirs",
+                      help="Save your text over theirs (theirs stays in the change history)", on_click=_resolve, args=(base_key, save, False, multiline))
+            st.button("Take theirs", key=f"take-theirs|{base_key}", help="Drop your text and show theirs (yours stays in the change history)",
                       on_click=_take_theirs, args=(base_key,))
             st.button("Keep both", key=f"keep-both|{base_key}", disabled=not editable,
                       help="Save their text followed by yours", on_click=_resolve, args=(base_key, save, True, multiline))

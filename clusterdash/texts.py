@@ -129,7 +129,7 @@ def history_frame(changes: pd.DataFrame, tz_name: str | None = None) -> pd.DataF
 def describe_change(row: dict) -> str:
     """One line of a history row: 'added', 'changed', 'removed' or 'not saved (conflict)'."""
     if not row.get("is_applied", True):
-        return "not saved over the text then stored (conflict): kept here"
+        return "not saved (conflict): kept here"
     old, new = norm(row.get("from") if "from" in row else row.get("old_value")), norm(
         row.get("to") if "to" in row else row.get("new_value"))
     if not old:

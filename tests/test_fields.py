@@ -50,7 +50,8 @@ def test_every_entry_has_a_label_and_a_description_and_unique_value_codes():
 
 def test_booleans_are_is_star():
     stored_bools = {c.name for t in schema.all_tables() for c in t.columns if c.type == "BOOLEAN"}
-    allowed = {"has_crosswalk", "label_certain", "in_comparison"}  # committed names (v001/v002): see report
+    # committed names (v001/v002, v009's stats_dataset_profile.has_establishments): see report
+    allowed = {"has_crosswalk", "label_certain", "in_comparison", "has_establishments"}
     assert {n for n in stored_bools if not n.startswith("is_")} <= allowed
     assert all(c.startswith("is_") for c in ("is_strong", "is_strong_top10", "is_national"))
     assert "strong" not in analysis.EXPORT_COLUMNS and "is_strong" in analysis.EXPORT_COLUMNS
@@ -129,7 +130,8 @@ def test_trend_and_heatmap_titles_are_registry_labels():
                           "year": [2020, 2021], "lq": [1.1, 1.3]})
     fig = stats_charts.trend_chart(trend, region_name="Alpha", source="test")
     assert fig.layout.xaxis.title.text == fields.label("year") == "Year"
-    assert fig.layout.yaxis.title.text == fields.label("lq") == "Location quotient"
+    # the registry's label, with the benchmark it is measured against (issue #11)
+    assert fig.layout.yaxis.title.text.startswith(fields.label("lq") + " vs the nation")
     cmp_ = pd.DataFrame({"region_code": ["A"], "region_name": ["Alpha"], "cluster_code": ["1"],
                          "cluster_name": ["Aerospace"], "employment": [10.0], "is_strong": [True], "lq": [1.4]})
     heat = stats_charts.compare_heatmap(cmp_, measure="employment", year=2021, source="test")

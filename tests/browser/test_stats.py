@@ -55,7 +55,7 @@ def test_cluster_map_renders_offline_with_its_canvas(cbp_server, page):
 
 
 @pytest.mark.parametrize("view, extra, expect", [
-    ("Region profile", {"region": "53", "year": "2021", "base": "2017"}, "traded cluster portfolio"),
+    ("Region profile", {"region": "53", "year": "2021", "base": "2017"}, "portfolio of traded clusters"),
     ("Compare regions", {"year": "2021"}, "Cluster strength"),
     ("Related clusters", {"region": "53", "year": "2021"}, "Diversification opportunities"),
     ("Data", {}, "All indicators"),

@@ -71,7 +71,7 @@ from clusterdash.queries.statistics import (
     stats_datasets, stats_dataset, stats_regions, stats_clusters, stats_relatedness, stats_rejected_rows,
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
     load_stats_demo, stats_demo_available, stats_dataset_profile, stats_year_coverage, stats_cluster_coverage,
-    attach_stats_crosswalk,
+    attach_stats_crosswalk, stats_embedded_about, stats_embedded_status, reload_stats_embedded, shared_crosswalk_files,
 )
 
 __all__ = [
@@ -106,5 +106,6 @@ __all__ = [
     'stats_dataset', 'stats_regions', 'stats_clusters', 'stats_relatedness', 'stats_rejected_rows',
     'stats_industries', 'stats_indicators', 'stats_region_strength', 'import_stats', 'delete_stats_dataset',
     'load_stats_demo', 'stats_demo_available', 'stats_dataset_profile', 'stats_year_coverage',
-    'stats_cluster_coverage', 'attach_stats_crosswalk',
+    'stats_cluster_coverage', 'attach_stats_crosswalk', 'stats_embedded_about', 'stats_embedded_status',
+    'reload_stats_embedded', 'shared_crosswalk_files',
 ]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clusterdash.stats import coverage, demo, importer, indicators
+from clusterdash.stats import coverage, demo, embedded, importer, indicators
 from clusterdash.store import Store
 
 __all__ = [
     "stats_datasets", "stats_dataset", "stats_regions", "stats_clusters", "stats_relatedness", "stats_rejected_rows",
     "stats_industries", "stats_indicators", "stats_region_strength", "import_stats", "delete_stats_dataset",
     "load_stats_demo", "stats_demo_available", "stats_dataset_profile", "stats_year_coverage", "stats_cluster_coverage",
-    "attach_stats_crosswalk",
+    "attach_stats_crosswalk", "stats_embedded_about", "stats_embedded_status", "reload_stats_embedded",
+    "shared_crosswalk_files",
 ]
 
 
@@ -144,3 +145,27 @@ def load_stats_demo(store: Store, progress=None):
 
 def stats_demo_available() -> bool:
     return demo.demo_files() is not None
+
+
+def stats_embedded_about() -> list[dict]:
+    """The embedded default datasets: title, publisher, licence, citation, file, provenance."""
+    return embedded.about()
+
+
+def stats_embedded_status(store: Store) -> list[dict]:
+    """Per embedded dataset: whether the first build loaded it and whether it is in the store now."""
+    return embedded.status(store)
+
+
+def reload_stats_embedded(store: Store, key: str, progress=None):
+    """(Re)load one embedded dataset over the dataset of its code; returns the ImportSummary."""
+    return embedded.load(store, key, replace=True, progress=progress)
+
+
+def shared_crosswalk_files() -> dict | None:
+    """The U.S. Cluster Mapping crosswalk (and related-clusters file) in ../shared/data, with their
+    citations, or None when absent."""
+    files = demo.shared_crosswalk_files()
+    if files is None:
+        return None
+    return {"files": files, "crosswalk_source": demo.CROSSWALK_SOURCE, "related_source": demo.RELATED_SOURCE}

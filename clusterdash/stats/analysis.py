@@ -320,3 +320,65 @@ def diversification_opportunities(ind: pd.DataFrame, relatedness: pd.DataFrame, 
 def strong_cluster_list(ind: pd.DataFrame, region_code: str, year: int) -> pd.DataFrame:
     reg = ind[(ind["region_code"] == str(region_code)) & (ind["year"] == int(year)) & ind["is_strong"]]
     return reg.sort_values("lq", ascending=False)[["cluster_code", "cluster_name", "lq", "employment", "is_strong_top10"]]
+
+
+# ---- coverage, benchmark choice, display (issue #11) ------------------------------------------
+
+def benchmark_options(dataset: dict, profile: dict | None = None) -> list[str]:
+    """The benchmarks a dataset offers, its default first: NUTS regions the region's country and
+    the EU28 aggregate; other datasets the nation (their regions' sum or national row)."""
+    default = (profile or {}).get("default_benchmark") or "nation"
+    if str(dataset.get("region_type") or "").startswith("NUTS"):
+        opts = ["country", "eu28"]
+    else:
+        opts = ["nation"]
+    return sorted(opts, key=lambda b: b != default)
+
+
+def year_coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """The per-year coverage (coverage.year_coverage) for a table and its CSV: the missing regions
+    as text, shares rounded."""
+    if cov is None or cov.empty:
+        return pd.DataFrame(columns=["year", "regions_present", "regions_expected", "missing_regions", "cells",
+                                     "withheld_cells", "unknown_withheld_cells", "withheld_share_pct",
+                                     "is_complete", "is_comparable", "note"])
+    out = cov.copy()
+    out["missing_regions"] = [", ".join(m) if len(m) else "" for m in out["missing_regions"]]
+    out["withheld_share_pct"] = out["withheld_share_pct"].astype(float).round(2)
+    return out[["year", "regions_present", "regions_expected", "missing_regions", "cells", "withheld_cells",
+                "unknown_withheld_cells", "withheld_share_pct", "is_complete", "is_comparable", "note"]]
+
+
+def cluster_coverage_table(ccov: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """Per cluster: withheld cells and the estimated share of employment in them, one pair of
+    columns per year (``withheld_cells_<year>``, ``withheld_share_pct_<year>``), the clusters
+    with most withheld employment first."""
+    if ccov is None or ccov.empty:
+        return pd.DataFrame(columns=["cluster_code", "cluster_name"])
+    names = dict(zip(clusters["cluster_code"], clusters["cluster_name"]))
+    years = sorted(ccov["year"].unique())
+    wide = ccov.pivot_table(index="cluster_code", columns="year", values=["withheld_cells", "withheld_share_pct"],
+                            aggfunc="first")
+    out = pd.DataFrame({"cluster_code": wide.index})
+    out["cluster_name"] = out["cluster_code"].map(names).fillna(out["cluster_code"])
+    for y in years:
+        out[f"withheld_cells_{y}"] = wide[("withheld_cells", y)].fillna(0).astype(int).to_numpy()
+        out[f"withheld_share_pct_{y}"] = wide[("withheld_share_pct", y)].astype(float).round(2).to_numpy()
+    share_cols = [f"withheld_share_pct_{y}" for y in years]
+    out = out.assign(_m=out[share_cols].max(axis=1)).sort_values(["_m", "cluster_name"], ascending=[False, True])
+    return out.drop(columns="_m").reset_index(drop=True)
+
+
+NOT_IN_SOURCE = "not in the source"
+
+
+def for_display(df: pd.DataFrame, *, has_establishments: bool = True) -> pd.DataFrame:
+    """A table's frame as shown and downloaded: where the source has no establishment counts,
+    establishments and average firm size say so instead of an empty (or "None") cell."""
+    if has_establishments:
+        return df
+    out = df.copy()
+    for c in ("establishments", "avg_firm_size"):
+        if c in out.columns:
+            out[c] = NOT_IN_SOURCE
+    return out

@@ -260,6 +260,10 @@ def test_eurostat_map_is_offline_at_country_positions(store):
     assert len(countries) >= 25 and set(unplaced["region_code"]) >= {"ES70", "PT30"}  # islands: no position
     de = countries.set_index("country_code").loc["DE"]
     assert de["regions"] == 38 and "Stuttgart (DE11)" in de["region_list"]
+    # coloured by the country's own LQ vs the EU28 (vs its own country every country would be 1):
+    # industry (NACE B-E) is above the EU28 share in Germany and Czechia, below it in the UK
+    by = countries.set_index("country_code")["country_lq"]
+    assert by["DE"] > 1.2 and by["CZ"] > 1.4 and by["UK"] < 0.9
     deck = chart.country_cluster_map(countries, benchmark="country", employment_unit="persons employed")
     j = _deck_json(deck)
     _is_offline(j)

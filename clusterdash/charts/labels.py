@@ -73,9 +73,10 @@ def _candidates(w: float, h: float, r: float, steps: int) -> list[tuple[float, f
 
 def place_labels(texts: Sequence[Sequence[str]], layouts: Sequence[Sequence[Point]], *, font_px: float,
                  bounds: Sequence[Sequence[float]] | None = None, steps: int = 4,
-                 avoid_markers: bool = True) -> tuple[list[Placed], list[int]]:
+                 avoid_markers: bool = True, may_cover_markers: bool = True) -> tuple[list[Placed], list[int]]:
     """``texts[i]``: the label forms of point i (first preferred); ``layouts``: one list of points
-    per layout, the first the nominal one (points without a text are obstacles only);
+    per layout, the first the nominal one (points without a text are obstacles only); a label
+    may cover other markers only when none of its places is free and ``may_cover_markers``;
     ``bounds``: per layout (x0, y0, x1, y1). A label running over the nominal bounds is slid
     back inside horizontally. Returns (placed, dropped indexes)."""
     if not layouts or not texts:
@@ -86,7 +87,8 @@ def place_labels(texts: Sequence[Sequence[str]], layouts: Sequence[Sequence[Poin
     dropped: list[int] = []
     for i, forms in enumerate(texts):
         chosen = None
-        for strict in ((True, False) if avoid_markers else (False,)):
+        passes = (True, False) if may_cover_markers else (True,)
+        for strict in (passes if avoid_markers else (False,)):
             for text in [t for t in forms if t]:
                 w = CHAR_WIDTH_EM * font_px * max(len(text), 1)
                 x0, y0, r0 = layouts[0][i]

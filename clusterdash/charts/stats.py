@@ -222,8 +222,10 @@ def _map_label_plan(records: list[dict], view: pdk.ViewState, *, font_px: float,
     # the other bubbles are obstacles too: appended as points without labels
     layout = pts + others
     texts = [(r["region_name"], r["short_name"]) for r in strong]
-    placed, dropped = labels.place_labels(texts, [layout], font_px=font_px,
-                                          bounds=[(2, 2, MAP_WIDTH_PX - 2, height_px - 2)])
+    # on a map a label never covers another bubble (it could be read as that bubble's): listed instead
+    placed, dropped = labels.place_labels(texts, [layout], font_px=font_px, steps=3,
+                                          bounds=[(2, 2, MAP_WIDTH_PX - 2, height_px - 2)],
+                                          may_cover_markers=not bubbles)
     out = []
     for p in placed:
         rec = dict(strong[p.index])
@@ -322,7 +324,9 @@ def unlabelled_strong(mapped: pd.DataFrame, *, us_states: bool = False, large: b
 # ---- NUTS regions: one bubble per country ------------------------------------------------------
 
 COUNTRY_POSITION_NOTE = ("Bubbles stand at each country's position, not at the regions' (no NUTS region "
-                         "positions are shipped): one bubble per country, listing its regions.")
+                         "positions are shipped): one bubble per country, coloured by the country's own LQ against "
+                         "the EU28 aggregate, ringed when one of its regions is strong; its tooltip lists the regions.")
+COUNTRY_LEGEND_TITLE = "Location quotient of the country, LQ vs the EU28 aggregate (1 = EU28 average)"
 
 
 def country_records(countries: pd.DataFrame, *, large: bool = False, cluster_term_singular: str = "cluster") -> list[dict]:
@@ -339,10 +343,11 @@ def country_records(countries: pd.DataFrame, *, large: bool = False, cluster_ter
             "position": [float(r.longitude), float(r.latitude)],
             "radius_px": bubble_radius_px(r.employment, top, large=large),
             "label_offset": [0, 0],
-            "fill": hex_to_rgba(lq_color(r.max_lq), 215),
+            "fill": hex_to_rgba(lq_color(r.country_lq), 215),
             "line_width": 2.5 if strong else 0.6, "line": STRONG_RING_RGBA if strong else [255, 255, 255, 230],
             "is_strong": strong, "employment": None if pd.isna(r.employment) else float(r.employment),
             "country_name": name, "employment_text": fmt_int(r.employment), "max_lq_text": fmt_num(r.max_lq),
+            "country_lq_text": fmt_num(r.country_lq),
             "regions_text": f"{r.regions} regions, {r.strong_regions} strong", "region_list": str(r.region_list),
         })
     return out
@@ -351,14 +356,17 @@ def country_records(countries: pd.DataFrame, *, large: bool = False, cluster_ter
 def country_tooltip(benchmark: str, employment_unit: str = "") -> dict:
     unit = f" ({employment_unit})" if employment_unit else ""
     return {"text": "{country_name} — country position, not the regions'\nEmployment" + unit + ": {employment_text}\n"
-                    "Highest regional " + lq_label(benchmark) + ": {max_lq_text}\n{regions_text}\n{region_list}"}
+                    "Country's LQ vs the EU28 aggregate: {country_lq_text}\n"
+                    "Highest regional " + lq_label(benchmark) + ": {max_lq_text}\n{regions_text}\n"
+                    "Regions, " + lq_label(benchmark) + ":\n{region_list}"}
 
 
 def country_cluster_map(countries: pd.DataFrame, *, large: bool = False, basemap: str | None = None,
                         benchmark: str = "country", employment_unit: str = "") -> pdk.Deck:
     """NUTS regions aggregated to their country's position: bubble area = the country's
-    employment in the group (sum of its regions), colour = the highest LQ among its regions,
-    ring = at least one strong region; the tooltip lists the regions, highest LQ first."""
+    employment in the group (sum of its regions), colour = the country's own LQ against the EU28
+    aggregate (against its own country every country is 1), ring = at least one strong region
+    (under ``benchmark``); the tooltip lists the regions with their LQ, highest first."""
     records = country_records(countries, large=large)
     height = MAP_HEIGHT_LARGE_PX if large else MAP_HEIGHT_PX
     view = _view_for(records, us_states=False, height=height)

@@ -188,9 +188,10 @@ def country_map_frame(ind: pd.DataFrame, regions: pd.DataFrame, cluster_code: st
     have no position at all. ``regions`` carries ``country_code``, ``country_name``, ``position``,
     ``country_latitude``, ``country_longitude`` (``queries.stats_regions``)."""
     cols = ["country_code", "country_name", "latitude", "longitude", "regions", "employment", "strong_regions",
-            "max_lq", "top_region", "region_list"]
+            "max_lq", "country_lq", "top_region", "region_list"]
     sel = ind[(ind["cluster_code"] == str(cluster_code)) & (ind["year"] == int(year))]
     pos = regions[["region_code", "country_code", "country_name", "position", "country_latitude", "country_longitude"]]
+    country_lq = country_lq_vs_eu28(ind, pos, cluster_code, year)
     rows = sel.merge(pos, on="region_code", how="left")
     has = rows["country_latitude"].notna() & rows["country_longitude"].notna()
     placed, unplaced = rows[has], rows[~has].reset_index(drop=True)
@@ -209,10 +210,29 @@ def country_map_frame(ind: pd.DataFrame, regions: pd.DataFrame, cluster_code: st
             "regions": len(part), "employment": float(emp.sum()) if emp.notna().any() else None,
             "strong_regions": int(part["is_strong"].sum()),
             "max_lq": None if part["lq"].isna().all() else float(part["lq"].max()),
+            "country_lq": country_lq.get(cc),
             "top_region": region_label(top["region_name"], top["region_code"]), "region_list": "\n".join(lines),
         })
     frame = pd.DataFrame(out, columns=cols)
     return frame.sort_values("employment", ascending=False, na_position="last").reset_index(drop=True), unplaced
+
+
+def country_lq_vs_eu28(ind: pd.DataFrame, pos: pd.DataFrame, cluster_code: str, year: int) -> dict:
+    """Each country's own LQ in the group against the EU28 aggregate, from the sums of its regions:
+    (country's employment in the group / its employment in all groups) / (the same for the regions
+    of the 28 member states). What a map at country positions can honestly colour."""
+    from clusterdash.stats.coverage import EU28
+
+    yr = ind[(ind["year"] == int(year)) & (ind["cluster_type"] != "local")][["region_code", "cluster_code", "employment"]]
+    yr = yr.merge(pos[["region_code", "country_code"]], on="region_code", how="left")
+    total = yr.groupby("country_code")["employment"].sum()
+    part = yr[yr["cluster_code"] == str(cluster_code)].groupby("country_code")["employment"].sum()
+    eu = [c for c in total.index if c in EU28]
+    eu_total, eu_part = float(total[eu].sum()), float(part.reindex(eu).fillna(0).sum())
+    if not eu_total or not eu_part:
+        return {}
+    base = eu_part / eu_total
+    return {c: float(part.get(c, 0.0) / total[c] / base) for c in total.index if total[c] > 0 and c in part.index}
 
 
 # ---- a region ------------------------------------------------------------------------------------

@@ -57,9 +57,9 @@ def marker_box(x: float, y: float, r: float) -> Box:
     return Box(x - r, y - r, x + r, y + r)
 
 
-def _candidates(w: float, h: float, r: float, steps: int) -> list[tuple[float, float]]:
+def _candidates(w: float, h: float, r: float, steps: int, diagonals: bool = True) -> list[tuple[float, float]]:
     """Offsets (dx, dy) of a label's centre from its point, nearest first: above/below, then
-    beside (left/right), then diagonally."""
+    beside (left/right), then further above/below, then (``diagonals``) diagonally."""
     near = r + GAP_PX + h / 2
     side = r + GAP_PX + w / 2
     out = []
@@ -67,18 +67,23 @@ def _candidates(w: float, h: float, r: float, steps: int) -> list[tuple[float, f
         out += [(0.0, -(near + k * (h + GAP_PX))), (0.0, near + k * (h + GAP_PX))]
         if k == 0:
             out += [(side, 0.0), (-side, 0.0)]
-    out += [(side, -near), (-side, -near), (side, near), (-side, near)]
+    if diagonals:
+        out += [(side, -near), (-side, -near), (side, near), (-side, near)]
     return out
 
 
 def place_labels(texts: Sequence[Sequence[str]], layouts: Sequence[Sequence[Point]], *, font_px: float,
-                 bounds: Sequence[Sequence[float]] | None = None, steps: int = 4,
-                 avoid_markers: bool = True, may_cover_markers: bool = True) -> tuple[list[Placed], list[int]]:
+                 bounds: Sequence[Sequence[float]] | None = None, steps: int = 4, diagonals: bool = True,
+                 avoid_markers: bool = True, may_cover_markers: bool = True,
+                 place_first: bool = True) -> tuple[list[Placed], list[int]]:
     """``texts[i]``: the label forms of point i (first preferred); ``layouts``: one list of points
     per layout, the first the nominal one (points without a text are obstacles only); a label
     may cover other markers only when none of its places is free and ``may_cover_markers``;
-    ``bounds``: per layout (x0, y0, x1, y1). A label running over the nominal bounds is slid
-    back inside horizontally. Returns (placed, dropped indexes)."""
+    ``bounds``: per layout (x0, y0, x1, y1). Places are tried nearest first, each with the long
+    form, then the short one (a short label next to its point beats a long one far from it);
+    with ``place_first`` false, every place with the long form before the short one. A
+    label running over the nominal bounds is slid back inside horizontally. Returns (placed,
+    dropped indexes)."""
     if not layouts or not texts:
         return [], []
     h = LINE_HEIGHT_EM * font_px
@@ -87,32 +92,39 @@ def place_labels(texts: Sequence[Sequence[str]], layouts: Sequence[Sequence[Poin
     dropped: list[int] = []
     for i, forms in enumerate(texts):
         chosen = None
+        x0, _, r0 = layouts[0][i]
+        forms = [t for t in forms if t]
+        tries = []  # (text, dx, dy), nearest place first, long form before short at each place
+        per_form = [_candidates(CHAR_WIDTH_EM * font_px * max(len(t), 1), h, r0, steps, diagonals) for t in forms]
+        if place_first:
+            for k in range(max((len(c) for c in per_form), default=0)):
+                for t, cands in zip(forms, per_form):
+                    if k < len(cands):
+                        tries.append((t, *cands[k]))
+        else:
+            tries = [(t, *c) for t, cands in zip(forms, per_form) for c in cands]
         passes = (True, False) if may_cover_markers else (True,)
         for strict in (passes if avoid_markers else (False,)):
-            for text in [t for t in forms if t]:
+            for text, dx, dy in tries:
                 w = CHAR_WIDTH_EM * font_px * max(len(text), 1)
-                x0, y0, r0 = layouts[0][i]
-                for dx, dy in _candidates(w, h, r0, steps):
-                    if bounds is not None:  # slide back inside the nominal bounds
-                        left, right = x0 + dx - w / 2, x0 + dx + w / 2
-                        if right > bounds[0][2]:
-                            dx -= right - bounds[0][2]
-                        elif left < bounds[0][0]:
-                            dx += bounds[0][0] - left
-                    boxes = []
-                    for li, lay in enumerate(layouts):
-                        x, y, _ = lay[i]
-                        box = text_box(text, font_px, x + dx, y + dy)
-                        if (bounds is not None and not box.inside(bounds[li])) \
-                                or any(box.overlaps(p.boxes[li]) for p in placed) \
-                                or box.overlaps(markers[li][i]) \
-                                or (strict and any(box.overlaps(m) for j, m in enumerate(markers[li]) if j != i)):
-                            break
-                        boxes.append(box)
-                    else:
-                        chosen = Placed(i, text, dx, dy, tuple(boxes))
+                if bounds is not None:  # slide back inside the nominal bounds
+                    left, right = x0 + dx - w / 2, x0 + dx + w / 2
+                    if right > bounds[0][2]:
+                        dx -= right - bounds[0][2]
+                    elif left < bounds[0][0]:
+                        dx += bounds[0][0] - left
+                boxes = []
+                for li, lay in enumerate(layouts):
+                    x, y, _ = lay[i]
+                    box = text_box(text, font_px, x + dx, y + dy)
+                    if (bounds is not None and not box.inside(bounds[li])) \
+                            or any(box.overlaps(p.boxes[li]) for p in placed) \
+                            or box.overlaps(markers[li][i]) \
+                            or (strict and any(box.overlaps(m) for j, m in enumerate(markers[li]) if j != i)):
                         break
-                if chosen:
+                    boxes.append(box)
+                else:
+                    chosen = Placed(i, text, dx, dy, tuple(boxes))
                     break
             if chosen:
                 break

@@ -223,7 +223,7 @@ def _map_label_plan(records: list[dict], view: pdk.ViewState, *, font_px: float,
     layout = pts + others
     texts = [(r["region_name"], r["short_name"]) for r in strong]
     # on a map a label never covers another bubble (it could be read as that bubble's): listed instead
-    placed, dropped = labels.place_labels(texts, [layout], font_px=font_px, steps=3,
+    placed, dropped = labels.place_labels(texts, [layout], font_px=font_px, steps=2, diagonals=False,
                                           bounds=[(2, 2, MAP_WIDTH_PX - 2, height_px - 2)],
                                           may_cover_markers=not bubbles)
     out = []
@@ -520,7 +520,7 @@ def portfolio_chart(port: pd.DataFrame, *, region_name: str, year: int, base_yea
     layouts = [layout(w, h, strong) + layout(w, h, others) for w, h in sizes]
     bounds = [(0, 0, w, h) for w, h in sizes]
     texts = [(n, n[:28] + "…" if len(n) > 30 else "") for n in strong["cluster_name"].astype(str)]
-    placed, dropped = labels.place_labels(texts, layouts, font_px=font, bounds=bounds)
+    placed, dropped = labels.place_labels(texts, layouts, font_px=font, bounds=bounds, place_first=False)
     rows = strong.reset_index(drop=True)
     for p in placed:
         r = rows.iloc[p.index]

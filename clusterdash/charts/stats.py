@@ -437,6 +437,14 @@ def _symbol(clipped: bool, up: bool, distorted: bool) -> str:
     return "diamond" if distorted else "circle"
 
 
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Tick values of an LQ axis spanning log10 ``lo`` .. ``hi``: 1-2-5 steps, finer on a short axis."""
+    coarse = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+    fine = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50)
+    ticks = [t for t in coarse if lo <= math.log10(t) <= hi]
+    return ticks if len(ticks) >= 4 else [t for t in fine if lo <= math.log10(t) <= hi]
+
+
 def portfolio_geometry(fig: go.Figure) -> dict:
     """The pixel geometry the chart's label placement assumed: plot width (a minimum), plot
     height (nominal), axis ranges (x in log10)."""
@@ -483,16 +491,16 @@ def portfolio_chart(port: pd.DataFrame, *, region_name: str, year: int, base_yea
         ))
     # legend keys for the marker shapes
     if df["is_distorted"].any():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="◆ growth distorted by withheld cells",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="growth distorted by withheld cells",
                                  marker=dict(symbol="diamond", size=11, color="#9aa4b1"), hoverinfo="skip"))
     if df["is_clipped"].any():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="▲▼ off the growth scale (listed below)",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="off the growth scale (listed below)",
                                  marker=dict(symbol="triangle-up", size=11, color="#9aa4b1"), hoverinfo="skip"))
     fig.add_vline(x=1, line=dict(color="#5f6b7a", dash="dash", width=1))
     if growth_known:
         fig.add_hline(y=0, line=dict(color="#5f6b7a", width=1))
     ytitle = f"Employment growth {base_year}–{year} (% a year)" if growth_known else "Growth: choose a base year before this year"
-    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if xlo <= math.log10(t) <= xhi]
+    ticks = log_ticks(xlo, xhi)
     fig.update_xaxes(type="log", title=lq_axis_title(benchmark), gridcolor="#eef1f5", range=[xlo, xhi],
                      tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5", zeroline=False, range=[ylo, yhi], ticksuffix=" %")
@@ -558,7 +566,7 @@ def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bo
     lq = lq[lq > 0]
     lo = math.log10(min(float(lq.min()) if len(lq) else 1.0, 1.0) / 1.3)
     hi = math.log10(max(float(lq.max()) if len(lq) else 1.0, 1.0) * 1.3)
-    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if lo <= math.log10(t) <= hi]
+    ticks = log_ticks(lo, hi)
     fig.update_xaxes(title=fields.label("year"), dtick=1, gridcolor="#eef1f5")
     fig.update_yaxes(title=lq_axis_title(benchmark), type="log", range=[lo, hi], tickvals=ticks,
                      ticktext=[f"{t:g}" for t in ticks], gridcolor="#eef1f5")

@@ -81,7 +81,8 @@ def write_indicators_csv(df: pd.DataFrame, path) -> None:
 def citation(dataset: dict, *, relatedness: bool = False) -> str:
     """The source line of every figure from a dataset: publisher; cluster definitions (and
     relatedness when used)."""
-    parts = [dataset["source"], f"cluster definitions: {dataset['cluster_definition']}"]
+    # the source line adds "Source: " (an embedded dataset's own source text starts with it)
+    parts = [str(dataset["source"]).removeprefix("Source: "), f"cluster definitions: {dataset['cluster_definition']}"]
     if relatedness and dataset.get("relatedness_source"):
         parts.append(f"cluster relatedness: {dataset['relatedness_source']}")
     return "; ".join(parts)

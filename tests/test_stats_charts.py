@@ -70,7 +70,7 @@ def test_heatmap_on_the_embedded_data_centres_white_on_lq_1(store):
     assert chart.heat_cell_color(fig, 1.0) == chart.scale_color([list(x) for x in heat.colorscale], 0.5)
     title = fig.layout.title.text
     assert "NAICS subsectors" in title and "vs the nation" in title and "traded" not in title
-    assert "1 = national average" in json.dumps(fig.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
+    assert "LQ 1, the national average" in json.dumps(fig.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
 
 
 def test_heatmap_growth_is_centred_on_zero_and_marks_distorted_growth():

@@ -681,7 +681,8 @@ def compare_heatmap(cmp_: pd.DataFrame, *, measure: str, year: int, source: str,
     notes = [f"{DISTORTED_MARK} growth distorted by withheld cells (base or end year; see the growth note in the data)"] \
         if any_distorted else []
     if measure == "lq":
-        notes.insert(0, f"White = LQ 1 ({lq_one_means(benchmark)}); colours are symmetric on a log scale "
+        average = NEAR_AVERAGE.get(benchmark, NEAR_AVERAGE["nation"]).removeprefix("near ")
+        notes.insert(0, f"White: LQ 1, {average}; colours are symmetric on a log scale "
                         f"(LQ 2 and 0.5 equally strong); the scale ends at {10 ** lq_heat_range([v for row in raw for v in row]):g}.")
     finish(fig, title=plotly_text(title), source=source, height=height, large=large, bottom_px=12, notes=notes)
     fig.update_layout(margin=dict(t=130 if large else 115))

@@ -50,8 +50,7 @@ def test_every_entry_has_a_label_and_a_description_and_unique_value_codes():
 
 def test_booleans_are_is_star():
     stored_bools = {c.name for t in schema.all_tables() for c in t.columns if c.type == "BOOLEAN"}
-    # committed names (v001/v002, v009's stats_dataset_profile.has_establishments): see report
-    allowed = {"has_crosswalk", "label_certain", "in_comparison", "has_establishments"}
+    allowed = {"has_crosswalk", "label_certain", "in_comparison"}  # committed names (v001/v002): see report
     assert {n for n in stored_bools if not n.startswith("is_")} <= allowed
     assert all(c.startswith("is_") for c in ("is_strong", "is_strong_top10", "is_national"))
     assert "strong" not in analysis.EXPORT_COLUMNS and "is_strong" in analysis.EXPORT_COLUMNS

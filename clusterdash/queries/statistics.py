@@ -47,13 +47,13 @@ def stats_regions(store: Store, dataset_code: str, *, include_national: bool = F
 
 def stats_dataset_profile(store: Store, dataset_code: str) -> dict:
     """How a dataset is to be read (stats_dataset_profile): cluster_term(_singular), default_benchmark,
-    has_establishments, strong_rule, default_base_year, base_year_reason, dataset_origin. Defaults
+    is_establishments_in_source, strong_rule, default_base_year, base_year_reason, dataset_origin. Defaults
     for a dataset without a profile row."""
     rows = store.rows("SELECT * FROM stats_dataset_profile WHERE dataset_code = ?", [dataset_code])
     if rows:
         return rows[0]
     return {"dataset_code": dataset_code, "dataset_origin": "import", "cluster_term": "clusters",
-            "cluster_term_singular": "cluster", "default_benchmark": "nation", "has_establishments": True,
+            "cluster_term_singular": "cluster", "default_benchmark": "nation", "is_establishments_in_source": True,
             "strong_rule": importer.STRONG_RULE, "default_base_year": None, "base_year_reason": None,
             "embedded_sha256": None}
 

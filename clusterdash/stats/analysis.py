@@ -159,9 +159,9 @@ def cluster_title_term(cluster_types, cluster_term: str = "clusters") -> str:
     return "traded clusters" if "traded" in set(cluster_types) else cluster_term
 
 
-def establishments_text(value, has_establishments: bool = True) -> str:
+def establishments_text(value, is_establishments_in_source: bool = True) -> str:
     """Establishments for a table: a number, or 'not in the source' where the source has none."""
-    if not has_establishments:
+    if not is_establishments_in_source:
         return "not in the source"
     return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
 
@@ -393,10 +393,10 @@ def cluster_coverage_table(ccov: pd.DataFrame, clusters: pd.DataFrame) -> pd.Dat
 NOT_IN_SOURCE = "not in the source"
 
 
-def for_display(df: pd.DataFrame, *, has_establishments: bool = True) -> pd.DataFrame:
+def for_display(df: pd.DataFrame, *, is_establishments_in_source: bool = True) -> pd.DataFrame:
     """A table's frame as shown and downloaded: where the source has no establishment counts,
     establishments and average firm size say so instead of an empty (or "None") cell."""
-    if has_establishments:
+    if is_establishments_in_source:
         return df
     out = df.copy()
     for c in ("establishments", "avg_firm_size"):

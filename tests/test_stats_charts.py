@@ -278,3 +278,24 @@ def test_lq_legend_names_the_benchmark():
     assert chart.lq_legend_title("eu28").endswith("(1 = EU28 average)")
     assert analysis.region_label("Oberösterreich", "AT31") == "Oberösterreich (AT31)"
     assert analysis.region_label("AT31", "AT31") == "AT31"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_placer_never_overlaps_labels_and_keeps_them_in_bounds(seed):
+    import random
+
+    rnd = random.Random(seed)
+    pts = [(rnd.uniform(0, 600), rnd.uniform(0, 400), rnd.uniform(3, 20)) for _ in range(60)]
+    texts = [(f"Cluster number {i} with a long name", f"C{i}") for i in range(40)]
+    layouts = [pts, [(x, 0.8 * y, r) for x, y, r in pts]]
+    bounds = [(0, 0, 600, 400), (0, 0, 600, 320)]
+    placed, dropped = labels.place_labels(texts, layouts, font_px=12, bounds=bounds)
+    assert len(placed) + len(dropped) == 40 and placed
+    for li in range(2):
+        boxes = [p.boxes[li] for p in placed]
+        assert not labels.any_overlap(boxes)
+        assert all(b.inside(bounds[li]) for b in boxes)
+    # on a map (no covering of other markers), no label box covers any marker but its own
+    placed, _ = labels.place_labels(texts, [pts], font_px=12, bounds=[bounds[0]], may_cover_markers=False)
+    for p in placed:
+        assert not any(p.boxes[0].overlaps(labels.marker_box(*pts[j])) for j in range(60) if j != p.index)

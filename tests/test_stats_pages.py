@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from clusterdash import queries
 from clusterdash.store import Store
 from tests.conftest import REPO, SHARED_DATA
+from tests.stats_support import DATASET
 
 PAGE = "pages/regional_stats.py"
 USER_DATASETS = ("SELECT count(*) FROM stats_dataset WHERE dataset_code NOT IN "
@@ -93,7 +94,7 @@ def test_region_profile_view_and_url_state(cbp_db_path, monkeypatch):
     at = run_app(cbp_db_path, monkeypatch, PAGE, view="Region profile", region="53", year="2019", base="2017")
     assert at.segmented_control(key="stats_view").value == "Region profile"
     assert at.selectbox(key="stats_region").value == "53"
-    assert at.selectbox(key="stats_year").value == 2019 and at.selectbox(key="stats_base").value == 2017
+    assert at.selectbox(key="stats_year").value == 2019 and at.selectbox(key=f"stats_base_{DATASET}").value == 2017
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Strong clusters"]) > 0 and metrics["Cluster strength"].endswith("%")
     charts = at.get("plotly_chart")
@@ -117,7 +118,7 @@ def test_compare_view_caps_at_ten_regions(cbp_db_path, monkeypatch):
     at.selectbox(key="stats_measure").set_value("employment").run()
     assert not at.exception
     spec = at.get("plotly_chart")[0].proto.spec
-    assert "Employment, 2021: clusters" in spec or "Employment, 2019: clusters" in spec
+    assert "Employment, 2021: traded clusters" in spec
 
 
 def test_related_clusters_view_lists_opportunities(cbp_db_path, monkeypatch):

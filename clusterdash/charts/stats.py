@@ -703,5 +703,6 @@ def strength_bars(summary: pd.DataFrame, *, year: int, source: str, large: bool 
         customdata=df["strong_clusters"], hovertemplate=f"%{{y}}: %{{x:.1f}} % in %{{customdata}} strong {term}<extra></extra>",
     ))
     fig.update_xaxes(title=f"Share of {base} in strong {term} (%)", range=[0, 100], gridcolor="#eef1f5")
-    return finish(fig, title=f"Strength: share of {base} in strong {term}, {year}", source=source,
+    return finish(fig, title=f"{'Cluster strength' if traded else 'Strength'}: share of {base} in strong {term}, {year}",
+                  source=source,
                   height=max(260, (56 if large else 44) * len(df) + 150), large=large, bottom_px=55)

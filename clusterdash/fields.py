@@ -474,6 +474,23 @@ _add("is_growth_distorted", "Growth distorted by withheld cells",
      "benchmark total of the cluster.", export_only=True)
 _add("growth_note", "Why growth is flagged", "Why a growth figure is flagged, in words (empty when it is not).",
      export_only=True)
+# coverage of a dataset per year (clusterdash.stats.coverage.year_coverage; the Data view and its CSV)
+_add("regions_present", "Regions present", "Regions with published employment in the year.", "regions",
+     export_only=True)
+_add("regions_expected", "Regions expected", "Regions of the year with most regions (the dataset's full set).",
+     "regions", export_only=True)
+_add("missing_regions", "Missing regions", "Codes of the regions present in the fullest year but not in this one.",
+     export_only=True)
+_add("cells", "Cells", "Finest-level region × industry cells of the year.", "cells", export_only=True)
+_add("unknown_withheld_cells", "Withheld cells of unknown size",
+     "Withheld cells without a published parent row, whose employment cannot be estimated.", "cells",
+     export_only=True)
+_add("is_complete", "Complete year",
+     "Whether the year has at least 90 % of the regions of the fullest year (else it is refused as the benchmark "
+     "of location quotients and shares).", export_only=True)
+_add("is_comparable", "Comparable coverage",
+     "Whether the year is complete and its estimated share of employment in withheld cells is within 0.5 "
+     "percentage points of the median of the years (a base year for growth).", export_only=True)
 _add("withheld_establishments_pct", "Establishments in withheld cells (%)",
      "Share of the cluster's establishments in withheld cells, in % (a proxy of the undercount).", PCT,
      export_only=True)

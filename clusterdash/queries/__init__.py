@@ -70,7 +70,8 @@ from clusterdash.queries.financing import (
 from clusterdash.queries.statistics import (
     stats_datasets, stats_dataset, stats_regions, stats_clusters, stats_relatedness, stats_rejected_rows,
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
-    load_stats_demo, stats_demo_available,
+    load_stats_demo, stats_demo_available, stats_dataset_profile, stats_year_coverage, stats_cluster_coverage,
+    attach_stats_crosswalk, stats_embedded_about, stats_embedded_status, reload_stats_embedded, shared_crosswalk_files,
 )
 
 __all__ = [
@@ -104,5 +105,7 @@ __all__ = [
     'set_financing_opening_balance', 'financing_timings', 'set_financing_timing', 'stats_datasets',
     'stats_dataset', 'stats_regions', 'stats_clusters', 'stats_relatedness', 'stats_rejected_rows',
     'stats_industries', 'stats_indicators', 'stats_region_strength', 'import_stats', 'delete_stats_dataset',
-    'load_stats_demo', 'stats_demo_available',
+    'load_stats_demo', 'stats_demo_available', 'stats_dataset_profile', 'stats_year_coverage',
+    'stats_cluster_coverage', 'attach_stats_crosswalk', 'stats_embedded_about', 'stats_embedded_status',
+    'reload_stats_embedded', 'shared_crosswalk_files',
 ]

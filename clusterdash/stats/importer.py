@@ -498,21 +498,21 @@ def _fallback_clusters(industries: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame
         names = classification_groups(NAICS_GROUPS_FILE)
         for code, f in zip(industries["industry_code"], finest):
             groups.append(code[:3] if f and re.fullmatch(r"\d{3,6}", code) else (code if f else None))
-        definition = ("No crosswalk imported: clusters are the NAICS 2017 3-digit subsectors "
+        definition = ("No crosswalk: the groups are the NAICS 2017 3-digit subsectors "
                       "(titles: U.S. Census Bureau, 2017 NAICS)")
     elif fmt == "eurostat":
         names = classification_groups(NACE_GROUPS_FILE)
         for code, f in zip(industries["industry_code"], finest):
             groups.append(code if f and code != "NRP" else None)
-        definition = ("No crosswalk imported: clusters are the NACE Rev. 2 sections/aggregates of the file "
-                      "('no response' is in none)")
+        definition = ("No crosswalk: the groups are the NACE Rev. 2 sections (A*10 aggregates) of the file; "
+                      "employment with no NACE answer (NRP) is in none")
     else:
         for code, name, f in zip(industries["industry_code"], industries["industry_name"], finest):
             g = code[:2] if f and re.fullmatch(r"\d{3,}", code) else (code if f else None)
             groups.append(g)
         own = dict(zip(industries["industry_code"], industries["industry_name"]))
         names = {g: own.get(g) for g in set(groups) if g}
-        definition = ("No crosswalk imported: clusters are the industry codes' own 2-digit groups "
+        definition = ("No crosswalk: the groups are the industry codes' own 2-digit groups "
                       "(codes of 3+ digits grouped by their first two digits)")
     industries["cluster_code"] = groups
     used = sorted({g for g in groups if g})

@@ -49,18 +49,19 @@ STATS_GROUPING_GROUP = Table(
     columns=(
         DATASET,
         GROUPING,
-        col("group_code", "VARCHAR", "Group of a candidate grouping ('G01', ... by employment); the cluster code once "
+        col("candidate_code", "VARCHAR", "Group of a candidate grouping ('G01', ... by employment); the cluster code once "
             "the grouping is applied.", nullable=False),
-        col("group_name", "VARCHAR", "Name of the group: its largest industries.", nullable=False),
-        col("industries", "INTEGER", "Industries in the group.", nullable=False),
-        col("national_employment", "DOUBLE", "Employment of the group's industries over all regions and the pooled years."),
+        col("candidate_name", "VARCHAR", "Name of the group: its largest industries.", nullable=False),
+        col("candidate_industries", "INTEGER", "Industries in the candidate group.", nullable=False),
+        col("candidate_employment", "DOUBLE", "Employment of the candidate group's industries over all regions and the "
+            "pooled years."),
         col("within_corr", "DOUBLE", "Mean correlation of the group's industries' regional LQs with each other "
             "(NULL for a single industry)."),
         col("between_corr", "DOUBLE", "Mean correlation of the group's industries with the industries outside it."),
         col("silhouette", "DOUBLE", "Mean silhouette of the group's industries (−1 to 1)."),
         col("top_industries", "VARCHAR", "The group's five largest industries."),
     ),
-    primary_key=("dataset_code", "grouping_code", "group_code"),
+    primary_key=("dataset_code", "grouping_code", "candidate_code"),
 )
 
 STATS_GROUPING_INDUSTRY = Table(
@@ -71,7 +72,7 @@ STATS_GROUPING_INDUSTRY = Table(
         DATASET,
         GROUPING,
         col("industry_code", "VARCHAR", "Industry (stats_industry).", nullable=False),
-        col("group_code", "VARCHAR", "Its group (stats_grouping_group).", nullable=False),
+        col("candidate_code", "VARCHAR", "Its group (stats_grouping_group).", nullable=False),
         col("silhouette", "DOUBLE", "The industry's silhouette: how much closer it is to its own group than to the "
             "next (−1 to 1)."),
     ),

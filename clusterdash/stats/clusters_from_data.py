@@ -54,9 +54,9 @@ class Candidates:
     measure: str
     years: list[int]
     min_regions: int
-    industries: pd.DataFrame  # industry_code, industry_name, group_code, group_name, national_employment, regions_present, silhouette
-    groups: pd.DataFrame  # group_code, group_name, industries, national_employment, within_corr, between_corr, silhouette, top_industries
-    not_grouped: pd.DataFrame  # industry_code, industry_name, national_employment, regions_present, reason
+    industries: pd.DataFrame  # industry_code, industry_name, candidate_code, candidate_name, national_employment, regions_present, silhouette
+    groups: pd.DataFrame  # candidate_code, candidate_name, candidate_industries, candidate_employment, within_corr, between_corr, silhouette, top_industries
+    not_grouped: pd.DataFrame  # industry_code, industry_name, national_employment, regions_present, not_grouped_reason
     mean_silhouette: float
     regions: int
     method: str = ""
@@ -283,18 +283,18 @@ def find_clusters(store, dataset_code: str, n_groups: int, *, years=None, measur
         outside = len(kept) - n_g
         between = ((corr[idx].sum() - sum_c[idx, g].sum()) / (n_g * outside)) if outside else float("nan")
         label, top = _name(codes_g, names, nat)
-        rows.append({"group_code": code_of[g], "group_name": label, "industries": n_g,
-                     "national_employment": float(nat.reindex(codes_g).sum()), "within_corr": float(within),
+        rows.append({"candidate_code": code_of[g], "candidate_name": label, "candidate_industries": n_g,
+                     "candidate_employment": float(nat.reindex(codes_g).sum()), "within_corr": float(within),
                      "between_corr": float(between), "silhouette": float(sil[idx].mean()), "top_industries": top})
-    groups = pd.DataFrame(rows).sort_values("group_code", ignore_index=True)
-    gname = dict(zip(groups["group_code"], groups["group_name"]))
+    groups = pd.DataFrame(rows).sort_values("candidate_code", ignore_index=True)
+    gname = dict(zip(groups["candidate_code"], groups["candidate_name"]))
     ind = pd.DataFrame({
         "industry_code": kept, "industry_name": [names[c] for c in kept],
-        "group_code": [code_of[int(g)] for g in labels],
+        "candidate_code": [code_of[int(g)] for g in labels],
         "national_employment": nat.to_numpy(), "regions_present": present[keep].astype(int), "silhouette": sil,
     })
-    ind["group_name"] = ind["group_code"].map(gname)
-    ind = ind.sort_values(["group_code", "national_employment"], ascending=[True, False], ignore_index=True)
+    ind["candidate_name"] = ind["candidate_code"].map(gname)
+    ind = ind.sort_values(["candidate_code", "national_employment"], ascending=[True, False], ignore_index=True)
     out_codes = [c for c, kk in zip(codes, keep) if not kk]
     reasons = []
     for c in out_codes:
@@ -304,7 +304,7 @@ def find_clusters(store, dataset_code: str, n_groups: int, *, years=None, measur
     not_grouped = pd.DataFrame({
         "industry_code": out_codes, "industry_name": [names[c] for c in out_codes],
         "national_employment": [float(national.get(c, 0) or 0) for c in out_codes],
-        "regions_present": [int(present[codes.index(c)]) for c in out_codes], "reason": reasons,
+        "regions_present": [int(present[codes.index(c)]) for c in out_codes], "not_grouped_reason": reasons,
     })
     span = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
     method = METHOD.format(rank=" (ranks, Spearman)" if measure == "rank" else "", years=span, k=k,
@@ -312,7 +312,7 @@ def find_clusters(store, dataset_code: str, n_groups: int, *, years=None, measur
     params = {"n_groups": k, "measure": measure, "years": ys, "min_regions": min_regions,
               "cluster_type": cluster_type}
     return Candidates(dataset_code, k, measure, ys, min_regions, ind[
-        ["industry_code", "industry_name", "group_code", "group_name", "national_employment", "regions_present",
+        ["industry_code", "industry_name", "candidate_code", "candidate_name", "national_employment", "regions_present",
          "silhouette"]], groups, not_grouped, float(sil.mean()), len(regions), method, params)
 
 
@@ -356,8 +356,8 @@ def official_grouping(store, dataset_code: str) -> tuple[pd.DataFrame, str]:
 class Comparison:
     ari: float
     industries_compared: int
-    by_group: pd.DataFrame  # group_code, group_name, industries, main_cluster_code, main_cluster_name, share_in_main_pct
-    differences: pd.DataFrame  # industry_code, industry_name, group_code, group_name, cluster_code, cluster_name, main_cluster_name
+    by_group: pd.DataFrame  # candidate_code, candidate_name, industries_compared, main_cluster_code, main_cluster_name, share_in_main_pct
+    differences: pd.DataFrame  # industry_code, industry_name, candidate_code, candidate_name, cluster_code, cluster_name, main_cluster_name
     official: str
 
 
@@ -369,20 +369,21 @@ def compare(cands: Candidates, official: pd.DataFrame, official_text: str) -> Co
     m = cands.industries.merge(official[["industry_code", "cluster_code", "cluster_name"]], on="industry_code")
     if m.empty:
         raise UserError("the candidate groups and the official clusters have no industry in common")
-    ari = adjusted_rand_index(m["group_code"], m["cluster_code"])
-    main = (m.groupby(["group_code", "cluster_code", "cluster_name"]).size().rename("n").reset_index()
-            .sort_values(["group_code", "n", "cluster_code"], ascending=[True, False, True])
-            .drop_duplicates("group_code"))
-    sizes = m.groupby("group_code").size().rename("industries")
-    by = main.merge(sizes, on="group_code").merge(cands.groups[["group_code", "group_name"]], on="group_code")
-    by["share_in_main_pct"] = 100.0 * by["n"] / by["industries"]
+    ari = adjusted_rand_index(m["candidate_code"], m["cluster_code"])
+    main = (m.groupby(["candidate_code", "cluster_code", "cluster_name"]).size().rename("n").reset_index()
+            .sort_values(["candidate_code", "n", "cluster_code"], ascending=[True, False, True])
+            .drop_duplicates("candidate_code"))
+    sizes = m.groupby("candidate_code").size().rename("industries_compared")
+    by = main.merge(sizes, on="candidate_code").merge(cands.groups[["candidate_code", "candidate_name"]], on="candidate_code")
+    by["share_in_main_pct"] = 100.0 * by["n"] / by["industries_compared"]
     by = by.rename(columns={"cluster_code": "main_cluster_code", "cluster_name": "main_cluster_name"})
-    by = by[["group_code", "group_name", "industries", "main_cluster_code", "main_cluster_name", "share_in_main_pct"]]
-    d = m.merge(by[["group_code", "main_cluster_code", "main_cluster_name"]], on="group_code")
+    by = by[["candidate_code", "candidate_name", "industries_compared", "main_cluster_code", "main_cluster_name",
+             "share_in_main_pct"]]
+    d = m.merge(by[["candidate_code", "main_cluster_code", "main_cluster_name"]], on="candidate_code")
     diff = d[d["cluster_code"] != d["main_cluster_code"]]
-    diff = diff[["industry_code", "industry_name", "group_code", "group_name", "cluster_code", "cluster_name",
-                 "main_cluster_name"]].sort_values(["group_code", "industry_code"], ignore_index=True)
-    return Comparison(float(ari), len(m), by.sort_values("group_code", ignore_index=True), diff, official_text)
+    diff = diff[["industry_code", "industry_name", "candidate_code", "candidate_name", "cluster_code", "cluster_name",
+                 "main_cluster_name"]].sort_values(["candidate_code", "industry_code"], ignore_index=True)
+    return Comparison(float(ari), len(m), by.sort_values("candidate_code", ignore_index=True), diff, official_text)
 
 
 # ---- saving and applying a grouping (tables of migration v011) ---------------------------------------
@@ -405,15 +406,14 @@ def save_grouping(store, cands: Candidates, *, title: str | None = None) -> str:
              json.dumps(cands.parameters), cands.n_groups, cands.mean_silhouette, len(cands.industries), now])
         g = cands.groups.assign(dataset_code=cands.dataset_code, grouping_code=code)
         cur.register("_g", g)
-        cur.execute("INSERT INTO stats_grouping_group (dataset_code, grouping_code, group_code, group_name, industries, "
-                    "national_employment, within_corr, between_corr, silhouette, top_industries) "
-                    "SELECT dataset_code, grouping_code, group_code, group_name, industries, national_employment, "
-                    "within_corr, between_corr, silhouette, top_industries FROM _g")
+        cols = ("dataset_code, grouping_code, candidate_code, candidate_name, candidate_industries, candidate_employment, "
+                "within_corr, between_corr, silhouette, top_industries")
+        cur.execute(f"INSERT INTO stats_grouping_group ({cols}) SELECT {cols} FROM _g")
         cur.unregister("_g")
         i = cands.industries.assign(dataset_code=cands.dataset_code, grouping_code=code)
         cur.register("_i", i)
-        cur.execute("INSERT INTO stats_grouping_industry (dataset_code, grouping_code, industry_code, group_code, "
-                    "silhouette) SELECT dataset_code, grouping_code, industry_code, group_code, silhouette FROM _i")
+        cur.execute("INSERT INTO stats_grouping_industry (dataset_code, grouping_code, industry_code, candidate_code, "
+                    "silhouette) SELECT dataset_code, grouping_code, industry_code, candidate_code, silhouette FROM _i")
         cur.unregister("_i")
         return code
 
@@ -427,9 +427,9 @@ def groupings(store, dataset_code: str) -> pd.DataFrame:
 
 def grouping_members(store, dataset_code: str, grouping_code: str) -> pd.DataFrame:
     return store.df(
-        "SELECT i.industry_code, i.group_code, g.group_name, i.silhouette FROM stats_grouping_industry i "
-        "JOIN stats_grouping_group g USING (dataset_code, grouping_code, group_code) "
-        "WHERE i.dataset_code = ? AND i.grouping_code = ? ORDER BY i.group_code, i.industry_code",
+        "SELECT i.industry_code, i.candidate_code, g.candidate_name, i.silhouette FROM stats_grouping_industry i "
+        "JOIN stats_grouping_group g USING (dataset_code, grouping_code, candidate_code) "
+        "WHERE i.dataset_code = ? AND i.grouping_code = ? ORDER BY i.candidate_code, i.industry_code",
         [dataset_code, grouping_code])
 
 
@@ -456,13 +456,13 @@ def apply_grouping(store, dataset_code: str, grouping_code: str) -> str:
         cur.execute("UPDATE stats_dataset SET options = ? WHERE dataset_code = ?", [json.dumps(opts), dataset_code])
         cur.execute("UPDATE stats_industry SET cluster_code = NULL WHERE dataset_code = ?", [dataset_code])
         cur.execute(
-            "UPDATE stats_industry SET cluster_code = m.group_code FROM stats_grouping_industry m "
+            "UPDATE stats_industry SET cluster_code = m.candidate_code FROM stats_grouping_industry m "
             "WHERE stats_industry.dataset_code = m.dataset_code AND stats_industry.industry_code = m.industry_code "
             "AND m.dataset_code = ? AND m.grouping_code = ? AND stats_industry.is_finest", [dataset_code, grouping_code])
         cur.execute("DELETE FROM stats_cluster WHERE dataset_code = ?", [dataset_code])
         cur.execute(
             "INSERT INTO stats_cluster (dataset_code, cluster_code, cluster_name, cluster_type) "
-            "SELECT dataset_code, group_code, group_name, 'unclassified' FROM stats_grouping_group "
+            "SELECT dataset_code, candidate_code, candidate_name, 'unclassified' FROM stats_grouping_group "
             "WHERE dataset_code = ? AND grouping_code = ?", [dataset_code, grouping_code])
         cur.execute("DELETE FROM stats_relatedness WHERE dataset_code = ?", [dataset_code])
         cur.execute("UPDATE stats_dataset SET cluster_definition = ?, relatedness_source = NULL WHERE dataset_code = ?",

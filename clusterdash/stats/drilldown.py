@@ -24,7 +24,7 @@ from clusterdash.stats import indicators, titles
 
 LEVELS = ("cluster", "subcluster", "industry")
 COLUMNS = [
-    "level", "code", "name", "parent_code", "employment", "establishments", "national_employment", "lq",
+    "drill_level", "drill_code", "drill_name", "parent_code", "employment", "establishments", "national_employment", "lq",
     "national_share_pct", "withheld_cells", "withheld_share_pct", "industries", "is_withheld",
 ]
 
@@ -143,7 +143,7 @@ def drilldown(store, dataset_code: str, region_code: str, cluster_code: str, yea
         est = part["est"].fillna(0).sum()
         e0 = 0.0 if pd.isna(e) else float(e)
         return {
-            "level": level, "code": code, "name": name, "parent_code": parent,
+            "drill_level": level, "drill_code": code, "drill_name": name, "parent_code": parent,
             "employment": e, "establishments": part["establishments"].sum(min_count=1),
             "national_employment": ne, "lq": _lq(e, base_r, ne, base_n),
             "national_share_pct": (100.0 * e / ne) if ne and not pd.isna(e) else None,
@@ -167,7 +167,7 @@ def drilldown(store, dataset_code: str, region_code: str, cluster_code: str, yea
                         cells[cells["industry_code"] == r.industry_code], 1, bool(r.is_withheld)))
     out = pd.DataFrame(rows, columns=COLUMNS)
     order = {lvl: k for k, lvl in enumerate(LEVELS)}
-    out["_l"] = out["level"].map(order)
+    out["_l"] = out["drill_level"].map(order)
     out = out.sort_values(["_l", "employment"], ascending=[True, False], na_position="last").drop(columns="_l")
     out = out.reset_index(drop=True)
     # industries of the cluster with benchmark employment but no row in the region (the source

@@ -49,7 +49,7 @@ EM_COLUMNS = ("homothetic_employment", "competitive_effect", "allocation_effect"
 SUMMARY_COLUMNS = [
     "region_code", "region_name", "from_year", "to_year", "base_year_employment", "employment", "employment_change",
     "national_growth_effect", "industry_mix_effect", "regional_shift_effect", "national_growth_pct",
-    "industry_mix_pct", "regional_shift_pct", "clusters", "clusters_growing_faster", "clusters_not_decomposed",
+    "industry_mix_pct", "regional_shift_pct", "clusters_counted", "clusters_growing_faster", "clusters_not_decomposed",
     "change_not_decomposed", "clusters_distorted",
 ]
 
@@ -205,7 +205,7 @@ def region_summary(ss: pd.DataFrame) -> pd.DataFrame:
         base_year_employment=("base_year_employment_d", "sum"), employment=("employment_d", "sum"),
         employment_change=("employment_change_d", "sum"), national_growth_effect=("national_growth_effect_d", "sum"),
         industry_mix_effect=("industry_mix_effect_d", "sum"), regional_shift_effect=("regional_shift_effect_d", "sum"),
-        clusters=("cluster_code", "count"), clusters_growing_faster=("faster", "sum"),
+        clusters_counted=("cluster_code", "count"), clusters_growing_faster=("faster", "sum"),
         clusters_not_decomposed=("is_decomposed", lambda s: int((~s.astype(bool)).sum())),
         change_not_decomposed=("nd_change", "sum"), clusters_distorted=("is_growth_distorted", "sum"),
     ).reset_index()
@@ -213,7 +213,7 @@ def region_summary(ss: pd.DataFrame) -> pd.DataFrame:
     out["national_growth_pct"] = 100.0 * out["national_growth_effect"] / base
     out["industry_mix_pct"] = 100.0 * out["industry_mix_effect"] / base
     out["regional_shift_pct"] = 100.0 * out["regional_shift_effect"] / base
-    for c in ("clusters", "clusters_growing_faster", "clusters_not_decomposed", "clusters_distorted"):
+    for c in ("clusters_counted", "clusters_growing_faster", "clusters_not_decomposed", "clusters_distorted"):
         out[c] = out[c].astype(int)
     return out[SUMMARY_COLUMNS]
 

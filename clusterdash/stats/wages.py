@@ -107,11 +107,14 @@ def compute_wages(store, dataset_code: str, *, base_year: int | None = None, yea
 
 def region_wages(store, dataset_code: str, wages: pd.DataFrame, *, benchmark: str | None = None) -> pd.DataFrame:
     """Per region × year: the average wage over all clusters and over the traded clusters, the
-    benchmark's, the premiums, and how many clusters pay more than the same cluster nationally."""
+    benchmark's, the premiums, and how many clusters pay more than the same cluster nationally
+    (for the years of ``wages``, the frame of :func:`compute_wages`)."""
     params = indicators._params(store, dataset_code, None, benchmark)
     if not params:
         return pd.DataFrame(columns=REGION_COLUMNS)
     df = store.df(indicators._CHAIN + _REGION_WAGES, params)
+    if len(wages):  # the years of the wage rows given
+        df = df[df["year"].isin(set(wages["year"]))]
     df["wage_premium_pct"] = 100.0 * (df["avg_wage"] / df["national_avg_wage"] - 1)
     df["traded_wage_premium_pct"] = 100.0 * (df["traded_avg_wage"] / df["national_traded_avg_wage"] - 1)
     w = wages.dropna(subset=["wage_premium_pct"])

@@ -494,6 +494,7 @@ def restore_definition(store, dataset_code: str) -> str:
     industries["cluster_code"] = None
     cw = store.df("SELECT * FROM stats_crosswalk WHERE dataset_code = ? ORDER BY source_line", [dataset_code])
     if len(cw):
+        cw = cw.astype(object).where(cw.notna(), None)
         rows = [readers.CrosswalkRow(r.industry_code, r.industry_name, r.cluster_code, r.cluster_name, r.cluster_type,
                                      r.subcluster_name, int(r.source_line)) for r in cw.itertuples()]
         clusters = importer._apply_crosswalk(industries, rows)

@@ -1,4 +1,13 @@
-"""Version 11: analysis (issue #12) — candidate cluster groupings found in a dataset's own figures.
+"""Version 11: analysis (issue #12) — the region × cluster × year sums the indicators start from,
+and candidate cluster groupings found in a dataset's own figures.
+
+``stats_cluster_cell`` keeps, per dataset × region × cluster × year, the sums over the dataset's
+finest-level industries in the cluster (employment, establishments, payroll, withheld cells and
+their estimates), rewritten by ``clusterdash.stats.cells.refresh`` whenever the observations, the
+estimates or the clusters of a dataset change (every such write ends in
+``importer.write_derived``). The indicator queries read it instead of aggregating every
+observation again (at county scale that aggregation dominated every query; see bench/notes.md).
+``upgrade`` fills it for the datasets imported before.
 
 ``clusterdash.stats.clusters_from_data`` groups a dataset's industries into candidate clusters by
 co-location. A grouping the user saves is kept here (method, parameters, fit), with its groups
@@ -14,11 +23,37 @@ All of it is user data of a statistics dataset, deleted with it.
 from clusterdash.schema import LAYER_USER, Table, col
 
 VERSION = 11
-NAME = "analysis: candidate cluster groupings found in the data"
+NAME = "analysis: region × cluster × year sums, candidate cluster groupings found in the data"
 
 DATASET = col("dataset_code", "VARCHAR", "Dataset (stats_dataset).", nullable=False)
 GROUPING = col("grouping_code", "VARCHAR", "Saved candidate grouping of the dataset ('candidate-1', ...).",
                nullable=False)
+
+STATS_CLUSTER_CELL = Table(
+    name="stats_cluster_cell",
+    description="Sums of a dataset's finest-level industries per region × cluster × year (derived from "
+    "stats_observation, stats_industry and stats_withheld_estimate; rewritten with them): what every indicator "
+    "starts from.",
+    layer=LAYER_USER,
+    columns=(
+        DATASET,
+        col("region_code", "VARCHAR", "Region (stats_region).", nullable=False),
+        col("cluster_code", "VARCHAR", "Cluster (stats_cluster).", nullable=False),
+        col("year", "INTEGER", "Year.", nullable=False),
+        col("employment", "DOUBLE", "Sum of the published employment of the cluster's finest-level cells (withheld "
+            "cells are missing, not zero)."),
+        col("establishments", "HUGEINT", "Sum of their establishments."),
+        col("payroll", "DOUBLE", "Sum of their payroll."),
+        col("employment_with_payroll", "DOUBLE", "Employment of the cells that have payroll (the wage base)."),
+        col("establishments_with_employment", "HUGEINT", "Establishments of the cells with employment."),
+        col("withheld_cells", "BIGINT", "Cells withheld (employment NULL).", nullable=False),
+        col("withheld_establishments", "HUGEINT", "Establishments in withheld cells."),
+        col("withheld_employment_est", "DOUBLE", "Estimated employment of the withheld cells "
+            "(stats_withheld_estimate).", nullable=False),
+        col("unknown_withheld_cells", "BIGINT", "Withheld cells without an estimate.", nullable=False),
+    ),
+    primary_key=("dataset_code", "region_code", "cluster_code", "year"),
+)
 
 STATS_GROUPING = Table(
     name="stats_grouping",
@@ -79,4 +114,16 @@ STATS_GROUPING_INDUSTRY = Table(
     primary_key=("dataset_code", "grouping_code", "industry_code"),
 )
 
-TABLES = [STATS_GROUPING, STATS_GROUPING_GROUP, STATS_GROUPING_INDUSTRY]
+TABLES = [STATS_CLUSTER_CELL, STATS_GROUPING, STATS_GROUPING_GROUP, STATS_GROUPING_INDUSTRY]
+
+
+def upgrade(cur) -> None:
+    """The region × cluster × year sums of every dataset imported before this version."""
+    from clusterdash.stats import cells
+
+    exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                         "AND table_name = 'stats_dataset'").fetchall()[0][0]
+    if not exists:
+        return
+    for (code,) in cur.execute("SELECT dataset_code FROM stats_dataset ORDER BY 1").fetchall():
+        cells.refresh(cur, code)

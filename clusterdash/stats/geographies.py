@@ -241,7 +241,7 @@ def aggregate_to_economic_areas(store, source_dataset: str, dataset_code: str | 
                                 replace: bool = False) -> AggregateSummary:
     """A new dataset of the county dataset ``source_dataset`` summed to BEA Economic Areas, in one
     transaction (see the module docs). Raises StatsImportError."""
-    from clusterdash.stats import importer
+    from clusterdash.stats import cells, importer
 
     ds = store.rows("SELECT * FROM stats_dataset WHERE dataset_code = ?", [source_dataset])
     if not ds:
@@ -342,6 +342,7 @@ def aggregate_to_economic_areas(store, source_dataset: str, dataset_code: str | 
             "'counties', 'sum of the estimates of its withheld county cells (' || count(*) || ' counties)' "
             "FROM stats_withheld_estimate e JOIN _ea_map m ON m.county_fips = e.region_code "
             "WHERE e.dataset_code = $src GROUP BY ALL", {"src": source_dataset, "code": code})
+        cells.refresh(cur, code)  # the sums read the estimates just written
         for t in ("_ea_map", "_ea_obs"):
             cur.execute(f"DROP TABLE IF EXISTS {t}")
         return (len(regions), n_counties, [c for c, _ in left], float(county_f), float(ea_f),

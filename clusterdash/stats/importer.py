@@ -348,8 +348,8 @@ def delete_dataset(store, dataset_code: str) -> None:
 
 STATS_TABLES = ("stats_observation", "stats_industry", "stats_cluster", "stats_crosswalk", "stats_region",
                 "stats_relatedness", "stats_rejected_row", "stats_dataset_profile", "stats_region_country",
-                "stats_withheld_estimate", "stats_grouping_industry", "stats_grouping_group", "stats_grouping",
-                "stats_dataset")
+                "stats_withheld_estimate", "stats_cluster_cell", "stats_grouping_industry", "stats_grouping_group",
+                "stats_grouping", "stats_dataset")
 
 
 def _delete(cur, code: str) -> None:
@@ -575,9 +575,11 @@ def cluster_terms(fmt: str, has_crosswalk: bool) -> tuple[str, str]:
 
 def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: str | None = None) -> None:
     """(Re)write the coverage tables of one dataset inside the caller's transaction: its regions'
-    countries, the withheld-cell estimates and the profile (cluster term, benchmark, strong rule,
-    default base year). Called by every import, by attach_crosswalk and by migration v009."""
-    from clusterdash.stats import coverage
+    countries, the withheld-cell estimates, the profile (cluster term, benchmark, strong rule,
+    default base year) and the region × cluster × year sums (clusterdash.stats.cells). Called by
+    every import, by attach_crosswalk, by migration v009 and by every analysis write that changes
+    a dataset's clusters or cells."""
+    from clusterdash.stats import cells, coverage
 
     (fmt, has_cw, region_type, national), = cur.execute(
         "SELECT format, has_crosswalk, region_type, national_region_code FROM stats_dataset WHERE dataset_code = ?",
@@ -628,6 +630,7 @@ def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: st
         [code, origin, embedded_sha256, plural, singular, "country" if nuts and not national else "nation",
          bool(has_estab), STRONG_RULE if has_estab else STRONG_RULE_NO_ESTABLISHMENTS,
          base.year if base else None, base.reason if base else None])
+    cells.refresh(cur, code)  # the region × cluster × year sums the indicators read
 
 
 def _incomplete_years(con, spec: ImportSpec) -> list[str]:

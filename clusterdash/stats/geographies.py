@@ -359,15 +359,33 @@ def _county_topology() -> dict:
     return json.loads(COUNTIES_TOPOJSON.read_text(encoding="utf-8"))
 
 
+def _dedupe(ring: list) -> list:
+    out = [ring[0]]
+    for p in ring[1:]:
+        if p != out[-1]:
+            out.append(p)
+    return out if len(out) >= 4 else ring
+
+
+def _thin(geometry: dict) -> dict:
+    if geometry["type"] == "Polygon":
+        return {**geometry, "coordinates": [_dedupe(r) for r in geometry["coordinates"]]}
+    if geometry["type"] == "MultiPolygon":
+        return {**geometry, "coordinates": [[_dedupe(r) for r in poly] for poly in geometry["coordinates"]]}
+    return geometry
+
+
 @lru_cache(maxsize=4)
-def county_features(precision: int = 3) -> dict:
+def county_features(precision: int = 2) -> dict:
     """The counties as a GeoJSON FeatureCollection (``id`` = 5-digit FIPS), split at the
-    antimeridian (the Aleutians)."""
-    return geo.split_at_antimeridian(geo.decode_object(_county_topology(), "counties", precision=precision))
+    antimeridian (the Aleutians), positions rounded to ``precision`` decimals (2 ≈ 1 km) and
+    repeated positions dropped — small enough to send with every map."""
+    fc = geo.split_at_antimeridian(geo.decode_object(_county_topology(), "counties", precision=precision))
+    return {**fc, "features": [{**f, "geometry": _thin(f["geometry"])} for f in fc["features"]]}
 
 
 @lru_cache(maxsize=4)
-def ea_boundaries(precision: int = 3) -> dict:
+def ea_boundaries(precision: int = 2) -> dict:
     """The borders of the BEA Economic Areas as GeoJSON lines: the county arcs that separate two
     counties of different EAs, or bound a county on one side only (the coast, the border)."""
     topo = _county_topology()
@@ -389,6 +407,8 @@ def ea_boundaries(precision: int = 3) -> dict:
     lines = []
     for i, eas in users.items():
         if len(eas) == 1 or len(set(eas)) > 1:
-            lines.append([[round(x, precision), round(y, precision)] for x, y, *_ in decoded[i]])
+            line = _dedupe([[round(x, precision), round(y, precision)] for x, y, *_ in decoded[i]])
+            if len(line) >= 2:
+                lines.append(line)
     return {"type": "Feature", "properties": {"name": "BEA Economic Area borders"},
             "geometry": {"type": "MultiLineString", "coordinates": lines}}

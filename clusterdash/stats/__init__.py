@@ -39,11 +39,12 @@ from clusterdash.stats.structure import RANGES as STRUCTURE_RANGES, ranked as ra
 from clusterdash.stats.wages import wage_ranking
 from clusterdash.stats.profiles import cluster_ranking, cluster_trend, related_clusters, region_cluster_series
 from clusterdash.stats.geographies import (
-    COUNTY_BOUNDARIES_SOURCE, REGION_TYPE_COUNTY, REGION_TYPE_EA, is_county_type,
+    COUNTY_BOUNDARIES_SOURCE, EA_SOURCE, REGION_TYPE_COUNTY, REGION_TYPE_EA, county_features, ea_boundaries,
+    ea_of_county, is_county_type,
 )
 from clusterdash.stats.clusters_from_data import (
-    MEASURES as CLUSTER_MEASURES, MIN_REGIONS as CLUSTER_MIN_REGIONS, Candidates, Comparison,
-    compare as compare_groupings,
+    ABOUT as CLUSTERS_FROM_DATA_ABOUT, MEASURES as CLUSTER_MEASURES, MIN_REGIONS as CLUSTER_MIN_REGIONS, Candidates,
+    Comparison, compare as compare_groupings,
 )
 from clusterdash.stats.exports import EXPORTS as ANALYSIS_EXPORTS
 
@@ -55,6 +56,8 @@ __all__ = [
     "SHIFT_SHARE_EXPLANATIONS", "SHIFT_SHARE_VARIANTS", "cluster_components", "region_summary",
     "STRUCTURE_EXPLANATIONS", "STRUCTURE_INDICES", "STRUCTURE_RANGES", "ranked_structure", "wage_ranking",
     "cluster_ranking", "cluster_trend", "related_clusters", "region_cluster_series",
-    "COUNTY_BOUNDARIES_SOURCE", "REGION_TYPE_COUNTY", "REGION_TYPE_EA", "is_county_type",
-    "CLUSTER_MEASURES", "CLUSTER_MIN_REGIONS", "Candidates", "Comparison", "compare_groupings", "ANALYSIS_EXPORTS",
+    "COUNTY_BOUNDARIES_SOURCE", "EA_SOURCE", "REGION_TYPE_COUNTY", "REGION_TYPE_EA", "county_features",
+    "ea_boundaries", "ea_of_county", "is_county_type",
+    "CLUSTERS_FROM_DATA_ABOUT", "CLUSTER_MEASURES", "CLUSTER_MIN_REGIONS", "Candidates", "Comparison",
+    "compare_groupings", "ANALYSIS_EXPORTS",
 ]

@@ -39,6 +39,25 @@ import pandas as pd
 from clusterdash.errors import UserError
 from clusterdash.stats import titles
 
+# What the page says about the method, in plain words (one paragraph each).
+ABOUT = (
+    "This is ClusterDash's own method, not an official cluster definition. It looks only at where "
+    "industries are located: two industries count as related when they are over-represented in the same "
+    "regions (their location quotients go up and down together across the dataset's regions).",
+    "How it works: for every industry, the location quotient in each region (pooled over the chosen years) is "
+    "compared with every other industry's by correlation; industries are then joined step by step, always the "
+    "two groups that are most alike on average (average-linkage hierarchical clustering), until the number of "
+    "groups you chose is left. Each group is named after its largest industries; its fit says how much more "
+    "alike its industries are with each other than with the rest.",
+    "What it can show: which industries tend to sit together in your regions — candidate clusters where no "
+    "official definition exists, or a check of an official one against your own data.",
+    "What it cannot show: links through supply chains, shared skills or technology (official definitions such as "
+    "the U.S. Cluster Mapping Project's combine those with co-location), or why industries sit together — both may "
+    "simply follow population, a port or a natural resource. With few regions (e.g. 50 states) the correlations are "
+    "noisy; with coarse industries the groups are coarse too. Treat the groups as a starting point for "
+    "conversations with firms and experts, not as a result.",
+)
+
 MEASURES = ("lq", "rank")
 MIN_REGIONS = 10  # a dataset needs at least this many regions to find clusters in
 MAX_GROUPS = 200

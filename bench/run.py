@@ -736,6 +736,35 @@ def write_results(path: Path, info: dict, busy: dict, quick: bool, started: date
 NOTES_FILE = REPO / "bench" / "notes.md"
 
 
+def keep_earlier_measures(path: Path, parts: set[str]) -> None:
+    """Measures of an earlier results file that this run did not take (``--only`` … ``--keep-earlier``):
+    added after this run's, their note saying which run they come from."""
+    import re
+
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"on (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
+    when = m.group(1) if m else "an earlier run"
+    section = text.split("## Every measure", 1)[-1].split("\n## ", 1)[0]
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        key = cells[0].strip("`")
+        if key in RESULTS:
+            continue
+        raw = cells[1].replace(",", "")
+        try:
+            value: object = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+        except ValueError:
+            value = cells[1]
+        RESULTS[key] = value
+        NOTES[key] = (cells[2] + " " if cells[2] else "") + f"(earlier run of {when} UTC, not repeated)"
+    EXTRA_NOTES.append(f"Measures marked 'earlier run' come from the run of {when} UTC; this run measured only: "
+                       + ", ".join(sorted(parts)))
+
+
 PER_PAGE: dict[str, tuple[float, float]] = {}
 EXTRA_NOTES: list[str] = []
 
@@ -747,6 +776,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--notes", type=Path, help="a text file of notes (one per line) about this run, added to "
                     "results.md (bench/notes.md, the standing analysis, is always added)")
     ap.add_argument("--only", help="comma-separated parts: build,import,indicators,scaling,pages,server,load")
+    ap.add_argument("--keep-earlier", action="store_true",
+                    help="with --only: keep the measures of the parts not run from the existing results file, "
+                         "each marked with the date of the run it comes from")
     args = ap.parse_args(argv)
     parts = set((args.only or "build,import,indicators,scaling,pages,server,load").split(","))
     q = args.quick
@@ -791,6 +823,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine_busy_by_others_pct: {busy['others_pct']:.0f}", flush=True)
     if args.notes and args.notes.exists():
         EXTRA_NOTES.extend(line.strip() for line in args.notes.read_text(encoding="utf-8").splitlines() if line.strip())
+    if args.keep_earlier:
+        keep_earlier_measures(args.out, parts)
     write_results(args.out, info, busy, q, started, seconds)
     print(f"results written to {args.out}", flush=True)
     return 0

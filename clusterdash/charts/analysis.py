@@ -35,6 +35,13 @@ NATION_COLOR = "#1B2430"
 PREMIUM_SCALE = [[0.0, "#2c7bb6"], [0.5, "#f7f7f7"], [1.0, "#d7191c"]]
 
 
+def _top_legend(fig: go.Figure) -> go.Figure:
+    """The legend on its own line between the title and the plot (after :func:`finish`)."""
+    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+                      margin=dict(t=96), title=dict(y=0.99, yanchor="top", yref="container"))
+    return fig
+
+
 def _label(name: str, width: int = 38) -> str:
     s = str(name)
     return esc(s if len(s) <= width else s[: width - 1] + "…")
@@ -59,10 +66,10 @@ def shift_share_chart(components: pd.DataFrame, *, region_name: str, years: tupl
                     hovertemplate="%{y}<br>Employment change: %{x:,.0f}<extra></extra>")
     fig.update_layout(barmode="relative", yaxis=dict(autorange="reversed"),
                       xaxis=dict(title="jobs", zeroline=True, zerolinecolor="#1B2430"),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+                      showlegend=True)
     height = max(320, 26 * len(labels) + 140)
-    return finish(fig, title=f"Shift-share {years[0]}–{years[1]}: {esc(region_name)}", source=source,
-                  height=height, large=large)
+    return _top_legend(finish(fig, title=f"Shift-share {years[0]}–{years[1]}: {esc(region_name)}", source=source,
+                  height=height, large=large))
 
 
 def shift_share_summary_chart(summary: pd.DataFrame, *, years: tuple[int, int], source: str, top_n: int = 25,
@@ -79,11 +86,11 @@ def shift_share_summary_chart(summary: pd.DataFrame, *, years: tuple[int, int], 
                     hovertemplate="%{y}<br>" + esc(fields.label(comp)) + ": %{x:.2f} % of base<extra></extra>")
     fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"),
                       xaxis=dict(title="% of base-year employment", zeroline=True),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+                      showlegend=True)
     title = f"Regions {years[0]}–{years[1]}: where employment grew faster or slower than the benchmark"
     if len(summary) > top_n:
         title += f" (top and bottom {top_n // 2} by regional shift)"
-    return finish(fig, title=title, source=source, height=max(360, 30 * len(labels) + 140), large=large)
+    return _top_legend(finish(fig, title=title, source=source, height=max(360, 30 * len(labels) + 140), large=large))
 
 
 # ---- structure ------------------------------------------------------------------------------------
@@ -116,12 +123,12 @@ def wage_ranking_chart(ranking: pd.DataFrame, *, region_name: str, year: int, un
                 hovertemplate="%{y}<br>Average wage: %{x:,.0f}<br>Premium: %{customdata[0]:+.1f} %"
                               "<br>Employment: %{customdata[1]:,.0f}<extra></extra>")
     fig.add_scatter(y=labels, x=d["national_avg_wage"], mode="markers", name=fields.label("national_avg_wage"),
-                    marker=dict(symbol="line-ns-open", size=18, line=dict(width=3, color=NATION_COLOR)),
+                    marker=dict(symbol="line-ns-open", size=18, color=NATION_COLOR, line=dict(width=3, color=NATION_COLOR)),
                     hovertemplate="%{y}<br>Benchmark: %{x:,.0f}<extra></extra>")
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=esc(unit or "average wage")),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
-    return finish(fig, title=f"Best-paid clusters of {esc(region_name)}, {year} (green: above the benchmark)",
-                  source=source, height=max(320, 26 * len(labels) + 140), large=large)
+                      showlegend=True)
+    return _top_legend(finish(fig, title=f"Best-paid clusters of {esc(region_name)}, {year} (green: above the benchmark)",
+                  source=source, height=max(320, 26 * len(labels) + 140), large=large))
 
 
 def wage_portfolio_chart(wages: pd.DataFrame, *, region_name: str, year: int, source: str,
@@ -194,22 +201,23 @@ def trend_chart(trend: pd.DataFrame, *, cluster_name: str, source: str, large: b
     fig.add_scatter(x=trend["year"], y=trend["employment"], mode="lines+markers", name="Employment (all regions)",
                     line=dict(color=NATION_COLOR), hovertemplate="%{x}: %{y:,.0f}<extra></extra>")
     fig.add_bar(x=trend["year"], y=trend["strong_regions"], name="Regions where it is strong", yaxis="y2",
-                marker_color=FOCUS_COLOR, opacity=0.45, hovertemplate="%{x}: %{y} regions<extra></extra>")
+                marker_color=FOCUS_COLOR, opacity=0.35, width=0.35, hovertemplate="%{x}: %{y} regions<extra></extra>")
+    top = float(trend["strong_regions"].max() or 1) if len(trend) else 1.0
     fig.update_layout(yaxis=dict(title="employment", rangemode="tozero"),
-                      yaxis2=dict(title="strong regions", overlaying="y", side="right", rangemode="tozero",
+                      yaxis2=dict(title="strong regions", overlaying="y", side="right", range=[0, top * 2.5],
                                   showgrid=False),
-                      xaxis=dict(dtick=1), legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
-    return finish(fig, title=f"{esc(cluster_name)} over the years", source=source, height=360, large=large)
+                      xaxis=dict(dtick=1), showlegend=True)
+    return _top_legend(finish(fig, title=f"{esc(cluster_name)} over the years", source=source, height=360, large=large))
 
 
 def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str, large: bool = False) -> go.Figure:
-    """The focus cluster in the middle, its related clusters on a circle; line width = strength."""
-    n = len(nodes)
+    """The focus cluster in the middle, its related clusters on a circle (area = employment); its own
+    links in orange (width = strength), the strong links among the others in grey."""
     pos = {}
     others = [c for c, f in zip(nodes["cluster_code"], nodes["is_focus"]) if not f]
-    for c, f in zip(nodes["cluster_code"], nodes["is_focus"]):
-        if f:
-            pos[c] = (0.0, 0.0)
+    focus = [c for c, f in zip(nodes["cluster_code"], nodes["is_focus"]) if f]
+    for c in focus:
+        pos[c] = (0.0, 0.0)
     for k, c in enumerate(others):
         a = 2 * math.pi * k / max(len(others), 1) + math.pi / 2
         pos[c] = (math.cos(a), math.sin(a))
@@ -221,44 +229,50 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str, larg
             if e.cluster_code not in pos or e.related_cluster_code not in pos:
                 continue
             (x0, y0), (x1, y1) = pos[e.cluster_code], pos[e.related_cluster_code]
-            w = 1.0 + 5.0 * ((v - lo) / (hi - lo) if hi > lo else 1.0)
-            fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", line=dict(width=w, color="#b8c2cf"),
-                            hoverinfo="skip", showlegend=False)
+            mine = e.cluster_code in focus or e.related_cluster_code in focus
+            w = (1.5 + 4.5 * ((v - lo) / (hi - lo) if hi > lo else 1.0)) if mine else 1.0
+            fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
+                            line=dict(width=w, color="rgba(217,95,2,0.55)" if mine else "rgba(150,160,175,0.45)"))
     emp = nodes["employment"].fillna(0)
-    top = float(emp.max() or 1)
+    top = float(emp[~nodes["is_focus"].astype(bool)].max() or emp.max() or 1)
+    sizes = [34.0 if f else max(14.0, 34 * math.sqrt(min(e / top, 1.0))) for e, f in zip(emp, nodes["is_focus"])]
     fig.add_scatter(
         x=[pos[c][0] for c in nodes["cluster_code"]], y=[pos[c][1] for c in nodes["cluster_code"]],
-        mode="markers+text", text=[_label(x, 30) for x in nodes["cluster_name"]], textposition="bottom center",
-        marker=dict(size=[max(14.0, 48 * math.sqrt(e / top)) for e in emp],
-                    color=[FOCUS_COLOR if f else OTHER_COLOR for f in nodes["is_focus"]], line=dict(width=1, color="white")),
+        mode="markers+text", text=[_label(x, 30) for x in nodes["cluster_name"]],
+        textposition=["middle right" if f else ("top center" if pos[c][1] >= 0 else "bottom center")
+                      for c, f in zip(nodes["cluster_code"], nodes["is_focus"])],
+        marker=dict(size=sizes, color=[FOCUS_COLOR if f else OTHER_COLOR for f in nodes["is_focus"]],
+                    line=dict(width=1.5, color="white")),
         customdata=np.stack([emp, nodes["strong_regions"]], axis=-1),
         hovertemplate="%{text}<br>Employment %{customdata[0]:,.0f}<br>Strong in %{customdata[1]} regions<extra></extra>",
         showlegend=False)
-    basis = edges["basis"].iloc[0] if len(edges) else "no related clusters found"
-    fig.update_layout(xaxis=dict(visible=False, range=[-1.6, 1.6]), yaxis=dict(visible=False, range=[-1.4, 1.35]))
-    return finish(fig, title=f"Related clusters ({esc(basis)})", source=source, height=520 if n > 1 else 300,
-                  large=large)
+    fig.update_layout(xaxis=dict(visible=False, range=[-1.7, 1.7]), yaxis=dict(visible=False, range=[-1.35, 1.35]))
+    title = "Related clusters" if len(edges) else "Related clusters: none found"
+    return finish(fig, title=title, source=source, height=520 if len(nodes) > 1 else 300, large=large)
 
 
 # ---- region × cluster -----------------------------------------------------------------------------
 
 def region_vs_nation_chart(series: pd.DataFrame, *, region_name: str, cluster_name: str, source: str,
                            large: bool = False) -> go.Figure:
-    """Employment indexed to 100 in the first year: the region against the benchmark."""
+    """Employment indexed to 100 in the first year without withheld cells: the region against the
+    benchmark; years with withheld cells marked."""
     fig = go.Figure()
     fig.add_scatter(x=series["year"], y=series["employment_index"], mode="lines+markers", name=esc(region_name),
                     line=dict(color=FOCUS_COLOR, width=3), hovertemplate="%{x}: %{y:.1f}<extra></extra>")
     fig.add_scatter(x=series["year"], y=series["national_employment_index"], mode="lines+markers",
                     name="Benchmark", line=dict(color=NATION_COLOR, dash="dash"),
                     hovertemplate="%{x}: %{y:.1f}<extra></extra>")
-    distorted = series[series["is_growth_distorted"].astype(bool)]
-    if len(distorted):
-        fig.add_scatter(x=distorted["year"], y=distorted["employment_index"], mode="markers", name="Distorted by withheld cells",
-                        marker=dict(symbol="x", size=12, color="#5f6b7a"))
-    fig.update_layout(yaxis=dict(title="employment, first year = 100"), xaxis=dict(dtick=1),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
-    return finish(fig, title=f"{esc(cluster_name)} in {esc(region_name)} against the benchmark", source=source,
-                  height=360, large=large)
+    flagged = series[(series["withheld_cells"].fillna(0) > 0) | series["is_growth_distorted"].astype(bool)]
+    if len(flagged):
+        fig.add_scatter(x=flagged["year"], y=flagged["employment_index"], mode="markers",
+                        name="Withheld cells: employment undercounted", marker=dict(symbol="x", size=13, color="#5f6b7a"))
+    base = series.loc[series["employment_index"].round(6) == 100, "year"]
+    fig.update_layout(yaxis=dict(title=f"employment, {int(base.iloc[0]) if len(base) else 'first year'} = 100"),
+                      xaxis=dict(dtick=1),
+                      showlegend=True)
+    return _top_legend(finish(fig, title=f"{esc(cluster_name)} in {esc(region_name)} against the benchmark", source=source,
+                  height=360, large=large))
 
 
 def series_chart(series: pd.DataFrame, column: str, *, benchmark_column: str | None, title: str, source: str,
@@ -273,8 +287,8 @@ def series_chart(series: pd.DataFrame, column: str, *, benchmark_column: str | N
     if column == "lq":
         fig.add_hline(y=1, line=dict(color="#5f6b7a", dash="dot"))
     fig.update_layout(yaxis=dict(title=esc(fields.label(column)), rangemode="tozero"), xaxis=dict(dtick=1),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
-    return finish(fig, title=title, source=source, height=320, large=large)
+                      showlegend=True)
+    return _top_legend(finish(fig, title=title, source=source, height=320, large=large))
 
 
 # ---- county and economic-area maps ---------------------------------------------------------------------
@@ -301,13 +315,21 @@ MAP_TOOLTIP = {"text": "{name}\nEmployment: {employment_text}\nLocation quotient
 
 
 def county_map(features: dict, values: pd.DataFrame, *, borders: dict | None = None,
-               county_to_region: dict | None = None, large: bool = False, basemap: str | None = None) -> pdk.Deck:
+               county_to_region: dict | None = None, points: pd.DataFrame | None = None, large: bool = False,
+               basemap: str | None = None) -> pdk.Deck:
     """Counties (or economic areas, drawn as their counties with the EA borders on top) coloured by
-    LQ class; offline: the shipped county shapes over the country outlines."""
+    LQ class; offline: the shipped county shapes over the country outlines. ``points``: latitude /
+    longitude of the dataset's regions, to frame the view (default: the contiguous states)."""
     data = choropleth_records(features, values, county_to_region=county_to_region)
     height = MAP_HEIGHT_PX + (120 if large else 0)
-    view = maps.fit_view_state([24.5, 49.5], [-125.0, -66.5], width_px=MAP_WIDTH_PX, height_px=height, padding_px=20,
-                               max_zoom=6)
+    lats, lons = [24.5, 49.5], [-125.0, -66.5]
+    if points is not None and len(points.dropna(subset=["latitude", "longitude"])):
+        p = points.dropna(subset=["latitude", "longitude"])
+        p = p[(p["latitude"] > 24) & (p["latitude"] < 50) & (p["longitude"] > -125) & (p["longitude"] < -66)]
+        if len(p):
+            lats = [float(p["latitude"].min()) - 0.8, float(p["latitude"].max()) + 0.8]
+            lons = [float(p["longitude"].min()) - 0.8, float(p["longitude"].max()) + 0.8]
+    view = maps.fit_view_state(lats, lons, width_px=MAP_WIDTH_PX, height_px=height, padding_px=20, max_zoom=7)
     layers = maps.base_layers(basemap=basemap)
     layers.append(pdk.Layer(
         "GeoJsonLayer", id="counties", data=data, stroked=county_to_region is None, filled=True,
@@ -336,7 +358,8 @@ def candidate_fit_chart(groups: pd.DataFrame, *, source: str, large: bool = Fals
     fig.add_bar(y=labels, x=d["between_corr"], orientation="h", name=fields.label("between_corr"), marker_color="#b8c2cf")
     fig.add_scatter(y=labels, x=d["silhouette"], mode="markers", name=fields.label("silhouette"),
                     marker=dict(symbol="diamond", size=9, color=NATION_COLOR))
+    low = float(min(-0.2, d[["within_corr", "between_corr", "silhouette"]].min().min() - 0.05)) if len(d) else -0.2
     fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"), xaxis=dict(title="correlation / silhouette",
-                      range=[-1, 1]), legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
-    return finish(fig, title="How tight each candidate cluster is", source=source,
-                  height=max(360, 22 * len(labels) + 140), large=large)
+                      range=[low, 1]), showlegend=True)
+    return _top_legend(finish(fig, title="How tight each candidate cluster is", source=source,
+                  height=max(360, 22 * len(labels) + 140), large=large))

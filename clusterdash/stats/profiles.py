@@ -113,7 +113,7 @@ def related_clusters(ind: pd.DataFrame, relatedness: pd.DataFrame, cluster_code:
 def region_cluster_series(ind: pd.DataFrame, wage_rows: pd.DataFrame | None, region_code: str,
                           cluster_code: str) -> pd.DataFrame:
     """One region × cluster per year beside the benchmark (employment indexed to 100 in the first
-    year the region has employment)."""
+    year the region has employment and no withheld cell)."""
     sel = ind[(ind["region_code"] == str(region_code)) & (ind["cluster_code"] == str(cluster_code))]
     sel = sel.sort_values("year").copy()
     if wage_rows is not None and len(wage_rows):
@@ -121,7 +121,11 @@ def region_cluster_series(ind: pd.DataFrame, wage_rows: pd.DataFrame | None, reg
         sel = sel.merge(w[["year", "national_avg_wage"]], on="year", how="left")
     else:
         sel["national_avg_wage"] = np.nan
-    base = sel[sel["employment"].fillna(0) > 0].head(1)
+    # index base: the first year with employment and no withheld cell (a year with withheld cells
+    # undercounts the cluster; its points are flagged), else the first year with employment
+    with_emp = sel[sel["employment"].fillna(0) > 0]
+    clean = with_emp[with_emp["withheld_cells"].fillna(0) == 0]
+    base = (clean if len(clean) else with_emp).head(1)
     if len(base):
         e0, n0 = float(base["employment"].iloc[0]), float(base["national_employment"].iloc[0] or np.nan)
         sel["employment_index"] = 100.0 * sel["employment"] / e0

@@ -13,6 +13,8 @@ constant of the modules below is available as ``queries.<name>``.
 - :mod:`~clusterdash.queries.toolkit` — the guide's tools per workspace
 - :mod:`~clusterdash.queries.financing` — financing knowledge and each workspace's figures
 - :mod:`~clusterdash.queries.statistics` — imported regional statistics and indicators
+- :mod:`~clusterdash.queries.analysis` — shift-share, structure, wages, drill-down, economic areas,
+  clusters found in the data (issue #12)
 
 Rules: SQL is parameterised (``?``); identifiers (table and column names) come only from the
 schema metadata or fixed lists in this package, never from user input. Functions take the
@@ -73,6 +75,12 @@ from clusterdash.queries.statistics import (
     load_stats_demo, stats_demo_available, stats_dataset_profile, stats_year_coverage, stats_cluster_coverage,
     attach_stats_crosswalk, stats_embedded_about, stats_embedded_status, reload_stats_embedded, shared_crosswalk_files,
 )
+from clusterdash.queries.analysis import (
+    analysis_shift_share, analysis_structure, analysis_wages, analysis_region_wages, analysis_drilldown,
+    analysis_subclusters, analysis_export, find_candidate_clusters, official_clusters, candidate_groupings,
+    save_candidate_grouping, apply_candidate_grouping, restore_cluster_definition,
+    aggregate_counties_to_economic_areas,
+)
 
 __all__ = [
     'utcnow', 'DEFAULT_WORKSPACE_NAME', 'list_workspaces', 'get_workspace', 'new_workspace_id',
@@ -108,4 +116,8 @@ __all__ = [
     'load_stats_demo', 'stats_demo_available', 'stats_dataset_profile', 'stats_year_coverage',
     'stats_cluster_coverage', 'attach_stats_crosswalk', 'stats_embedded_about', 'stats_embedded_status',
     'reload_stats_embedded', 'shared_crosswalk_files',
+    'analysis_shift_share', 'analysis_structure', 'analysis_wages', 'analysis_region_wages', 'analysis_drilldown',
+    'analysis_subclusters', 'analysis_export', 'find_candidate_clusters', 'official_clusters',
+    'candidate_groupings', 'save_candidate_grouping', 'apply_candidate_grouping', 'restore_cluster_definition',
+    'aggregate_counties_to_economic_areas',
 ]

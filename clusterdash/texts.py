@@ -7,7 +7,7 @@ Compare and set
     (``expected``). The write is done only if the stored text still is that one; otherwise
     someone else saved the field in between, and the write is refused with
     :class:`clusterdash.errors.TextConflict`. Nothing is lost: the refused text is kept in the
-    change history (``text_change``, ``is_applied = false``) in the transaction that found the
+    change history (``text_change``, ``is_saved = false``) in the transaction that found the
     conflict, and the writer is told whose text is stored and can take theirs, keep their own
     or merge both (clusterdash.ui.autosave).
 
@@ -100,14 +100,14 @@ def merge(theirs, mine, *, multiline: bool = True) -> str:
     return f"{a}\n{b}" if multiline else f"{a} / {b}"
 
 
-HISTORY_COLUMNS = ("changed_at_utc", "changed_by", "what", "field", "from", "to", "is_applied", "table_name",
+HISTORY_COLUMNS = ("changed_at_utc", "changed_by", "what", "field", "from", "to", "is_saved", "table_name",
                    "row_key")
 
 
 def history_frame(changes: pd.DataFrame, tz_name: str | None = None) -> pd.DataFrame:
     """The change history (queries.text_changes) as a readable table, newest first: when, who,
     what (the row in words), field, from, to, and whether the change was written
-    (``is_applied``; false: a text saved against an outdated version, kept here only)."""
+    (``is_saved``; false: a text saved against an outdated version, kept here only)."""
     from clusterdash.checklists import format_time  # one time format for every history
 
     rows = []
@@ -119,7 +119,7 @@ def history_frame(changes: pd.DataFrame, tz_name: str | None = None) -> pd.DataF
             "field": field_label(r["table_name"], r["field"]),
             "from": r["old_value"] if norm(r["old_value"]) else None,
             "to": r["new_value"] if norm(r["new_value"]) else None,
-            "is_applied": bool(r["is_applied"]),
+            "is_saved": bool(r["is_saved"]),
             "table_name": r["table_name"],
             "row_key": r["row_key"],
         })
@@ -128,7 +128,7 @@ def history_frame(changes: pd.DataFrame, tz_name: str | None = None) -> pd.DataF
 
 def describe_change(row: dict) -> str:
     """One line of a history row: 'added', 'changed', 'removed' or 'not saved (conflict)'."""
-    if not row.get("is_applied", True):
+    if not row.get("is_saved", True):
         return "not saved (conflict): kept here"
     old, new = norm(row.get("from") if "from" in row else row.get("old_value")), norm(
         row.get("to") if "to" in row else row.get("new_value"))

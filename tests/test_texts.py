@@ -39,15 +39,15 @@ def two_sessions(store, wid, table, row_key, field, load, save, *, a="Anna's tex
     assert "Anna saved a different text" in str(c)
     assert texts.norm(load()) == a  # nothing written over Anna's text
     h = history(store, wid, table, row_key=row_key, field=field)
-    applied = h[h.is_applied]
-    refused = h[~h.is_applied]
+    applied = h[h.is_saved]
+    refused = h[~h.is_saved]
     assert list(applied.new_value)[:1] == [a] and list(applied.changed_by)[:1] == ["Anna"]
     assert list(refused.new_value) == [b] and list(refused.old_value) == [a] and list(refused.changed_by) == ["Ben"]
     # B, told, saves again from the version now stored: written
     save(b, expected=load(), changed_by="Ben")
     assert load() == b
     h = history(store, wid, table, row_key=row_key, field=field)
-    assert h.iloc[0].is_applied and h.iloc[0].old_value == a and h.iloc[0].new_value == b
+    assert h.iloc[0].is_saved and h.iloc[0].old_value == a and h.iloc[0].new_value == b
     return c
 
 
@@ -81,7 +81,7 @@ def test_canvas_block_from_empty_and_back(store, wid):
     queries.save_canvas_entry(store, wid, block, "", expected="Ben's text", changed_by="Cem")
     assert text() is None
     last = history(store, wid, "canvas_entry").iloc[0]
-    assert last.is_applied and last.old_value == "Ben's text" and last.new_value is None and last.changed_by == "Cem"
+    assert last.is_saved and last.old_value == "Ben's text" and last.new_value is None and last.changed_by == "Cem"
 
 
 def test_two_first_writers_of_an_empty_canvas_block(store, wid):
@@ -154,10 +154,10 @@ def test_checklist_note_and_owner(store, wid, field):
     assert exc.value.what.startswith("Checklist item “")
     assert value() == "Anna's"
     changes = queries.checklist_changes(store, wid, item=item)
-    assert list(zip(changes.new_value, changes.is_applied)) == [("Ben's", False), ("Anna's", True)]
+    assert list(zip(changes.new_value, changes.is_saved)) == [("Ben's", False), ("Anna's", True)]
     assert changes.iloc[0].old_value == "Anna's" and changes.iloc[0].changed_by == "Ben"
     view = checklists.changes_frame(changes, {})
-    assert list(view["is_applied"]) == [False, True]
+    assert list(view["is_saved"]) == [False, True]
     # status clicks stay last-write-wins; expected is for texts only
     with pytest.raises(ValueError):
         queries.save_checklist_answer(store, wid, item, "status", "done", expected=None, changed_by="Ben")
@@ -188,7 +188,7 @@ def test_eight_sessions_save_one_field_at_once_one_is_written_seven_are_kept(sto
     assert sorted(outcome.values()) == ["conflict"] * 7 + ["saved"]
     h = history(store, wid, "swot_item", row_key=iid)
     assert set(h.new_value) == {"Competition"} | {f"text {i}" for i in range(8)}  # nothing lost
-    assert h.is_applied.sum() == 2  # the add and the one written
+    assert h.is_saved.sum() == 2  # the add and the one written
 
 
 def test_the_same_text_is_no_change_and_not_a_conflict(store, wid):
@@ -229,7 +229,7 @@ def test_removing_a_row_keeps_its_texts_in_the_history(store, wid):
         ("swot_item", "Few start-ups"), ("team_member", "Dana"), ("team_member", "Analyst"),
         ("value_chain_stage", "Buyers"), ("value_chain_stage", "Export markets"), ("cluster_service", "Trade fairs"),
     }
-    assert removed.new_value.isna().all() and removed.is_applied.all()
+    assert removed.new_value.isna().all() and removed.is_saved.all()
     assert "Weakness 1" in set(removed.row_label) and "Stage 1 (“Buyers”)" in set(removed.row_label)
 
 
@@ -270,7 +270,7 @@ def test_history_frame_is_readable(store, wid):
     view = texts.history_frame(history(store, wid, "swot_item"))
     assert list(view.columns) == list(texts.HISTORY_COLUMNS)
     assert list(view["to"]) == ["Horizon Europe", "EU and national funding", "EU funding"]
-    assert list(view["is_applied"]) == [False, True, True]
+    assert list(view["is_saved"]) == [False, True, True]
     assert set(view["what"]) == {"Opportunity 1"} and set(view["field"]) == {"Text"}
     assert [texts.describe_change(r) for r in view.to_dict("records")][1:] == ["changed", "added"]
 

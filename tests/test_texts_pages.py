@@ -63,7 +63,7 @@ def test_the_second_to_save_gets_the_conflict_and_keeps_its_text(app, db_path, w
     assert any("Not saved: Anna changed it" in c.value for c in ben.caption)  # next to the field
     assert any(t.value == "Universities and suppliers" for t in ben.text)  # theirs, as plain text
     h = read(db_path, queries.text_changes, ws, tables=["canvas_entry"])
-    assert list(zip(h.new_value, h.changed_by, h.is_applied)) == [
+    assert list(zip(h.new_value, h.changed_by, h.is_saved)) == [
         ("Regional development agency", "Ben", False), ("Universities and suppliers", "Anna", True)]
     # the history on the page has both texts, who and when
     grid = next(d.value for d in ben.dataframe if "changed_by" in d.value.columns)
@@ -86,7 +86,7 @@ def test_keep_mine_overwrites_and_the_history_has_all(app, db_path, ws_block):
     assert read(db_path, queries.canvas_entries, ws)[block] == "Ben's partners, edited"
     assert field(ben, ws, block).value == "Ben's partners, edited"
     h = read(db_path, queries.text_changes, ws, tables=["canvas_entry"])
-    assert h.iloc[0].is_applied and h.iloc[0].old_value == "Anna's partners" and h.iloc[0].changed_by == "Ben"
+    assert h.iloc[0].is_saved and h.iloc[0].old_value == "Anna's partners" and h.iloc[0].changed_by == "Ben"
     assert set(h.new_value) == {"Anna's partners", "Ben's partners", "Ben's partners, edited"}
     anna.run()  # Anna sees Ben's text now (a new key: no stale resend)
     assert field(anna, ws, block).value == "Ben's partners, edited"
@@ -181,5 +181,5 @@ def test_checklist_note_conflict(app_v2, db_path):
     ben.button(key=f"keep-mine|{base}").click().run()
     assert read(db_path, queries.checklist_answer, ws, item.item_key)["note"] == "Funding open"
     changes = read(db_path, queries.checklist_changes, ws, item=item.item_key)
-    assert list(zip(changes.new_value, changes.changed_by, changes.is_applied)) == [
+    assert list(zip(changes.new_value, changes.changed_by, changes.is_saved)) == [
         ("Funding open", "Ben", True), ("Funding open", "Ben", False), ("Funding agreed", "Anna", True)]

@@ -8,7 +8,7 @@ NULL; removed: new NULL).
 
 A text saved against an outdated version (someone else saved the same field after the writer's
 page had loaded it) is *not* written over the other text; it is kept here instead, with
-``is_applied = false``: ``old_value`` is the text stored at that moment, ``new_value`` the
+``is_saved = false``: ``old_value`` is the text stored at that moment, ``new_value`` the
 refused text, ``loaded_value`` the version the writer had started from. So two people editing
 one field never lose a text silently (clusterdash.texts, clusterdash.ui.autosave).
 
@@ -43,7 +43,7 @@ TEXT_CHANGE = Table(
         col("new_value", "VARCHAR", "Text after the change (NULL: cleared or removed); for a refused text, that text."),
         col("loaded_value", "VARCHAR", "For a refused text: the version the writer's page had loaded and edited "
             "(NULL: empty, or not a refused text)."),
-        col("is_applied", "BOOLEAN", "true: the change was written; false: a text saved against an outdated "
+        col("is_saved", "BOOLEAN", "true: the change was written; false: a text saved against an outdated "
             "version, not written over the text then stored, kept only here.", nullable=False),
         col("changed_by", "VARCHAR", "Name of the participant who made the change (NULL: written outside the app, "
             "e.g. by a script)."),

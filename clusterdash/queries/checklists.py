@@ -157,16 +157,16 @@ def save_checklist_answer(store: Store, workspace_id: str, item, field: str, val
 
 def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int = 50) -> pd.DataFrame:
     """The latest changes of a workspace's checklist answers (of one item when ``item`` is given),
-    newest first: checklist_change (``is_applied`` true) and the notes and owners refused because
-    someone else had saved the field meanwhile (from text_change, ``is_applied`` false: old_value
+    newest first: checklist_change (``is_saved`` true) and the notes and owners refused because
+    someone else had saved the field meanwhile (from text_change, ``is_saved`` false: old_value
     is the text stored then, new_value the refused one)."""
-    applied = "SELECT *, true AS is_applied FROM checklist_change WHERE workspace_id = ?"
+    applied = "SELECT *, true AS is_saved FROM checklist_change WHERE workspace_id = ?"
     refused = (
         "SELECT text_change_id AS change_id, workspace_id, split_part(row_key, '/', 1) AS list_code, "
         "split_part(row_key, '/', 2) AS group_code, split_part(row_key, '/', 3) AS kind, "
         "CAST(split_part(row_key, '/', 4) AS INTEGER) AS seq, field, old_value, new_value, changed_by, changed_at, "
-        "false AS is_applied FROM text_change WHERE workspace_id = ? AND table_name = 'checklist_answer' "
-        "AND NOT is_applied"
+        "false AS is_saved FROM text_change WHERE workspace_id = ? AND table_name = 'checklist_answer' "
+        "AND NOT is_saved"
     )
     p_applied: list = [workspace_id]
     p_refused: list = [workspace_id]
@@ -177,5 +177,5 @@ def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int 
         refused += " AND row_key = ?"
         p_refused.append(str(k))
     sql = (f"SELECT change_id, workspace_id, list_code, group_code, kind, seq, field, old_value, new_value, changed_by, "
-           f"changed_at, is_applied FROM ({applied}) UNION ALL ({refused}) ORDER BY changed_at DESC, change_id LIMIT ?")
+           f"changed_at, is_saved FROM ({applied}) UNION ALL ({refused}) ORDER BY changed_at DESC, change_id LIMIT ?")
     return store.df(sql, p_applied + p_refused + [int(limit)])

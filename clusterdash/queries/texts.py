@@ -4,7 +4,7 @@ Every write of a toolkit or value-chain text goes through :func:`set_text` insid
 transaction: it compares the stored text with the one the writer began from (``expected``; see
 :mod:`clusterdash.texts`), writes with ``UPDATE … WHERE <field> IS NOT DISTINCT FROM <stored>``
 and records the change. When the stored text is not the expected one, nothing is written over
-it: the refused text is recorded (``is_applied = false``) and a :class:`TextConflict` is
+it: the refused text is recorded (``is_saved = false``) and a :class:`TextConflict` is
 returned, which the public function raises once the transaction has committed (so the record
 stays). Adding or removing a row records its texts (:func:`record_row`).
 """
@@ -35,7 +35,7 @@ def record(cur, workspace_id: str, table: str, row_key: str, field: str, old, ne
     """Append one change of one text (``table``/``field`` from :data:`clusterdash.texts.TEXT_FIELDS`)."""
     cur.execute(
         "INSERT INTO text_change (text_change_id, workspace_id, table_name, row_key, row_label, field, old_value, "
-        "new_value, loaded_value, is_applied, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "new_value, loaded_value, is_saved, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [f"tc-{secrets.token_hex(8)}", workspace_id, table, str(row_key), row_label, field,
          texts.norm(old) or None, texts.norm(new) or None, texts.norm(loaded) or None, applied,
          _clean_who(changed_by), at or utcnow()],
@@ -57,7 +57,7 @@ def last_change(cur, workspace_id: str, table: str, row_key: str, field: str) ->
     return fetch_row(
         cur,
         "SELECT changed_by, changed_at FROM text_change WHERE workspace_id = ? AND table_name = ? AND row_key = ? "
-        "AND field = ? AND is_applied ORDER BY changed_at DESC LIMIT 1",
+        "AND field = ? AND is_saved ORDER BY changed_at DESC LIMIT 1",
         [workspace_id, table, str(row_key), field],
     )
 

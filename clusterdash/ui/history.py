@@ -26,7 +26,7 @@ def text_history(store: Store, workspace_id: str, tables, *, key: str, title: st
     """An expander with the change history of ``tables``' texts (e.g. texts.TOOL_TABLES[tool]):
     when (UTC), who, what, field, the change, from, to; with a CSV download."""
     view = history_view(store, workspace_id, tables, limit=limit)
-    refused = int((~view["is_applied"]).sum()) if len(view) else 0
+    refused = int((~view["is_saved"]).sum()) if len(view) else 0
     label = f"{title}: {len(view)} changes" + (f", {refused} not saved (conflict)" if refused else "")
     with st.expander(label, icon=":material/history:"):
         if view.empty:

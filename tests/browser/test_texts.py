@@ -71,6 +71,6 @@ def test_two_browsers_edit_one_canvas_block(new_server, browser, page):
             assert queries.canvas_entries(s, WS)[BLOCK] == "Chamber of commerce"
         finally:
             s.close()
-        assert list(zip(h.changed_by, h.is_applied)) == [("Ben", True), ("Ben", False), ("Anna", True)]
+        assert list(zip(h.changed_by, h.is_saved)) == [("Ben", True), ("Ben", False), ("Anna", True)]
     finally:
         ben_ctx.close()

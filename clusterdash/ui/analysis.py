@@ -114,6 +114,8 @@ def rounded(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).round(2)
         elif c in INDEX:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).round(3)
+        elif c.startswith("is_") and out[c].dtype == object:  # flags with gaps (a level without one)
+            out[c] = out[c].astype("boolean")
     return out
 
 

@@ -87,9 +87,9 @@ def shift_share_summary_chart(summary: pd.DataFrame, *, years: tuple[int, int], 
     fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"),
                       xaxis=dict(title="% of base-year employment", zeroline=True),
                       showlegend=True)
-    title = f"Regions {years[0]}–{years[1]}: where employment grew faster or slower than the benchmark"
-    if len(summary) > top_n:
-        title += f" (top and bottom {top_n // 2} by regional shift)"
+    title = f"Shift-share by region, {years[0]}–{years[1]}"
+    title += (f": the {top_n // 2 + top_n % 2} highest and {top_n // 2} lowest regional shifts" if len(summary) > top_n
+              else ", highest regional shift first")
     return _top_legend(finish(fig, title=title, source=source, height=max(360, 30 * len(labels) + 140), large=large))
 
 
@@ -205,7 +205,7 @@ def trend_chart(trend: pd.DataFrame, *, cluster_name: str, source: str, large: b
     top = float(trend["strong_regions"].max() or 1) if len(trend) else 1.0
     fig.update_layout(yaxis=dict(title="employment", rangemode="tozero"),
                       yaxis2=dict(title="strong regions", overlaying="y", side="right", range=[0, top * 2.5],
-                                  showgrid=False),
+                                  showgrid=False, tickformat="d", dtick=max(1, math.ceil(top * 2.5 / 4))),
                       xaxis=dict(dtick=1), showlegend=True)
     return _top_legend(finish(fig, title=f"{esc(cluster_name)} over the years", source=source, height=360, large=large))
 

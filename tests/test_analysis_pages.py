@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -15,14 +16,39 @@ import pytest
 from clusterdash import registry
 from clusterdash.stats import importer
 from clusterdash.stats.readers import SourceFile
-from clusterdash.store import Store
+from clusterdash.store import Store, open_store
 from tests.conftest import TESTS
 from tests.stats_support import spec
-from tests.test_stats_app import CBP, EU, fresh, fresh_db, run, texts  # noqa: F401 (fixtures)
+from tests.test_stats_app import CBP, EU, run, texts
 
 PAGES = ["cluster_profile", "region_cluster", "shift_share", "economic_structure", "wages", "counties",
          "clusters_from_data"]
 COUNTY_FILE = TESTS / "fixtures" / "cbp19co_reconstructed.txt"
+
+
+@pytest.fixture(scope="module")
+def fresh_db(tmp_path_factory):
+    """A store built as on a fresh machine: no ../shared (an empty folder instead)."""
+    empty = tmp_path_factory.mktemp("no_shared")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
+    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
+    try:
+        s = open_store(path)
+        s.conn.execute("CHECKPOINT")
+        s.close()
+    finally:
+        mp.undo()
+    return path, empty
+
+
+@pytest.fixture
+def fresh(fresh_db, tmp_path, monkeypatch):
+    src, empty = fresh_db
+    path = tmp_path / "clusterdash.duckdb"
+    shutil.copy(src, path)
+    monkeypatch.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
+    return path
 
 
 def path(key: str) -> str:
@@ -200,7 +226,7 @@ def test_counties_on_a_fresh_store_shows_the_economic_areas(fresh, monkeypatch, 
     assert "No county dataset yet" in texts(at)
     assert at.get("deck_gl_json_chart") and "Economic Areas, 2004" in texts(at)
     eas = pd.read_csv(io.BytesIO(download(at, media_files, "dl-an_co_eas")), comment="#")
-    assert len(eas) == 179 and eas["counties"].sum() > 3000
+    assert len(eas) == 179 and eas["Counties"].sum() > 3000
 
 
 def test_counties_map_and_aggregation_to_economic_areas(fresh, monkeypatch, media_files):

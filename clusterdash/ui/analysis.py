@@ -98,7 +98,10 @@ class Analysis:
         if self.traded or self.term == "clusters":
             return {}
         one = self.term_singular[:1].upper() + self.term_singular[1:]
-        return {"cluster_code": f"{one} code", "cluster_name": one, "cluster_type": "Type", "is_strong": f"Strong {self.term_singular}"}
+        return {"cluster_code": f"{one} code", "cluster_name": one, "cluster_type": "Type",
+                "is_strong": f"Strong {self.term_singular}", "clusters_counted": cap(self.term),
+                "clusters_paying_above": f"{cap(self.term)} paying above the benchmark",
+                "clusters_with_wages": f"{cap(self.term)} with wages"}
 
 
 def cap(s: str) -> str:
@@ -210,7 +213,15 @@ def choose_cluster(a: Analysis, column, ind_year: pd.DataFrame, *, key: str = "a
 
 
 def explain(texts: dict, keys) -> None:
-    st.markdown("\n".join(f"- **{plain(stats_ui.column_label(k))}** — {plain(texts[k])}" for k in keys))
+    """One sentence per measure, under its name (the sentence's own leading name dropped)."""
+    lines = []
+    for k in keys:
+        name, text = stats_ui.column_label(k), texts[k]
+        if text.lower().startswith(name.lower() + ":"):
+            text = text[len(name) + 1:].strip()
+            text = text[:1].upper() + text[1:]
+        lines.append(f"- **{plain(name)}** — {plain(text)}")
+    st.markdown("\n".join(lines))
 
 
 # ---- maps ------------------------------------------------------------------------------------------
@@ -519,10 +530,11 @@ def wages_page(store: Store) -> None:
                    "wage_premium_pct", "wage_cagr_pct", "national_wage_cagr_pct", "wage_rank_in_nation", "lq",
                    "is_strong", "is_growth_distorted", "growth_note"])
     st.subheader(f"Every {plain(a.ds['region_type'])} by average wage, {year}")
+    traded = ["traded_avg_wage", "traded_wage_premium_pct"] if rw["traded_avg_wage"].notna().any() else []
     table(a, rw.sort_values("avg_wage", ascending=False), key="an_wg_regions", method=method, height=360,
           filename=f"{a.code}_{year}_region_wages.csv",
           columns=["region_code", "region_name", "employment", "avg_wage", "national_avg_wage", "wage_premium_pct",
-                   "traded_avg_wage", "traded_wage_premium_pct", "clusters_paying_above", "clusters_with_wages"])
+                   *traded, "clusters_paying_above", "clusters_with_wages"])
 
 
 # ---- clusters from your data -----------------------------------------------------------------------
@@ -573,6 +585,9 @@ def clusters_from_data_page(store: Store) -> None:
     m[2].metric("Mean silhouette", f"{cands.mean_silhouette:.2f}", help="From −1 (industries closer to another "
                 "group) to 1 (far closer to their own); around 0: groups that overlap")
     figure(chart.candidate_fit_chart(cands.groups, source=src, large=a.presenting), "an_cf_fit")
+    span = f"{cands.years[0]}–{cands.years[-1]}" if len(cands.years) > 1 else str(cands.years[0])
+    st.caption(f"Employment: the group's industries over all regions, summed over the years pooled ({span}). "
+               "A tight group has a correlation within far above the correlation with the rest.")
     table(a, cands.groups, key="an_cf_groups", filename=f"{a.code}_candidate_clusters_{n}.csv", method=cands.method,
           height=360, columns=["candidate_code", "candidate_name", "candidate_industries", "candidate_employment",
                                "within_corr", "between_corr", "silhouette", "top_industries"])
@@ -665,8 +680,8 @@ def counties_page(store: Store) -> None:
 def economic_area_definitions(*, a_presenting: bool = False) -> None:
     """The shipped BEA Economic Areas (2004 definitions): their borders and their counties."""
     st.subheader("BEA Economic Areas (2004 definitions, shipped)")
-    eas = pd.DataFrame([{"ea_code": k, "ea_name": v["name"], "counties": v["counties"]}
-                        for k, v in stats.economic_areas().items()]).sort_values("ea_code")
+    eas = pd.DataFrame([{"Economic area code": k, "Economic area": v["name"], "Counties": v["counties"]}
+                        for k, v in stats.economic_areas().items()]).sort_values("Economic area code")
     deck = chart.county_map(stats.county_features(), pd.DataFrame(columns=["region_code"]),
                             borders=stats.ea_boundaries(), county_to_region=stats.ea_of_county(), large=a_presenting,
                             basemap=maps.basemap_setting())

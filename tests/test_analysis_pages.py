@@ -272,3 +272,10 @@ def test_clusters_from_data(fresh, monkeypatch, media_files):
     assert not s.rows("SELECT cluster_definition FROM stats_dataset WHERE dataset_code = ?", [CBP])[0][
         "cluster_definition"].startswith("ClusterDash clusters from data")
     s.close()
+
+
+@pytest.mark.parametrize("key", ["shift_share", "cluster_profile"])
+def test_presentation_mode_enlarges_the_charts(fresh, monkeypatch, key):
+    at = run(fresh, monkeypatch, path(key), ds=CBP, present="1")
+    sizes = {json.loads(c.proto.spec)["layout"]["font"]["size"] for c in at.get("plotly_chart")}
+    assert sizes == {22}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from clusterdash import registry
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.browser.conftest import Server, assert_no_exception, screenshot, wait_for_app
 
 
 def open_page(page, server, key: str, **query) -> None:
@@ -51,3 +51,37 @@ def test_the_other_analysis_pages_render(server, page):
         page.wait_for_timeout(1000)
         assert_no_exception(page)
         screenshot(page, f"analysis-{key.replace('_', '-')}")
+
+
+def test_county_and_economic_area_maps(template_db, tmp_path, page):
+    """The RECONSTRUCTED county fixture (tests/fixtures/README.md) imported, summed to economic
+    areas, both drawn offline."""
+    import shutil
+
+    from clusterdash.stats import importer
+    from clusterdash.stats.readers import SourceFile
+    from clusterdash.store import Store
+    from tests.conftest import TESTS
+    from tests.stats_support import spec
+
+    db = tmp_path / "counties.duckdb"
+    shutil.copy(template_db, db)
+    s = Store(db)
+    importer.import_dataset(s, spec("cbp", SourceFile.from_path(TESTS / "fixtures" / "cbp19co_reconstructed.txt"),
+                                    dataset_code="cty"))
+    from clusterdash import queries
+
+    queries.aggregate_counties_to_economic_areas(s, "cty")
+    s.close()
+    server = Server(db).start(timeout=180)  # a second server on a busy machine: give it time
+    try:
+        for ds, name in (("cty", "counties"), ("cty_ea", "economic-areas")):
+            open_page(page, server, "counties", ds=ds, year="2019")
+            canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+            canvas.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            assert_no_exception(page)
+            assert page.get_by_text("Boundaries: U.S. Census Bureau 2017 counties").count() >= 1
+            screenshot(page, f"analysis-{name}-map", full=False)
+    finally:
+        server.stop()

@@ -161,6 +161,28 @@ _add("updated_at", "Last change", "When the row was last changed (UTC).")
 _add("changed_at", "Changed at", "When the change was made (UTC); for an answer, its latest change.")
 _add("changed_by", "Changed by",
      "Name of the participant (browser session) who made the change; for an answer, who changed it last.")
+
+# -- change histories (checklist_change, text_change)
+_add("field", "Field",
+     "Field (column) whose value a history row records: status, note or owner of a checklist answer "
+     "(checklist_change); a text column such as text, measure or notes (text_change).")
+_add("old_value", "From",
+     "Value before the change (NULL: none); for a refused text (is_saved false), the text stored at that moment.")
+_add("new_value", "To",
+     "Value after the change (NULL: cleared or removed); for a refused text (is_saved false), that text.")
+_add("text_change_id", "Change", "Identifier of one change of a text ('tc-' + random).")
+_add("table_name", "Table",
+     "Table of the text a change belongs to (stakeholder, swot_item, canvas_entry, canvas_header, "
+     "cluster_service, team_member, value_chain_stage, checklist_answer).")
+_add("row_key", "Row",
+     "Row of the text within its table and workspace: the row's identifier, a canvas block_code, 'header' "
+     "for the canvas header, or list/group/kind/seq of a checklist item.")
+_add("row_label", "What", "The row in words when the change was made ('Strength 2', 'Stakeholder 3 (“SMEs”)').")
+_add("loaded_value", "Edited from",
+     "For a refused text: the version the writer's page had loaded and edited (NULL: empty, or not refused).")
+_add("is_saved", "Saved",
+     "Whether the change was written (true) or refused because someone else had saved the field after the "
+     "writer's page had loaded it (false: the text is kept only in the history).")
 _add("row_count", "Rows",
      "Rows stored by the build or import: knowledge rows loaded in total (knowledge_build), observations "
      "at all industry levels (stats_dataset).")

@@ -11,6 +11,7 @@ constant of the modules below is available as ``queries.<name>``.
 - :mod:`~clusterdash.queries.initiatives` — cluster initiatives and their value chains
 - :mod:`~clusterdash.queries.maturity` — questionnaire, assessments, answers, recommendations
 - :mod:`~clusterdash.queries.toolkit` — the guide's tools per workspace
+- :mod:`~clusterdash.queries.texts` — compare and set of texts, their change history (text_change)
 - :mod:`~clusterdash.queries.financing` — financing knowledge and each workspace's figures
 - :mod:`~clusterdash.queries.statistics` — imported regional statistics and indicators
 - :mod:`~clusterdash.queries.analysis` — shift-share, structure, wages, drill-down, economic areas,
@@ -69,6 +70,9 @@ from clusterdash.queries.financing import (
     financing_plan_inputs, set_financing_plan_value, financing_opening_balance, set_financing_opening_balance,
     financing_timings, set_financing_timing,
 )
+from clusterdash.queries.texts import (
+    TextConflict, NOT_CHECKED, text_changes,
+)
 from clusterdash.queries.statistics import (
     stats_datasets, stats_dataset, stats_regions, stats_clusters, stats_relatedness, stats_rejected_rows,
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
@@ -120,4 +124,5 @@ __all__ = [
     'analysis_subclusters', 'analysis_export', 'find_candidate_clusters', 'official_clusters',
     'candidate_groupings', 'save_candidate_grouping', 'apply_candidate_grouping', 'restore_cluster_definition',
     'aggregate_counties_to_economic_areas',
+    'TextConflict', 'NOT_CHECKED', 'text_changes',
 ]

@@ -89,8 +89,12 @@ def test_answers_are_saved_on_click_and_shown_again(app, db_path, seeded):
     rows = stored_answers(db_path, ws, aid)
     assert rows[["participant", "statement_code", "answer_code"]].values.tolist() == [
         ["Anna", "ini_01", "fully"], ["Anna", "est_03", "partly"], ["Anna", "tra_04", "dont_know"]]
-    # clicking the selected answer again removes it
+    # a repeat click on the selected answer (the old scale sent "nothing selected") keeps it ...
     widget(at, "segmented_control", "mat-ans-est_03").set_value(None).run()
+    assert len(stored_answers(db_path, ws, aid)) == 3
+    assert widget(at, "segmented_control", "mat-ans-est_03").value == "partly"
+    # ... "Clear" removes it
+    at.button(key="mat-clear-est_03").click().run()
     assert len(stored_answers(db_path, ws, aid)) == 2
     # a fresh session (a reload) for the same person shows the saved answers
     again = app(PAGE, ws=ws, a=aid, who="Anna")

@@ -53,13 +53,11 @@ def selector(store: Store, workspace_id: str, *, allow_create: bool = True) -> d
     aid = current_assessment_id(store, workspace_id)
     rows = queries.list_assessments(store, workspace_id)
     if len(rows):
-        labels = {r.assessment_id: maturity.assessment_label(r._asdict()) for r in rows.itertuples()}
-        key = f"_mat_pick|{workspace_id}"
-        if st.session_state.get(key) != aid:
-            st.session_state[key] = aid
-        st.selectbox(
-            "Assessment", list(labels), key=key, format_func=lambda k: labels.get(k, k),
-            on_change=lambda: _set_assessment(workspace_id, st.session_state[key]),
+        # labels without live counts: the value is the id, the label only what is shown
+        labels = {r.assessment_id: maturity.assessment_title(r._asdict()) for r in rows.itertuples()}
+        shell.select_id(
+            "Assessment", list(labels), labels, f"_mat_pick|{workspace_id}", aid,
+            lambda picked: _set_assessment(workspace_id, picked),
             help="Assessments of this workspace: a cluster initiative and a date. Its link (?a=…) opens it again.",
         )
     if allow_create:
@@ -158,21 +156,34 @@ def answer_key(statement_code: str, scope: str = "") -> str:
     return f"mat-ans-{scope + '-' if scope else ''}{statement_code}"
 
 
-def _answer_toast(value) -> str:
-    return "Answer saved" if value else "Answer removed"
+def clear_key(statement_code: str, scope: str = "") -> str:
+    return f"mat-clear-{scope + '-' if scope else ''}{statement_code}"
 
 
 def answer_control(store: Store, workspace_id: str, assessment_id: str, statement, participant: str,
                    stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed") -> None:
-    """The answer scale for one statement (not true … fully true, don't know), saved on click;
-    clicking the selected answer again removes it. ``statement`` is a maturity.Statement."""
+    """The answer scale for one statement (not true … fully true, don't know), saved on click.
+    A click on the selected answer keeps it (``required``: a repeat click, or a stale browser
+    resending it, never removes an answer); the small "Clear" button next to it removes it on
+    purpose. ``statement`` is a maturity.Statement."""
     code = statement.statement_code
-    autosave.choice(
-        statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code,
-        lambda v: queries.save_assessment_answer(store, workspace_id, assessment_id, code, participant, v),
-        context=(workspace_id, assessment_id, participant), toast=_answer_toast,
-        format_func=maturity.answer_label, label_visibility=label_visibility, width="content",
-    )
+
+    def save(value) -> None:
+        if value is not None:  # only "Clear" removes an answer
+            queries.save_assessment_answer(store, workspace_id, assessment_id, code, participant, value)
+
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        autosave.choice(
+            statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code, save,
+            context=(workspace_id, assessment_id, participant), toast=lambda v: "Answer saved" if v else None,
+            format_func=maturity.answer_label, label_visibility=label_visibility, width="content", required=True,
+        )
+        if stored_code:
+            autosave.action_button(
+                "Clear", clear_key(code, scope), queries.save_assessment_answer, store, workspace_id, assessment_id,
+                code, participant, None, toast="Answer removed", icon=":material/backspace:", type="tertiary",
+                help="Remove your answer to this statement",
+            )
 
 
 def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, participant: str,
@@ -183,7 +194,7 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
     st.caption(
         "Scale: " + " · ".join(f"**{o.label}**" + ("" if o.score is None else f" = {maturity.fraction(o.score)}")
                                for o in maturity.ANSWER_OPTIONS)
-        + " (left out of the scores). Click the selected answer again to remove it."
+        + " (left out of the scores). “Clear” removes your answer."
     )
     for d in q.dimensions:
         st.subheader(d.dimension_name, divider="gray")

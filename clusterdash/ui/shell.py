@@ -101,6 +101,30 @@ def page_link(key: str, *, label: str | None = None, icon: str | None = None, qu
     st.page_link(spec.path, label=label or spec.title, icon=icon or spec.icon, query_params=query_params, **kwargs)
 
 
+# ---- choosing by id ---------------------------------------------------------------------------
+
+def select_id(label: str, ids, labels: dict, base_key: str, current, on_select, **kwargs):
+    """A selectbox over ids (the value, in the URL and in the store, is always an id; the labels
+    are only shown). Streamlit 1.67's selectbox sends back the *text* it displayed; when a label
+    changes (a rename, live counts) the old text would come back as the value. So the widget's key
+    carries a digest of the labels and of the current id: a changed label or another current id
+    is a new widget, and a value that is not one of the ids is ignored. ``on_select(id)`` runs
+    when the user picks another one."""
+    from clusterdash.ui import autosave
+
+    ids = list(ids)
+    shown = {i: str(labels.get(i, i)) for i in ids}
+    key = autosave.versioned_key(base_key, current, context=tuple(shown.items()))
+
+    def changed() -> None:
+        value = st.session_state.get(key)
+        if value in shown and value != current:
+            on_select(value)
+
+    return st.selectbox(label, ids, index=ids.index(current) if current in ids else None, key=key,
+                        format_func=lambda k: shown.get(k, str(k)), on_change=changed, **kwargs)
+
+
 # ---- workspace (in the URL: ?ws=...) -------------------------------------------------------
 
 def current_workspace(store: Store) -> str:
@@ -310,15 +334,8 @@ def workspace_switcher(store: Store, wid: str) -> None:
         if ws:
             by_id = {wid: ws, **by_id}
     labels = {k: workspaces.label(w) + (" (archived)" if pd.notna(w.get("archived_at")) else "") for k, w in by_id.items()}
-    st.session_state["_ws_switch"] = wid
-
-    def on_switch():
-        switch_workspace(st.session_state["_ws_switch"])
-
-    st.selectbox(
-        "Workspace", list(by_id), key="_ws_switch", format_func=lambda k: labels.get(k, k), on_change=on_switch,
-        help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.",
-    )
+    select_id("Workspace", list(by_id), labels, "_ws_switch", wid, switch_workspace,
+              help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.")
     page_link("workspaces", label="Manage workspaces", query_params={"ws": wid})
 
 

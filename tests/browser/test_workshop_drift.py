@@ -63,6 +63,7 @@ def test_participants_on_the_older_link_stay_on_it(browser, template_db, tmp_pat
         for c in contexts:
             c.close()
     assert not [u for g in guards for u in g.external]
+    srv.stop()  # the server holds the store's lock
     s = Store(db, read_only=True)
     try:
         in_older = queries.assessment_answers(s, ws, older)

@@ -12,7 +12,7 @@ ui.page_intro(
     "transformation — has a cluster initiative reached, **why**, and **what to do next**. Answer the "
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
-ui.edit_notice()
+ui.edit_notice(answering=True)
 q = mat_ui.questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "

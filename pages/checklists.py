@@ -17,7 +17,7 @@ ui.page_intro(
     "prerequisites, obstacles and key questions, as checklists for this workspace. Every answer is "
     "saved the moment you give it, with your name and the time.",
 )
-ui.edit_notice()
+ui.edit_notice(answering=True)
 
 board = checklists.prepare_board(queries.checklist_board(store, wid))
 lists = checklists.sort_lists(queries.checklist_lists(store))

@@ -55,7 +55,7 @@ if not presenting:
                  format_func=lambda c: f"{decks[c].title} ({len(decks[c])} cards)")
     c2.button("Start presentation", icon=":material/co_present:", type="primary", on_click=ui.set_presenting,
               args=(True,), key="_start_present", width="stretch")
-    ui.edit_notice()
+    ui.edit_notice(answering=True)
 
 # ---- the answers behind the deck -------------------------------------------------------------------
 assessment_id = None

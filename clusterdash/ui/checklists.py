@@ -35,7 +35,7 @@ def status_control(store: Store, workspace_id: str, item: dict, *, scope: str = 
         "Status", checklists.STATUSES, answer_key(workspace_id, "status", item["item_key"], scope),
         _display("status", item.get("status")), _saver(store, workspace_id, item["item_key"], "status"),
         format_func=checklists.STATUS_LABELS.get, label_visibility=label_visibility, width="content",
-        help=checklists.status_hint(item["kind"]),
+        help=checklists.status_hint(item["kind"]), answering=True,
     )
 
 
@@ -46,7 +46,7 @@ def text_control(store: Store, workspace_id: str, item: dict, field: str, *, sco
         label or field.capitalize(), answer_key(workspace_id, field, item["item_key"], scope),
         _display(field, item.get(field)), _saver(store, workspace_id, item["item_key"], field),
         max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
-        label_visibility="collapsed" if not label else "visible",
+        label_visibility="collapsed" if not label else "visible", answering=True,
     )
 
 

@@ -177,12 +177,13 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
             statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code, save,
             context=(workspace_id, assessment_id, participant), toast=lambda v: "Answer saved" if v else None,
             format_func=maturity.answer_label, label_visibility=label_visibility, width="content", required=True,
+            answering=True,
         )
         if stored_code:
             autosave.action_button(
                 "Clear", clear_key(code, scope), queries.save_assessment_answer, store, workspace_id, assessment_id,
                 code, participant, None, toast="Answer removed", icon=":material/backspace:", type="tertiary",
-                help="Remove your answer to this statement",
+                help="Remove your answer to this statement", answering=True,
             )
 
 

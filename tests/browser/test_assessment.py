@@ -107,7 +107,7 @@ def test_answers_survive_reload_and_server_kill(new_server, template_db, tmp_pat
     page.wait_for_timeout(400)
     wait_for_app(page)
     assert selected(page, "est_03") == "Partly true"
-    page.locator(".st-key-mat-clear-est_03 button").click()
+    page.locator(".st-key-mat-clear-est_03 button").first.click()
     page.wait_for_function("() => !document.querySelector('.st-key-mat-st-est_03 button[aria-checked=\"true\"]')")
     wait_for_app(page)
 

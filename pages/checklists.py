@@ -135,7 +135,7 @@ with e3:
                                     applicable=applicable).encode("utf-8"),
         file_name=f"action_list_{wid}.html", mime="text/html", icon=":material/print:", key="dl-cl-actions-html",
     )
-with st.expander(f"Preview the action list: {len(actions)} items not done yet"):
+with st.expander(f"Preview the action list: {len(actions)} items to do"):
     st.markdown(md)
 
 with st.expander("Recent changes in this workspace"):

@@ -197,9 +197,11 @@ def role() -> str:
     ss = st.session_state
     if ss.get(ROLE) != access.FACILITATOR:
         for param in (TOKEN_PARAM, JOIN_PARAM):
-            got = access.token_role(st.query_params.get(param))
+            token = st.query_params.get(param)
+            got = access.token_role(token)
             if got == access.FACILITATOR or (got and not ss.get(ROLE)):
                 ss[ROLE] = got
+                ss[f"_token|{param}"] = token
     if ss.get(ROLE):
         return ss[ROLE]
     return access.PARTICIPANT if access.answering_open() else "viewer"
@@ -211,6 +213,9 @@ def set_role(new_role: str | None) -> None:
     from clusterdash import access
 
     st.session_state[ROLE] = new_role
+    if not new_role:
+        for param in (TOKEN_PARAM, JOIN_PARAM):
+            st.session_state.pop(f"_token|{param}", None)
     if new_role == access.FACILITATOR:
         st.query_params[TOKEN_PARAM] = access.make_token(access.FACILITATOR)
     else:
@@ -224,9 +229,13 @@ def keep_role_in_url() -> None:
     a page switch), like the participant's name."""
     from clusterdash import access
 
-    if st.session_state.get(ROLE) == access.FACILITATOR and access.passcode_configured():
+    ss = st.session_state
+    if ss.get(ROLE) == access.FACILITATOR and access.passcode_configured():
         if access.token_role(st.query_params.get(TOKEN_PARAM)) != access.FACILITATOR:
             st.query_params[TOKEN_PARAM] = access.make_token(access.FACILITATOR)
+    elif ss.get(ROLE) == access.PARTICIPANT and access.token_role(ss.get(f"_token|{JOIN_PARAM}")):
+        if st.query_params.get(JOIN_PARAM) != ss[f"_token|{JOIN_PARAM}"]:  # a participant link's reload keeps it
+            st.query_params[JOIN_PARAM] = ss[f"_token|{JOIN_PARAM}"]
 
 
 def can_edit() -> bool:

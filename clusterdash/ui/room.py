@@ -1,0 +1,81 @@
+"""The workshop room: the join panel (short code, QR code, participant link) for the projector,
+and the join page's lookup. The codes and the QR code come from clusterdash.room (pure)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import streamlit as st
+
+from clusterdash import access, queries, room
+from clusterdash.store import Store
+from clusterdash.ui import shell
+from clusterdash.ui.output import plain
+
+PUBLIC_URL_ENV = "CLUSTERDASH_PUBLIC_URL"  # e.g. https://workshop.example.org, when behind a proxy
+
+
+def _lan_address() -> str | None:
+    """This machine's address on the local network (the route to the outside; nothing is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, no packet leaves
+            addr = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if addr.startswith("127.") else addr
+
+
+def public_base_url() -> tuple[str, str]:
+    """The address phones can open, and a note when it is a guess: ``CLUSTERDASH_PUBLIC_URL`` when
+    set; else the browser's address, with 127.0.0.1/localhost replaced by this machine's network
+    address (a phone cannot open 127.0.0.1)."""
+    configured = (os.environ.get(PUBLIC_URL_ENV) or "").strip()
+    if configured:
+        return configured.rstrip("/"), ""
+    url = st.context.url or "http://localhost:8501/"
+    base = url.split("?")[0].rsplit("/", 1)[0]
+    if room.is_loopback_url(base):
+        lan = _lan_address()
+        if lan:
+            return room.with_host(base, lan), (f"This browser opened ClusterDash as {base}; phones need the network "
+                                               f"address shown. Set {PUBLIC_URL_ENV} if it is not reachable.")
+        return base, f"Phones cannot open {base}: start ClusterDash on a network address or set {PUBLIC_URL_ENV}."
+    return base, ""
+
+
+def candidates(store: Store) -> list[tuple[str, str | None]]:
+    """Every (workspace, assessment or None) a join code can name."""
+    out: list[tuple[str, str | None]] = []
+    for wid in queries.list_workspaces(store)["workspace_id"]:
+        out.append((wid, None))
+        out += [(wid, aid) for aid in queries.list_assessments(store, wid)["assessment_id"]]
+    return out
+
+
+def participant_link(workspace_id: str, assessment_id: str | None = None) -> tuple[str, str, str]:
+    """(code, link, note): the join code and the participant link. When answering needs a code
+    and this session is the facilitator, the link carries a participant token (&join=): scanning
+    the QR code lets a phone answer, never manage. The facilitator's own token is never in it."""
+    code = room.join_code(workspace_id, assessment_id)
+    base, note = public_base_url()
+    token = None
+    if access.passcode_configured() and not access.answering_open() and shell.is_unlocked():
+        token = access.make_token(access.PARTICIPANT)
+    return code, room.join_url(base, code, join=token), note
+
+
+def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
+    """The join code in display type, the QR code of the participant link, and the link itself."""
+    code, link, note = participant_link(workspace_id, assessment_id)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    with left:
+        st.markdown("**Join on your phone**: scan the code, or open the address and type the join code")
+        with st.container(key="join-code"):
+            st.markdown(room.display_code(code))
+        st.code(link.split("?")[0], language=None)
+        if note:
+            st.caption(plain(note))
+    with right:
+        st.image(room.qr_svg(link), width=320)

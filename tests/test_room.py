@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from clusterdash import access, queries, room
+from clusterdash import access, presentation, queries, room
 from clusterdash.store import Store
 
 
@@ -97,3 +97,49 @@ def test_the_participant_link_lets_a_phone_answer_but_not_manage(app_v2, seeded,
     assert store.value("SELECT changed_by FROM checklist_answer") == "Fay"
     at.switch_page("pages/workspaces.py").run()
     assert at.button(key="ws-archive").disabled
+
+
+# ---- the live room boards (presentation mode) ------------------------------------------------------
+
+def markdown_text(at) -> str:
+    import re
+
+    return re.sub(r"\\(.)", r"\1", "\n".join([m.value for m in at.markdown] + [str(m.value) for m in at.metric]))
+
+
+def test_checklists_on_the_projector_are_the_room_board(app_v2, store):
+    ws = queries.default_workspace(store)
+    at = app_v2("pages/checklists.py", ws=ws, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.selectbox and not at.multiselect and not at.segmented_control  # no filters, no controls
+    assert room.display_code(room.join_code(ws)) in markdown_text(at)
+    assert any(i.value.startswith("No answers yet") for i in at.info)
+    # someone answers in another session: the board shows it on its next refresh
+    item = checklists_first_item(store, ws)
+    queries.save_checklist_answer(store, ws, item, "status", "done", changed_by="Gus")
+    at.run()
+    body = markdown_text(at)
+    assert "Gus — Done (status)" in body
+    assert "1 of" in body  # Done: 1 of N
+    assert [m for m in at.metric if m.label == "People who answered" and m.value == "1"]
+
+
+def checklists_first_item(store, ws):
+    from clusterdash import checklists
+
+    return checklists.prepare_board(queries.checklist_board(store, ws))["item_key"].iloc[0]
+
+
+def test_a_workshop_card_shows_the_rooms_answers(app_v2, store):
+    ws = queries.default_workspace(store)
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "w")
+    codes = list(queries.assessment_statements(store)["statement_code"])
+    queries.save_assessment_answer(store, ws, aid, codes[0], "Hana", "fully")
+    queries.save_assessment_answer(store, ws, aid, codes[0], "Ivo", "partly")
+    queries.save_assessment_answer(store, ws, aid, codes[1], "Jo", "partly")
+    deck = presentation.assessment_decks(
+        queries.assessment_statements(store), queries.assessment_dimensions(store), {})[0].code
+    at = app_v2("pages/workshop.py", ws=ws, a=aid, deck=deck, card="1", present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    body = markdown_text(at)
+    assert "The room: 2 of 3 participant(s) answered this card — Partly true: 1 · Fully true: 1" in body, body[-800:]

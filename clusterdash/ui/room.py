@@ -79,3 +79,40 @@ def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
             st.caption(plain(note))
     with right:
         st.image(room.qr_svg(link), width=320)
+
+
+ROOM_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
+
+
+def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: bool,
+              assessment_id: str | None) -> None:
+    """Under a workshop card: the room's answers to it as they arrive, re-read every
+    ROOM_REFRESH_S seconds by itself (a fragment: the card and its controls do not move).
+    A statement card: how many answered and the count of each answer; a checklist card: its
+    status and the latest changes, with who made them."""
+    from clusterdash import checklists, maturity
+
+    @st.fragment(run_every=ROOM_REFRESH_S)
+    def live() -> None:
+        with st.container(key="card-room"):
+            if is_statement:
+                if not assessment_id:
+                    return
+                answers = queries.assessment_answers(store, workspace_id, assessment_id)
+                here = answers[answers["statement_code"] == item_key]
+                people = answers["participant"].nunique()
+                counts = here["answer_code"].value_counts()
+                parts = [f"{maturity.answer_label(c)}: {int(counts[c])}" for c in maturity.ANSWER_CODES if c in counts]
+                st.markdown(plain(f"The room: {len(here)} of {people} participant(s) answered this card"
+                                  + (" — " + " · ".join(parts) if parts else "")))
+            else:
+                changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
+                if changes.empty:
+                    st.markdown("The room: no answer to this card yet.")
+                    return
+                lines = checklists.changes_frame(changes, {}).to_dict("records")
+                st.markdown(plain("The room: " + " · ".join(
+                    f"{r['changed_by'] or 'someone'} set {r['field']} to {r['to'] if r['to'] is not None else '(cleared)'}"
+                    for r in lines)))
+
+    live()

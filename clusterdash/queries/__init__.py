@@ -72,6 +72,9 @@ from clusterdash.queries.statistics import (
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
     load_stats_demo, stats_demo_available,
 )
+from clusterdash.queries.votes import (
+    create_vote, list_votes, get_vote, vote_options, vote_dots, set_dots, set_vote_state, new_vote_round,
+)
 
 __all__ = [
     'utcnow', 'DEFAULT_WORKSPACE_NAME', 'list_workspaces', 'get_workspace', 'new_workspace_id',
@@ -104,5 +107,6 @@ __all__ = [
     'set_financing_opening_balance', 'financing_timings', 'set_financing_timing', 'stats_datasets',
     'stats_dataset', 'stats_regions', 'stats_clusters', 'stats_relatedness', 'stats_rejected_rows',
     'stats_industries', 'stats_indicators', 'stats_region_strength', 'import_stats', 'delete_stats_dataset',
-    'load_stats_demo', 'stats_demo_available',
+    'load_stats_demo', 'stats_demo_available', 'create_vote', 'list_votes', 'get_vote', 'vote_options',
+    'vote_dots', 'set_dots', 'set_vote_state', 'new_vote_round',
 ]

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from clusterdash import queries, ui
+from clusterdash.ui import room as room_ui
 from clusterdash.ui import votes as vote_ui
 
 store = ui.get_store()
@@ -18,6 +19,9 @@ if not presenting:
         vote_ui.new_vote_form(store, wid)
 
 votes = queries.list_votes(store, wid)
+if not presenting and ui.can_edit():
+    with st.expander("The whole session: report and tables", icon=":material/summarize:"):
+        room_ui.report_downloads(store, wid)
 if votes.empty:
     st.info("No vote in this workspace yet." + (" Open one above." if ui.can_edit() else ""))
     st.stop()

@@ -132,3 +132,34 @@ def test_the_facilitator_opens_a_vote_on_the_items_marked_to_do(app_v2, store, w
     assert len(votes) == 1
     opts = queries.vote_options(store, ws, votes.iloc[0]["vote_id"])
     assert list(opts["source_ref"]) == items
+
+
+def test_the_session_report_lists_every_answer_vote_and_action(store, ws):
+    import io
+    import zipfile
+
+    from clusterdash import checklists, report
+    from clusterdash.ui import room as room_ui
+
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "room")
+    codes = list(queries.assessment_statements(store)["statement_code"])[:2]
+    for who in ("Ann", "<b>Ben</b>"):
+        for c in codes:
+            queries.save_assessment_answer(store, ws, aid, c, who, "fully")
+    item = checklists.prepare_board(queries.checklist_board(store, ws))["item_key"].iloc[0]
+    queries.save_checklist_answer(store, ws, item, "status", "not_yet", changed_by="Ann")
+    queries.save_checklist_answer(store, ws, item, "owner", "Cara", changed_by="Ann")
+    vid = queries.create_vote(store, ws, "First?", ["Alpha", "Beta"], is_anonymous=True)
+    queries.set_dots(store, ws, vid, 2, "anonymous-1", 2)
+    r = room_ui.session_report(store, ws)
+    page = report.to_html(r)
+    assert "Ann" in page and "&lt;b&gt;Ben&lt;/b&gt;" in page and "<b>Ben" not in page
+    assert "4 answers" in page and "Assigned stage" in page
+    assert "Action list (1 items marked to do)" in page and "owner: Cara" in page
+    assert "1 participant(s) (anonymous)" in page and "anonymous-1" not in page
+    assert "<td>Beta</td><td>2</td>" in page
+    assert page.count("Source:") >= 3
+    z = zipfile.ZipFile(io.BytesIO(report.csv_zip(r)))
+    assert {"assessment_1_answers.csv", "checklists.csv", "action_list.csv", "vote_1_ranking.csv"} <= set(z.namelist())
+    answers = pd.read_csv(io.BytesIO(z.read("assessment_1_answers.csv")), comment="#")
+    assert len(answers) == 4

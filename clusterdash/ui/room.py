@@ -116,3 +116,43 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                     for r in lines)))
 
     live()
+
+
+def session_report(store: Store, workspace_id: str):
+    """The whole session of a workspace as a clusterdash.report.Report (assessments, checklists, votes)."""
+    from clusterdash import checklists, maturity, report, voting
+    from clusterdash.ui import maturity as mat_ui
+
+    ws = queries.get_workspace(store, workspace_id) or {"name": workspace_id}
+    r = report.Report(workspace_name=ws["name"], generated_at=queries.utcnow())
+    q = mat_ui.questionnaire(store)
+    for a in queries.list_assessments(store, workspace_id).to_dict("records"):
+        answers = queries.assessment_answers(store, workspace_id, a["assessment_id"])
+        result = maturity.assess(q, maturity.aggregate_answers(answers))
+        r.assessments.append(report.AssessmentPart(
+            title=maturity.assessment_title(a), stage_name=result.stage_name, reasons=list(result.reasons),
+            participants=sorted(answers["participant"].unique()), n_answers=len(answers),
+            source=f"ClusterDash maturity assessment {a['assessment_id']}; method and statements from seed 004 PART 2",
+            answers=maturity.answers_frame(q, answers)))
+    r.board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+    for v in queries.list_votes(store, workspace_id).to_dict("records"):
+        dots = queries.vote_dots(store, workspace_id, v["vote_id"], v["round"])
+        r.votes.append(report.VotePart(
+            title=v["title"], round=int(v["round"]), is_anonymous=bool(v["is_anonymous"]),
+            voters=sorted(dots["voter"].unique()), ranking=voting.ranking(
+                queries.vote_options(store, workspace_id, v["vote_id"]), dots),
+            source=f"ClusterDash dot-vote {v['vote_id']}, round {v['round']}: the dots saved in this workspace"))
+    return r
+
+
+def report_downloads(store: Store, workspace_id: str) -> None:
+    """The session report (printable HTML) and the ZIP of all its CSVs."""
+    from clusterdash import report
+
+    r = session_report(store, workspace_id)
+    with st.container(horizontal=True):
+        st.download_button("Session report (printable HTML)", report.to_html(r).encode("utf-8"),
+                           file_name=f"workshop_report_{workspace_id}.html", mime="text/html",
+                           icon=":material/print:", key="dl-session-report")
+        st.download_button("All tables (ZIP of CSVs)", report.csv_zip(r), file_name=f"workshop_{workspace_id}.zip",
+                           mime="application/zip", icon=":material/folder_zip:", key="dl-session-zip")

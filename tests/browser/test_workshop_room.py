@@ -77,7 +77,13 @@ def test_room_joins_by_code_and_the_projector_follows_live(browser, template_db,
                 arg=f"st-key-mat-st-{codes[0]}", timeout=15_000)
             saved = time.monotonic()
             # the projector's caption counts participants: it must show n + 1 without a reload
-            projector.get_by_text(f"{n + 1} participant(s),", exact=False).wait_for(timeout=10_000)
+            try:
+                projector.get_by_text(f"{n + 1} participant(s),", exact=False).wait_for(timeout=10_000)
+            except Exception:
+                screenshot(projector, "room-debug-projector", full=False)
+                screenshot(p, "room-debug-participant", full=False)
+                print("participant url:", p.url)
+                raise
             delays.append(time.monotonic() - saved)
         assert projector.evaluate("() => window.__noReload") == 1  # never reloaded
         assert max(delays) < 3.0 + 1.0, delays  # 2 s refresh; +1 s for the poll and a loaded machine

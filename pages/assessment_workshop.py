@@ -28,25 +28,33 @@ with st.container(border=True):
     if not presenting:
         ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
 
-live = presenting or st.toggle("Live: refresh every 2 seconds", key="mat_live", value=True,
-                               help="Re-reads the answers every 2 seconds while participants answer.")
+live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
+                               help="Counts and the room's stage every 2 seconds, charts every 10 seconds.")
 
 
 @st.fragment(run_every=2 if live else None)
+def headline() -> None:
+    """The counts and the room's stage, re-read every 2 s (cheap: no charts)."""
+    answers = queries.assessment_answers(store, wid, aid)
+    if answers.empty:
+        st.info("No answers yet. Share the link above; answers appear here as they are given.")
+        return
+    st.header("The room's result", divider="blue")
+    st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
+               "the mean over the participants who did not answer “don't know”.")
+    mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)))
+
+
+@st.fragment(run_every=10 if live else None)
 def room() -> None:
+    """The charts and tables, re-drawn every 10 s (drawing them every 2 s would slow the room)."""
     answers = queries.assessment_answers(store, wid, aid)
     people = queries.assessment_participants(store, wid, aid)
     if answers.empty:
-        st.info("No answers yet. Share the link above; answers appear here as they are given.")
         return
     scores = maturity.aggregate_answers(answers)
     result = maturity.assess(q, scores)
     per_person = maturity.participant_results(q, answers)
-
-    st.header("The room's result", divider="blue")
-    st.caption(f"{len(people)} participant(s), {len(answers)} answers; a statement's score is the mean over the "
-               "participants who did not answer “don't know”.")
-    mat_ui.result_summary(result)
     c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns(2)
     with c1:
         st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",
@@ -98,4 +106,5 @@ def room() -> None:
                     source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2", key="dl-ws-spread")
 
 
+headline()
 room()

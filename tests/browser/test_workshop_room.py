@@ -103,7 +103,9 @@ def test_room_joins_by_code_and_the_projector_follows_live(browser, template_db,
         p = pages[1]
         p.goto(f"{srv.url}/checklists?ws={ws}&who=Lea")
         wait_for_app(p)
-        p.locator('[class*="st-key-ans--default-status-"]').first.get_by_role("radio", name="Done").click()
+        item = p.locator("[class*='st-key-item-']").first
+        item.get_by_role("radio", name="Done", exact=True).click()
+        item.get_by_text("changed by", exact=False).wait_for(timeout=15_000)
         board.get_by_text("Lea — Done (status)", exact=False).wait_for(timeout=5_000)
         screenshot(board, "room-checklists-board-1920", full=False)
         for q in pages:

@@ -299,7 +299,9 @@ def export_frame(board: pd.DataFrame) -> pd.DataFrame:
 
 def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataFrame:
     """The change history (queries.checklist_changes) as a readable table: when, who, item,
-    field, from, to (status codes as their labels)."""
+    field, from, to (status codes as their labels), and whether the change was written
+    (``is_saved`` false: a note or owner refused because someone else had saved it meanwhile;
+    'from' is the text stored then)."""
     rows = []
     for r in changes.to_dict("records"):
         key = str(ItemKey.of(r))
@@ -315,8 +317,10 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
             "from": old if _present(old) else None,
             "to": new if _present(new) else None,
             "item_key": key,
+            "is_saved": bool(r.get("is_saved", True)),
         })
-    return pd.DataFrame(rows, columns=["changed_at_utc", "changed_by", "item", "field", "from", "to", "item_key"])
+    return pd.DataFrame(rows, columns=["changed_at_utc", "changed_by", "item", "field", "from", "to", "item_key",
+                                       "is_saved"])
 
 
 def format_time(ts, tz_name: str | None = None) -> str | None:

@@ -42,11 +42,13 @@ def status_control(store: Store, workspace_id: str, item: dict, *, scope: str = 
 
 def text_control(store: Store, workspace_id: str, item: dict, field: str, *, scope: str = "",
                  label: str | None = None, placeholder: str = "") -> None:
-    """The note or owner of one checklist item, saved when the field is left or Enter is pressed."""
+    """The note or owner of one checklist item, saved when the field is left or Enter is pressed;
+    against the text the field showed (someone else's newer text is not overwritten: autosave)."""
     autosave.text(
         label or field.capitalize(), answer_key(workspace_id, field, item["item_key"], scope),
-        _display(field, item.get(field)), _saver(store, workspace_id, item["item_key"], field),
-        max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
+        _display(field, item.get(field)),
+        lambda v, **cas: queries.save_checklist_answer(store, workspace_id, item["item_key"], field, v, **cas),
+        checked=True, max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
         label_visibility="collapsed" if not label else "visible", answering=True,
     )
 

@@ -95,14 +95,15 @@ def test_room_joins_by_code_and_the_projector_follows_live(browser, template_db,
         assert sorted(delays)[len(delays) // 2] < 3.0 and max(delays) < 15.0, delays
         screenshot(projector, "room-projector-answers", full=False)
 
-        # the checklists board follows the room too
+        # the checklists board follows the room too (the projector switches to it)
+        projector.close()
         board = contexts[0].new_page()
         board.goto(f"{srv.url}/checklists?ws={ws}&present=1")
-        wait_for_app(board)
+        wait_for_app(board, timeout=60_000)
         assert_no_exception(board)
         p = pages[1]
         p.goto(f"{srv.url}/checklists?ws={ws}&who=Lea")
-        wait_for_app(p)
+        wait_for_app(p, timeout=60_000)
         item = p.locator("[class*='st-key-item-']").first
         item.get_by_role("radio", name="Done", exact=True).click()
         item.get_by_text("changed by", exact=False).wait_for(timeout=15_000)

@@ -202,6 +202,8 @@ def role() -> str:
             if got == access.FACILITATOR or (got and not ss.get(ROLE)):
                 ss[ROLE] = got
                 ss[f"_token|{param}"] = token
+    if ss.get("_unlocked"):  # the facilitator flag (kept in step with the role; tests set it)
+        return access.FACILITATOR
     if ss.get(ROLE):
         return ss[ROLE]
     return access.PARTICIPANT if access.answering_open() else "viewer"
@@ -213,6 +215,7 @@ def set_role(new_role: str | None) -> None:
     from clusterdash import access
 
     st.session_state[ROLE] = new_role
+    st.session_state["_unlocked"] = new_role == access.FACILITATOR
     if not new_role:
         for param in (TOKEN_PARAM, JOIN_PARAM):
             st.session_state.pop(f"_token|{param}", None)
@@ -272,7 +275,8 @@ def locked_message() -> str:
     where = "above" if is_presenting() else "in the sidebar"
     if role() == access.PARTICIPANT:
         return f"You can answer; only the facilitator can change this (facilitator passcode {where})."
-    return f"View only: enter the participant code or the facilitator passcode {where} to make changes."
+    other = " or the participant code" if access.configured_participant_code() else ""
+    return f"View only: enter the facilitator passcode{other} {where} to make changes."
 
 
 def view_only_reason(*, answering: bool = False) -> str:

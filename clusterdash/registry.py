@@ -57,6 +57,14 @@ PAGES: list[PageSpec] = [
     PageSpec("regional_stats", "Regional statistics", ":material/analytics:", "Mapping", pillar_blurb="Mapping",
              tool_codes=("cluster_mapping",)),
     PageSpec("import_stats", "Import statistics", ":material/upload_file:", "Mapping"),
+    # ---- cluster analysis (issue #12)
+    PageSpec("cluster_profile", "Cluster profile", ":material/insights:", "Cluster analysis"),
+    PageSpec("region_cluster", "Region × cluster", ":material/zoom_in:", "Cluster analysis"),
+    PageSpec("shift_share", "Shift-share", ":material/stacked_bar_chart:", "Cluster analysis"),
+    PageSpec("economic_structure", "Economic structure", ":material/pie_chart:", "Cluster analysis"),
+    PageSpec("wages", "Wages", ":material/paid:", "Cluster analysis"),
+    PageSpec("counties", "Counties and economic areas", ":material/map:", "Cluster analysis"),
+    PageSpec("clusters_from_data", "Clusters from your data", ":material/bubble_chart:", "Cluster analysis"),
     # ---- maturity assessment (issue 4)
     PageSpec("assessment", "Maturity assessment", ":material/stairs:", "Maturity assessment",
              pillar_blurb="Maturity-stage assessment", asks_participant=True),
@@ -114,7 +122,7 @@ def page_for_tool(phase_tool_code: str) -> PageSpec | None:
 
 
 # Navigation order: overview, the four pillars, the toolkit and workspace tools, reference.
-SECTION_ORDER = ["Overview", "Mapping", "Maturity assessment", "Toolkit", "Financing",
+SECTION_ORDER = ["Overview", "Mapping", "Cluster analysis", "Maturity assessment", "Toolkit", "Financing",
                  "Checklists & workshop", "Reference"]
 
 

@@ -87,9 +87,9 @@ def shift_share_summary_chart(summary: pd.DataFrame, *, years: tuple[int, int], 
     fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"),
                       xaxis=dict(title="% of base-year employment", zeroline=True),
                       showlegend=True)
-    title = f"Regions {years[0]}–{years[1]}: where employment grew faster or slower than the benchmark"
-    if len(summary) > top_n:
-        title += f" (top and bottom {top_n // 2} by regional shift)"
+    title = f"Shift-share by region, {years[0]}–{years[1]}"
+    title += (f": the {top_n // 2 + top_n % 2} highest and {top_n // 2} lowest regional shifts" if len(summary) > top_n
+              else ", highest regional shift first")
     return _top_legend(finish(fig, title=title, source=source, height=max(360, 30 * len(labels) + 140), large=large))
 
 
@@ -111,7 +111,7 @@ def structure_chart(structure: pd.DataFrame, *, index: str, region_code: str | N
 # ---- wages ---------------------------------------------------------------------------------------------
 
 def wage_ranking_chart(ranking: pd.DataFrame, *, region_name: str, year: int, unit: str | None, source: str,
-                       top_n: int = 25, large: bool = False) -> go.Figure:
+                       top_n: int = 25, large: bool = False, term: str = "clusters") -> go.Figure:
     """The region's best-paid clusters: average wage (bars) against the benchmark's wage of the
     same cluster (black ticks)."""
     d = ranking.dropna(subset=["avg_wage"]).head(top_n)
@@ -127,12 +127,12 @@ def wage_ranking_chart(ranking: pd.DataFrame, *, region_name: str, year: int, un
                     hovertemplate="%{y}<br>Benchmark: %{x:,.0f}<extra></extra>")
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=esc(unit or "average wage")),
                       showlegend=True)
-    return _top_legend(finish(fig, title=f"Best-paid clusters of {esc(region_name)}, {year} (green: above the benchmark)",
+    return _top_legend(finish(fig, title=f"Best-paid {esc(term)} of {esc(region_name)}, {year} (green: above the benchmark)",
                   source=source, height=max(320, 26 * len(labels) + 140), large=large))
 
 
 def wage_portfolio_chart(wages: pd.DataFrame, *, region_name: str, year: int, source: str,
-                         large: bool = False) -> go.Figure:
+                         large: bool = False, term: str = "clusters") -> go.Figure:
     """The portfolio coloured by wage: x = LQ (log), y = wage premium, bubble area = employment,
     colour = wage premium (blue below the benchmark's wage of the cluster, red above)."""
     d = wages.dropna(subset=["lq", "wage_premium_pct"])
@@ -152,8 +152,8 @@ def wage_portfolio_chart(wages: pd.DataFrame, *, region_name: str, year: int, so
     fig.add_hline(y=0, line=dict(color="#5f6b7a", width=1))
     fig.add_vline(x=1, line=dict(color="#5f6b7a", width=1, dash="dot"))
     fig.update_layout(xaxis=dict(type="log", title="Location quotient (log scale; 1 = national average)"),
-                      yaxis=dict(title="Wage premium vs the same cluster in the benchmark (%)"), showlegend=False)
-    return finish(fig, title=f"Portfolio of {esc(region_name)} by wage, {year} (ringed: strong clusters)",
+                      yaxis=dict(title="Wage premium vs the same group in the benchmark (%)"), showlegend=False)
+    return finish(fig, title=f"Portfolio of {esc(region_name)} by wage, {year} (ringed: strong {esc(term)})",
                   source=source, height=520, large=large)
 
 
@@ -205,12 +205,13 @@ def trend_chart(trend: pd.DataFrame, *, cluster_name: str, source: str, large: b
     top = float(trend["strong_regions"].max() or 1) if len(trend) else 1.0
     fig.update_layout(yaxis=dict(title="employment", rangemode="tozero"),
                       yaxis2=dict(title="strong regions", overlaying="y", side="right", range=[0, top * 2.5],
-                                  showgrid=False),
+                                  showgrid=False, tickformat="d", dtick=max(1, math.ceil(top * 2.5 / 4))),
                       xaxis=dict(dtick=1), showlegend=True)
     return _top_legend(finish(fig, title=f"{esc(cluster_name)} over the years", source=source, height=360, large=large))
 
 
-def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str, large: bool = False) -> go.Figure:
+def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str, large: bool = False,
+                  term: str = "clusters") -> go.Figure:
     """The focus cluster in the middle, its related clusters on a circle (area = employment); its own
     links in orange (width = strength), the strong links among the others in grey."""
     pos = {}
@@ -247,7 +248,7 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str, larg
         hovertemplate="%{text}<br>Employment %{customdata[0]:,.0f}<br>Strong in %{customdata[1]} regions<extra></extra>",
         showlegend=False)
     fig.update_layout(xaxis=dict(visible=False, range=[-1.7, 1.7]), yaxis=dict(visible=False, range=[-1.35, 1.35]))
-    title = "Related clusters" if len(edges) else "Related clusters: none found"
+    title = f"Related {esc(term)}" if len(edges) else f"Related {esc(term)}: none found"
     return finish(fig, title=title, source=source, height=520 if len(nodes) > 1 else 300, large=large)
 
 

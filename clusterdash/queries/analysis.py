@@ -24,27 +24,30 @@ __all__ = [
 
 
 def analysis_shift_share(store: Store, dataset_code: str, from_year: int, to_year: int, *,
-                         variant: str = "classic", cluster_type: str | None = None) -> pd.DataFrame:
+                         variant: str = "classic", cluster_type: str | None = None,
+                         benchmark: str | None = None) -> pd.DataFrame:
     return shift_share.compute_shift_share(store, dataset_code, from_year, to_year, variant=variant,
-                                           cluster_type=cluster_type)
+                                           cluster_type=cluster_type, benchmark=benchmark)
 
 
 def analysis_structure(store: Store, dataset_code: str, *, year: int | None = None,
-                       cluster_type: str | None = None) -> pd.DataFrame:
-    return structure.compute_structure(store, dataset_code, year=year, cluster_type=cluster_type)
+                       cluster_type: str | None = None, benchmark: str | None = None) -> pd.DataFrame:
+    return structure.compute_structure(store, dataset_code, year=year, cluster_type=cluster_type, benchmark=benchmark)
 
 
 def analysis_wages(store: Store, dataset_code: str, *, base_year: int | None = None,
-                   year: int | None = None) -> pd.DataFrame:
-    return wages.compute_wages(store, dataset_code, base_year=base_year, year=year)
+                   year: int | None = None, benchmark: str | None = None) -> pd.DataFrame:
+    return wages.compute_wages(store, dataset_code, base_year=base_year, year=year, benchmark=benchmark)
 
 
-def analysis_region_wages(store: Store, dataset_code: str, wage_rows: pd.DataFrame) -> pd.DataFrame:
-    return wages.region_wages(store, dataset_code, wage_rows)
+def analysis_region_wages(store: Store, dataset_code: str, wage_rows: pd.DataFrame, *,
+                          benchmark: str | None = None) -> pd.DataFrame:
+    return wages.region_wages(store, dataset_code, wage_rows, benchmark=benchmark)
 
 
-def analysis_drilldown(store: Store, dataset_code: str, region_code: str, cluster_code: str, year: int) -> pd.DataFrame:
-    return drilldown.drilldown(store, dataset_code, region_code, cluster_code, year)
+def analysis_drilldown(store: Store, dataset_code: str, region_code: str, cluster_code: str, year: int, *,
+                       benchmark: str | None = None) -> pd.DataFrame:
+    return drilldown.drilldown(store, dataset_code, region_code, cluster_code, year, benchmark=benchmark)
 
 
 def analysis_subclusters(store: Store, dataset_code: str) -> pd.DataFrame:

@@ -39,16 +39,18 @@ from clusterdash.stats.shift_share import (
 from clusterdash.stats.structure import EXPLANATIONS as STRUCTURE_EXPLANATIONS, INDICES as STRUCTURE_INDICES
 from clusterdash.stats.structure import RANGES as STRUCTURE_RANGES, ranked as ranked_structure
 from clusterdash.stats.wages import wage_ranking
-from clusterdash.stats.profiles import cluster_ranking, cluster_trend, related_clusters, region_cluster_series
+from clusterdash.stats.profiles import (
+    COLOCATION_BASIS, cluster_ranking, cluster_trend, related_clusters, region_cluster_series,
+)
 from clusterdash.stats.geographies import (
     COUNTY_BOUNDARIES_SOURCE, EA_SOURCE, REGION_TYPE_COUNTY, REGION_TYPE_EA, county_features, ea_boundaries,
-    ea_of_county, is_county_type,
+    ea_of_county, economic_areas, is_county_type,
 )
 from clusterdash.stats.clusters_from_data import (
     ABOUT as CLUSTERS_FROM_DATA_ABOUT, MEASURES as CLUSTER_MEASURES, MIN_REGIONS as CLUSTER_MIN_REGIONS, Candidates,
     Comparison, compare as compare_groupings,
 )
-from clusterdash.stats.exports import EXPORTS as ANALYSIS_EXPORTS
+from clusterdash.stats.exports import EXPORTS as ANALYSIS_EXPORTS, method_line as analysis_method
 
 __all__ = [
     "FORMATS", "ImportSpec", "ImportSummary", "SourceFile", "StatsImportError", "Progress",
@@ -62,9 +64,9 @@ __all__ = [
     # issue #12: analysis
     "SHIFT_SHARE_EXPLANATIONS", "SHIFT_SHARE_VARIANTS", "cluster_components", "region_summary",
     "STRUCTURE_EXPLANATIONS", "STRUCTURE_INDICES", "STRUCTURE_RANGES", "ranked_structure", "wage_ranking",
-    "cluster_ranking", "cluster_trend", "related_clusters", "region_cluster_series",
+    "COLOCATION_BASIS", "cluster_ranking", "cluster_trend", "related_clusters", "region_cluster_series",
     "COUNTY_BOUNDARIES_SOURCE", "EA_SOURCE", "REGION_TYPE_COUNTY", "REGION_TYPE_EA", "county_features",
     "ea_boundaries", "ea_of_county", "is_county_type",
     "CLUSTERS_FROM_DATA_ABOUT", "CLUSTER_MEASURES", "CLUSTER_MIN_REGIONS", "Candidates", "Comparison",
-    "compare_groupings", "ANALYSIS_EXPORTS",
+    "compare_groupings", "ANALYSIS_EXPORTS", "analysis_method", "economic_areas",
 ]

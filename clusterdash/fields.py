@@ -359,6 +359,8 @@ _add("answer_code", "Answer",
      "is left out of the scores); legal-form questions (legal_form_answer) the codes of "
      "clusterdash.toolkit.LEGAL_QUESTIONS.")
 _add("participant", "Participant", "Name of the participant or group who answered.")
+_add("vote_id", "Vote", "Identifier of a dot-vote of the workshop room ('vt-' and 8 letters).")
+_add("round", "Round", "Round of a dot-vote (1-based); a new round keeps the earlier rounds' dots.")
 _add("fulfilment_pct", "Fulfilment (%)",
      "Mean score of the stage's answered statements, in percent of the maximum score.", PCT, export_only=True)
 _add("coverage_pct", "Answered (%)", "Share of the stage's statements that have a score, in %.", PCT,

@@ -207,6 +207,7 @@ def test_copy_sql_uses_declared_identifiers_only():
 # ---- the Workspaces page and the sidebar switcher (AppTest) ----------------------------------------
 
 from tests.test_checklists_pages import ws_of  # noqa: E402
+from tests.ui_support import widget  # noqa: E402
 
 
 def submit(at, form_label):
@@ -262,7 +263,7 @@ def test_open_another_workspace_from_the_list_and_the_switcher(app_v2, store):
     at = app_v2("pages/workspaces.py")
     at.button(key=f"ws-open-{other}").click().run()
     assert ws_of(at) == other
-    at.sidebar.selectbox(key="_ws_switch").set_value("default").run()
+    widget(at.sidebar, "selectbox", "_ws_switch").set_value("default").run()
     assert ws_of(at) == "default"
     # the workspace stays in the URL on another page
     at.switch_page("pages/checklists.py")

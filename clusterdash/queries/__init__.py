@@ -88,6 +88,9 @@ from clusterdash.queries.analysis import (
     save_candidate_grouping, apply_candidate_grouping, restore_cluster_definition,
     aggregate_counties_to_economic_areas,
 )
+from clusterdash.queries.votes import (
+    create_vote, list_votes, get_vote, vote_options, vote_dots, set_dots, set_vote_state, new_vote_round,
+)
 
 __all__ = [
     'utcnow', 'DEFAULT_WORKSPACE_NAME', 'list_workspaces', 'get_workspace', 'new_workspace_id',
@@ -131,4 +134,6 @@ __all__ = [
     'candidate_groupings', 'save_candidate_grouping', 'apply_candidate_grouping', 'restore_cluster_definition',
     'aggregate_counties_to_economic_areas',
     'TextConflict', 'NOT_CHECKED', 'text_changes',
+    'create_vote', 'list_votes', 'get_vote', 'vote_options', 'vote_dots', 'set_dots', 'set_vote_state',
+    'new_vote_round',
 ]

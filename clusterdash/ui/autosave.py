@@ -86,12 +86,12 @@ def _ok(message) -> None:
         st.toast(message, icon=":material/check_circle:", duration="short")
 
 
-def _on_change(key: str, base_key: str, save: Save, toast) -> None:
+def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False) -> None:
     value = st.session_state.get(key)
     rounds = st.session_state.setdefault(_ROUND, {})
     rounds[base_key] = rounds.get(base_key, 0) + 1  # whatever happens: a fresh widget, from the store
-    if not shell.can_edit():
-        flash_error(shell.view_only_reason())
+    if not (shell.can_answer() if answering else shell.can_edit()):
+        flash_error(shell.view_only_reason(answering=answering))
         return
     try:
         save(value)
@@ -127,7 +127,8 @@ def _put_in_state(key: str, stored) -> None:
 
 
 def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, value_arg: str = "value",
-          initial=_SAME, via_state: bool = False, context=None, toast=SAVED, disabled: bool = False, **kwargs):
+          initial=_SAME, via_state: bool = False, context=None, toast=SAVED, disabled: bool = False,
+          answering: bool = False, **kwargs):
     """The one implementation: ``widget`` (an st.* input) keyed by the stored value's version and
     showing ``stored`` as its initial value (passed as ``value_arg``; ``initial`` when the widget
     wants another form of it, e.g. a selectbox's index), saving through ``save(value)``. The
@@ -141,8 +142,9 @@ def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, va
         kwargs[value_arg] = None
     else:
         kwargs[value_arg] = stored if initial is _SAME else initial
-    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast),
-                  disabled=disabled or not shell.can_edit(), **kwargs)
+    may = shell.can_answer() if answering else shell.can_edit()
+    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast, answering),
+                  disabled=disabled or not may, **kwargs)
 
 
 def _current_key(base_key: str, stored, context=None) -> str:
@@ -333,11 +335,11 @@ def toggle(label: str, base_key: str, stored, save: Save, **kwargs):
 # ---- writes from buttons, forms and uploads ------------------------------------------------------
 
 def write(fn: Callable, *args, toast: str | None = SAVED, on_error: Callable[[str], None] = flash_error,
-          unlocked_only: bool = False, **kwargs) -> tuple[bool, Any]:
+          unlocked_only: bool = False, answering: bool = False, **kwargs) -> tuple[bool, Any]:
     """The body of a write callback: refuse when this session may not edit (checked now, not at
     render time); run ``fn(*args, **kwargs)``; on UserError pass its message to ``on_error``.
     Returns (done, fn's result)."""
-    if not shell.allowed(unlocked_only=unlocked_only):
+    if not shell.allowed(unlocked_only=unlocked_only, answering=answering):
         return False, None
     try:
         result = fn(*args, **kwargs)
@@ -349,10 +351,13 @@ def write(fn: Callable, *args, toast: str | None = SAVED, on_error: Callable[[st
 
 
 def action_button(label: str, key: str, fn: Callable, *args, toast: str | None = SAVED, icon: str | None = None,
-                  help: str | None = None, type: str = "secondary", disabled: bool = False, **kwargs) -> None:
-    """A button whose action is written at once (remove a row, add the guide's examples)."""
-    st.button(label, key=key, icon=icon, help=help, type=type, disabled=disabled or not shell.can_edit(),
-              on_click=lambda: write(fn, *args, toast=toast), **kwargs)
+                  help: str | None = None, type: str = "secondary", disabled: bool = False,
+                  answering: bool = False, **kwargs) -> None:
+    """A button whose action is written at once (remove a row, add the guide's examples;
+    ``answering``: clear one's answer, which a participant may)."""
+    may = shell.can_answer() if answering else shell.can_edit()
+    st.button(label, key=key, icon=icon, help=help, type=type, disabled=disabled or not may,
+              on_click=lambda: write(fn, *args, toast=toast, answering=answering), **kwargs)
 
 
 def _on_add(base_key: str, key: str, add: Callable[[str], Any], toast) -> None:

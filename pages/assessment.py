@@ -2,6 +2,7 @@ import streamlit as st
 
 from clusterdash import queries, ui
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -13,6 +14,7 @@ ui.page_intro(
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
 ui.edit_notice(answering=True)
+learn_ui.guidance_lists("assessment", title=None)  # the guide's four stages
 q = mat_ui.questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "

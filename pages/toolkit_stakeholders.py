@@ -6,6 +6,7 @@ from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "stakeholder_analysis")
@@ -79,3 +80,4 @@ with st.expander("The guide's example: stakeholder analysis in Baden-Württember
     ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
 tk_ui.notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")
 history.text_history(store, wid, texts.TOOL_TABLES["stakeholder_analysis"], key="stakeholders-history")
+learn_ui.guidance_lists("toolkit_stakeholders")

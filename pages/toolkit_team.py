@@ -6,6 +6,7 @@ from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "staffing")
@@ -84,3 +85,4 @@ if len(members):
                     units="scores 0–5; FTE in % of a full-time position; team score FTE-weighted")
 tk_ui.notes(store, "staffing")
 history.text_history(store, wid, texts.TOOL_TABLES["staffing"], key="team-history")
+learn_ui.guidance_lists("toolkit_team")

@@ -64,7 +64,7 @@ def test_patterns_page_shows_figures_as_stated_and_words_as_words(app):
     # every chart has a download of its rows
     keys = {b.key for b in at.get("download_button")}
     assert {"dl-patterns1", "dl-patterns2", "dl-bua", "dl-mechatronics", "dl-rules"} <= keys
-    assert "Source: 004_8de2c7bdefb2b6f4.txt" in body
+    assert "Source: Cluster Development Guide, Part 2 ›" in body  # seeds named by title (knowledge.cite)
 
 
 def test_mix_page_saves_each_amount_and_shows_it_after_a_reload(app, db_path):

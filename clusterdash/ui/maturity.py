@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from clusterdash import maturity, queries, registry
+from clusterdash import maturity, queries, registry, toolkit
 from clusterdash.charts import maturity as charts
 from clusterdash.maturity_brief import render_brief
 from clusterdash.store import Store
@@ -432,8 +432,13 @@ def stage_recommendations(store: Store, workspace_id: str, q, result, st_code: s
             st.markdown(f"**Step {int(step.step_no)}: {plain(step.step_question or '')}**")
             for tl in rec["tools"][rec["tools"]["step_no"] == step.step_no].itertuples():
                 page = registry.page_for_tool(tl.tool_code)
-                with st.expander(tl.tool_name + (" · open it in ClusterDash" if page is not None else ""),
+                reading = toolkit.is_reading(tl.allocation_basis)
+                with st.expander(tl.tool_name + (f" {toolkit.READING_MARK}" if reading else "")
+                                 + (" · open it in ClusterDash" if page is not None else ""),
                                  icon=":material/construction:"):
+                    if reading:  # the step is ClusterDash's reading of the guide's step graphic
+                        st.caption(plain(toolkit.reading_explanation()
+                                         + (f" {tl.allocation_note}" if tl.allocation_note else "")))
                     st.markdown(plain(tl.how_to) if tl.how_to else
                                 "_The guide names this tool in its step-by-step figure without a description._")
                     source_line(tl.source)

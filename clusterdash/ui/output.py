@@ -25,11 +25,16 @@ def plain(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
-def source_line(source: str, units: str | None = None) -> None:
+def source_line(source: str, units: str | None = None, *, raw: bool = False) -> None:
+    """'Units: … · Source: …' under a figure or passage. Seed sources are named by their title and
+    section (``knowledge.cite``: 'Cluster Development Guide, Part 2 › …'); ``raw`` keeps the stored
+    text with its file name (the Sources page; CSVs always keep it)."""
+    from clusterdash import knowledge
+
     parts = []
     if units:
         parts.append(f"Units: {units}")
-    parts.append(f"Source: {source}")
+    parts.append(f"Source: {source if raw else knowledge.cite(source)}")
     st.caption(plain(" · ".join(parts)))
 
 

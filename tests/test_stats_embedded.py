@@ -374,9 +374,9 @@ def test_eurostat_lq_against_the_country(estore):
 
 
 def test_eurostat_strong_regions_without_establishments(estore):
-    prof = estore.rows("SELECT has_establishments, strong_rule FROM stats_dataset_profile WHERE dataset_code = ?",
+    prof = estore.rows("SELECT is_establishments_in_source, strong_rule FROM stats_dataset_profile WHERE dataset_code = ?",
                        [EU_CODE])[0]
-    assert not prof["has_establishments"] and "no establishment counts" in prof["strong_rule"]
+    assert not prof["is_establishments_in_source"] and "no establishment counts" in prof["strong_rule"]
     # Financial and insurance activities (K) are concentrated in Frankfurt am Main's region:
     # Darmstadt (DE71) holds a far larger share of Germany's finance jobs than of all its jobs —
     # computed here from the data itself, not assumed.

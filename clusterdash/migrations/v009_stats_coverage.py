@@ -38,7 +38,7 @@ STATS_DATASET_PROFILE = Table(
         col("cluster_term", "VARCHAR", "What the dataset's clusters are, plural, for titles: 'NAICS subsectors', 'NACE sections', 'clusters (U.S. Cluster Mapping)', 'industry groups'.", nullable=False),
         col("cluster_term_singular", "VARCHAR", "The same in the singular ('NAICS subsector', 'NACE section', 'cluster').", nullable=False),
         col("default_benchmark", "VARCHAR", "Default benchmark of location quotients and shares: nation (all regions, or the national region) or country (the region's own country, NUTS regions).", nullable=False),
-        col("has_establishments", "BOOLEAN", "Whether the source gives establishment counts (false: the strong-cluster rule drops its establishments condition).", nullable=False),
+        col("is_establishments_in_source", "BOOLEAN", "Whether the source gives establishment counts (false: the strong-cluster rule drops its establishments condition).", nullable=False),
         col("strong_rule", "VARCHAR", "The strong-cluster rule applied to this dataset, in words.", nullable=False),
         col("default_base_year", "INTEGER", "First year whose coverage is comparable to the later years: the default start of growth figures."),
         col("base_year_reason", "VARCHAR", "Why that year (withheld cells, regions present), in words."),

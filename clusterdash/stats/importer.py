@@ -606,7 +606,7 @@ def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: st
     cur.execute("DELETE FROM stats_dataset_profile WHERE dataset_code = ?", [code])
     cur.execute(
         "INSERT INTO stats_dataset_profile (dataset_code, dataset_origin, embedded_sha256, cluster_term, cluster_term_singular, "
-        "default_benchmark, has_establishments, strong_rule, default_base_year, base_year_reason) "
+        "default_benchmark, is_establishments_in_source, strong_rule, default_base_year, base_year_reason) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [code, origin, embedded_sha256, plural, singular, "country" if nuts and not national else "nation",
          bool(has_estab), STRONG_RULE if has_estab else STRONG_RULE_NO_ESTABLISHMENTS,

@@ -157,10 +157,10 @@ flagged AS (
     SELECT l.*, p.lq_p75, p.lq_p90, p.employment_p25, p.establishments_p25,
            coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p75 AND l.lq >= 1
                     AND l.employment > p.employment_p25
-                    AND (NOT $has_establishments OR l.establishments > p.establishments_p25), false) AS is_strong,
+                    AND (NOT $is_establishments_in_source OR l.establishments > p.establishments_p25), false) AS is_strong,
            coalesce(l.cluster_type <> 'local' AND l.employment > 0 AND l.lq >= p.lq_p90 AND l.lq >= 1
                     AND l.employment > p.employment_p25
-                    AND (NOT $has_establishments OR l.establishments > p.establishments_p25), false) AS is_strong_top10
+                    AND (NOT $is_establishments_in_source OR l.establishments > p.establishments_p25), false) AS is_strong_top10
     FROM lq2 l LEFT JOIN pct p USING (cluster_code, year)
 ),
 grown AS (
@@ -258,7 +258,7 @@ BENCHMARKS = ("nation", "country", "eu28")
 def _params(store, dataset_code: str, base_year: int | None, benchmark: str | None = None) -> dict:
     row = store.rows(
         "SELECT d.year_min, d.payroll_unit, d.region_count, d.national_region_code, p.default_base_year, "
-        "p.default_benchmark, p.has_establishments "
+        "p.default_benchmark, p.is_establishments_in_source "
         "FROM stats_dataset d LEFT JOIN stats_dataset_profile p USING (dataset_code) WHERE d.dataset_code = ?",
         [dataset_code])
     if not row:
@@ -279,7 +279,7 @@ def _params(store, dataset_code: str, base_year: int | None, benchmark: str | No
         "eu28": list(coverage.EU28),
         "complete_share": coverage.COMPLETE_SHARE,
         "distortion_pct": coverage.DISTORTION_SHARE_PCT,
-        "has_establishments": True if r["has_establishments"] is None else bool(r["has_establishments"]),
+        "is_establishments_in_source": True if r["is_establishments_in_source"] is None else bool(r["is_establishments_in_source"]),
         "nation_text": nation,
     }
 

@@ -58,7 +58,7 @@ def test_income_categories_follow_the_three_main_sources(store):
 # ---- validation ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [(None, None), ("", None), ("  ", None), (0, 0.0), ("1 234.5", 1234.5),
-                                             (12.5, 12.5), (float("nan"), None)])
+                                             (12.5, 12.5), (float("nan"), None), ("12,5", 12.5)])
 def test_validate_amount_accepts(value, expected):
     assert fin.validate_amount(value, "x") == expected
 
@@ -67,7 +67,9 @@ def test_validate_amount_accepts(value, expected):
     (-5, r"Membership fees 2024: -5 is negative — amounts must be zero or more"),
     ("-0.5", r"-0.5 is negative"),
     ("abc", r"'abc' is not a number"),
-    ("12,5", r"'12,5' is not a number"),
+    ("20.000", r"'20.000' can be read two ways"),  # twenty or twenty thousand: never guessed (tests/test_amounts.py)
+    ("1e24", r"exponent"),
+    (1e24, r"above the largest amount"),
     (float("inf"), r"not a finite number"),
     (True, r"not a number"),
 ])
@@ -87,7 +89,7 @@ def test_shares_of_a_crafted_mix():
     assert s.public_incl_projects_share_pct == pytest.approx(55.0)
     assert s.group_shares_pct == pytest.approx({
         "public": 50.0, "membership_fees": 25.0, "fee_based_services": 15.0, "sponsoring": 5.0,
-        "projects": 5.0, "other": 0.0})
+        "projects": 5.0, "other": None})  # not entered: no share, never 0 %
     assert s.total_costs == 120.0
     assert s.cost_coverage_pct == pytest.approx(100 / 120 * 100)
     assert s.balance == -20.0
@@ -125,8 +127,11 @@ def test_shares_table_one_row_per_year():
     t = fin.shares_table(two)
     assert list(t["year"]) == [2024, 2025]
     assert t.loc[1, "membership_fees_share_pct"] == 100
-    assert t.loc[1, "public_share_pct"] == 0
+    assert pd.isna(t.loc[1, "public_share_pct"])  # no public support entered for 2025: blank, not 0.0 %
     assert pd.isna(t.loc[1, "cost_coverage_pct"])
+    # entered as 0 is a 0 % share
+    zero = pd.concat([two, entries([(2025, "income", "public_local", 0.0)])])
+    assert fin.shares_table(zero).loc[1, "public_share_pct"] == 0
 
 
 # ---- findings -------------------------------------------------------------------------------------------

@@ -135,8 +135,7 @@ def test_csv_import_refuses_nan_and_huge_and_keeps_the_year(store, cell):
     pd.testing.assert_frame_equal(queries.financing_entries(store, w), before)  # the year is kept as it was
 
 
-def test_csv_import_reads_the_exports_own_format(store):
-    w = queries.default_workspace(store)
+def test_csv_import_reads_the_exports_own_format():
     entries, years = fin.parse_entries_csv('kind,category,2024,2025\nincome,Sponsoring,20000.0,"20,000"\n'
                                            "income,Membership fees,12.5,\n")
     assert years == [2024, 2025]

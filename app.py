@@ -19,6 +19,11 @@ with ui.app_run():  # pages know this run came through the app shell
         ui.show_error(exc)
         st.stop()
 
+    # .streamlit/config.toml sets client.showSidebarNavigation = false, so the first paint of a
+    # fresh server never shows Streamlit's file-name navigation of pages/ ("app", "assessment
+    # history", …). That switch also hides st.navigation's own sidebar menu, so it is turned back
+    # on here, once the script (and with it the real navigation) runs.
+    st.set_option("client.showSidebarNavigation", True)
     presenting = ui.is_presenting()
     pages = {
         section: [

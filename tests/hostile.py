@@ -102,3 +102,155 @@ DOM_CHECK = """(args) => {
   if (window.__pwned) found.push('script ran: ' + window.__pwned);
   return found;
 }"""
+
+
+# ---- filling every free-text field of a workspace ---------------------------------------------------
+
+def pieces(port: int) -> list[str]:
+    """Short payloads, most telling first: a cocktail of them fits any field's length limit."""
+    here = f"http://127.0.0.1:{port}"
+    return [
+        "![](/zz.png)",  # the issue's 12 characters (an image from the app's own server)
+        f"![p]({here}/i.png)",
+        "zqanna\n===",
+        '<img src=x onerror="window.__pwned=1">',
+        f"[l]({here}/l)",
+        f"{here}/bare.png",
+        "evil\u202etxt",
+        "[js](javascript:window.__pwned=3)",
+        "<script>window.__pwned=2</script>",
+        f"<{here}/auto>",
+        "# zqheading",
+        "**zqbold** `zqcode` :red[zqred]",
+        "An\u200bna \u2067zq\u2069",
+        f'<a href="{here}/h">h</a>',
+        "%{x} {name}",
+        "- zqitem",
+        "> zqquote",
+        "www.example.invalid zq@127.0.0.1",
+    ]
+
+
+def cocktail(port: int, limit: int | None = None) -> str:
+    """The marker and as many payload pieces as fit into ``limit`` characters, one per line."""
+    out = MARK
+    for p in pieces(port):
+        nxt = out + "\n" + p
+        if limit is not None and len(nxt) > limit:
+            continue
+        out = nxt
+    return out
+
+
+def fit(setter, port: int, limits=(None, 4000, 2000, 1000, 200, 100, 60, 40, 12)) -> str | None:
+    """Call ``setter(text)`` with the longest cocktail the field takes; returns what was stored
+    (None when even 12 characters are refused)."""
+    from clusterdash.errors import UserError
+
+    for n in limits:
+        text = cocktail(port, n) if n != 12 else "![](/zz.png)"
+        try:
+            setter(text)
+            return text
+        except UserError:
+            continue
+    return None
+
+
+def seed_workspace(store, port: int, name_suffix: str = "") -> tuple[str, dict[str, str | None]]:
+    """A workspace whose every free-text field holds hostile text; returns (id, field -> text stored)."""
+    from clusterdash import checklists, queries
+
+    stored: dict[str, str | None] = {}
+    w = queries.create_workspace(store, "Hostile workspace" + name_suffix)
+    stored["workspace.name"] = fit(lambda t: queries.rename_workspace(store, w, t), port)
+    stored["workspace.occasion"] = fit(lambda t: queries.rename_workspace(store, w, "zq ws", occasion=t), port)
+    stored["workspace.name"] = fit(lambda t: queries.rename_workspace(store, w, t, occasion=stored["workspace.occasion"]),
+                                   port)
+    participant = fit(lambda t: queries.check_participant(t), port, limits=(60, 40, 12))
+    stored["participant"] = participant
+    # checklists
+    board = checklists.prepare_board(queries.checklist_board(store, w))
+    items = list(board.item_key)
+    stored["checklist.note"] = fit(lambda t: queries.save_checklist_answer(store, w, items[0], "note", t,
+                                                                           changed_by=participant), port)
+    stored["checklist.owner"] = fit(lambda t: queries.save_checklist_answer(store, w, items[0], "owner", t,
+                                                                            changed_by=participant), port)
+    queries.save_checklist_answer(store, w, items[0], "status", "done", changed_by=participant)
+    # maturity
+    ini = "ac_serbia"
+    aid = None
+
+    def assessment(t):
+        nonlocal aid
+        aid = queries.create_assessment(store, w, ini, "2026-01-01", label=t)
+
+    stored["assessment.label"] = fit(assessment, port)
+    statements = queries.assessment_statements(store)
+    for code in list(statements["statement_code"])[:3]:
+        queries.save_assessment_answer(store, w, aid, code, participant, "fully")
+    # toolkit
+    sid = queries.add_stakeholder(store, w, "zq stakeholder")
+    stored["stakeholder.name"] = fit(lambda t: queries.update_stakeholder(store, w, sid, name=t), port)
+    stored["stakeholder.description"] = fit(lambda t: queries.update_stakeholder(store, w, sid, description=t), port)
+    stored["stakeholder.measure"] = fit(lambda t: queries.update_stakeholder(store, w, sid, measure=t), port)
+    for q in ("strength", "weakness", "opportunity", "threat"):
+        stored[f"swot.{q}"] = fit(lambda t, q=q: queries.add_swot_item(store, w, q, t), port)
+    for block in list(queries.canvas_blocks(store).block_code)[:9]:
+        stored[f"canvas.{block}"] = fit(lambda t, b=block: queries.save_canvas_entry(store, w, b, t), port)
+    for f in queries.CANVAS_HEADER_FIELDS:
+        stored[f"canvas_header.{f}"] = fit(lambda t, f=f: queries.save_canvas_header(store, w, **{f: t}), port)
+    svc = queries.add_cluster_service(store, w, "zq service")
+    stored["service.service_name"] = fit(lambda t: queries.update_cluster_service(store, w, svc, service_name=t), port)
+    for f in ("note", "frequency", "beneficiaries"):
+        stored[f"service.{f}"] = fit(lambda t, f=f: queries.update_cluster_service(store, w, svc, **{f: t}), port)
+    mid = queries.add_team_member(store, w, "zq member")
+    stored["team.member_name"] = fit(lambda t: queries.update_team_member(store, w, mid, member_name=t), port)
+    stored["team.role"] = fit(lambda t: queries.update_team_member(store, w, mid, role=t), port)
+    queries.save_team_skill_score(store, w, mid, 1, 3)
+    # financing
+    stored["financing.currency"] = fit(lambda t: queries.set_financing_profile(store, w, "currency", t), port,
+                                       limits=(12,))
+    queries.set_financing_entry(store, w, 2024, "income", "membership_fees", 1000)
+    queries.set_financing_entry(store, w, 2024, "income", "public_local", 500)
+    queries.set_financing_entry(store, w, 2024, "cost", "personnel", 1200)
+    # value chains
+    stage = queries.add_value_chain_stage(store, w, ini, "zq stage")
+    for f in ("stage_name", "local_actors", "notes"):
+        stored[f"value_chain.{f}"] = fit(lambda t, f=f: queries.update_value_chain_stage(store, w, stage, f, t), port)
+    # a user initiative (shown on the map, in profiles and lists)
+    record = {"name": "zq initiative", "country": "Austria", "country_code": "AT", "latitude": 48.3,
+              "longitude": 14.3}
+    iid = queries.add_user_initiative(store, dict(record))
+    for f in ("name", "country", "place", "sector", "notes", "source"):
+        def update(t, f=f):
+            queries.update_user_initiative(store, iid, {**record, f: t})
+            record[f] = t
+        stored[f"initiative.{f}"] = fit(update, port)
+    stored["initiative_id"] = iid
+    return w, stored
+
+
+def seed_dataset(store, port: int, code: str = "zq_hostile") -> dict[str, str]:
+    """An imported statistics dataset (long format) whose title, source, region and industry names
+    are hostile; one region name is 100,000 characters long (the CSV reader takes fields up to
+    131,072 characters)."""
+    import csv
+    import io
+
+    from clusterdash import queries
+    from clusterdash.stats.importer import ImportSpec
+    from clusterdash.stats.readers import SourceFile
+
+    names = {"R1": cocktail(port), "R2": MARK + "W" * 100_000, "R3": "evil\u202etxt zq"}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["region_code", "region_name", "industry_code", "industry_name", "year", "employment"])
+    for r, name in names.items():
+        for ind, emp in (("11", 100), ("21", 40), ("31", 7)):
+            w.writerow([r, name, ind, cocktail(port, 200) if ind == "11" else f"zq industry {ind}", 2019, emp])
+            w.writerow([r, name, ind, cocktail(port, 200) if ind == "11" else f"zq industry {ind}", 2020, emp + 5])
+    title = cocktail(port, 200)
+    queries.import_stats(store, ImportSpec(format="long", dataset_code=code, title=title, source=cocktail(port, 200),
+                                           files=[SourceFile("zq<img src=x>.csv", buf.getvalue().encode())]))
+    return {"dataset.title": title, **{f"region.{k}": v for k, v in names.items()}}

@@ -142,13 +142,21 @@ def cocktail(port: int, limit: int | None = None) -> str:
     return out
 
 
-def fit(setter, port: int, limits=(None, 4000, 2000, 1000, 200, 100, 60, 40, 12)) -> str | None:
-    """Call ``setter(text)`` with the longest cocktail the field takes; returns what was stored
-    (None when even 12 characters are refused)."""
+FORMULA = '=HYPERLINK("http://127.0.0.1:1/zq","click")'
+
+
+def formula_text(limit: int | None) -> str:
+    """Spreadsheet-formula text (OWASP CSV injection) that fits ``limit``."""
+    return FORMULA if limit is None or limit >= len(FORMULA) else "=1+1"
+
+
+def fit(setter, make, limits=(None, 4000, 2000, 1000, 200, 100, 60, 40, 12)) -> str | None:
+    """Call ``setter(text)`` with ``make(limit)`` for the largest limit the field takes; returns
+    what was stored (None when even 12 characters are refused)."""
     from clusterdash.errors import UserError
 
     for n in limits:
-        text = cocktail(port, n) if n != 12 else "![](/zz.png)"
+        text = make(n)
         try:
             setter(text)
             return text
@@ -157,25 +165,29 @@ def fit(setter, port: int, limits=(None, 4000, 2000, 1000, 200, 100, 60, 40, 12)
     return None
 
 
-def seed_workspace(store, port: int, name_suffix: str = "") -> tuple[str, dict[str, str | None]]:
-    """A workspace whose every free-text field holds hostile text; returns (id, field -> text stored)."""
+def seed_workspace(store, port: int, name_suffix: str = "", make=None) -> tuple[str, dict[str, str | None]]:
+    """A workspace whose every free-text field holds hostile text (``make(limit)``, default the
+    cocktail of :func:`pieces`); returns (id, field -> text stored)."""
     from clusterdash import checklists, queries
 
+    if make is None:
+        def make(n):
+            return cocktail(port, n) if n != 12 else "![](/zz.png)"
     stored: dict[str, str | None] = {}
     w = queries.create_workspace(store, "Hostile workspace" + name_suffix)
-    stored["workspace.name"] = fit(lambda t: queries.rename_workspace(store, w, t), port)
-    stored["workspace.occasion"] = fit(lambda t: queries.rename_workspace(store, w, "zq ws", occasion=t), port)
+    stored["workspace.name"] = fit(lambda t: queries.rename_workspace(store, w, t), make)
+    stored["workspace.occasion"] = fit(lambda t: queries.rename_workspace(store, w, "zq ws", occasion=t), make)
     stored["workspace.name"] = fit(lambda t: queries.rename_workspace(store, w, t, occasion=stored["workspace.occasion"]),
-                                   port)
-    participant = fit(lambda t: queries.check_participant(t), port, limits=(60, 40, 12))
+                                   make)
+    participant = fit(lambda t: queries.check_participant(t), make, limits=(60, 40, 12))
     stored["participant"] = participant
     # checklists
     board = checklists.prepare_board(queries.checklist_board(store, w))
     items = list(board.item_key)
     stored["checklist.note"] = fit(lambda t: queries.save_checklist_answer(store, w, items[0], "note", t,
-                                                                           changed_by=participant), port)
+                                                                           changed_by=participant), make)
     stored["checklist.owner"] = fit(lambda t: queries.save_checklist_answer(store, w, items[0], "owner", t,
-                                                                            changed_by=participant), port)
+                                                                            changed_by=participant), make)
     queries.save_checklist_answer(store, w, items[0], "status", "done", changed_by=participant)
     # maturity
     ini = "ac_serbia"
@@ -185,31 +197,31 @@ def seed_workspace(store, port: int, name_suffix: str = "") -> tuple[str, dict[s
         nonlocal aid
         aid = queries.create_assessment(store, w, ini, "2026-01-01", label=t)
 
-    stored["assessment.label"] = fit(assessment, port)
+    stored["assessment.label"] = fit(assessment, make)
     statements = queries.assessment_statements(store)
     for code in list(statements["statement_code"])[:3]:
         queries.save_assessment_answer(store, w, aid, code, participant, "fully")
     # toolkit
     sid = queries.add_stakeholder(store, w, "zq stakeholder")
-    stored["stakeholder.name"] = fit(lambda t: queries.update_stakeholder(store, w, sid, name=t), port)
-    stored["stakeholder.description"] = fit(lambda t: queries.update_stakeholder(store, w, sid, description=t), port)
-    stored["stakeholder.measure"] = fit(lambda t: queries.update_stakeholder(store, w, sid, measure=t), port)
+    stored["stakeholder.name"] = fit(lambda t: queries.update_stakeholder(store, w, sid, name=t), make)
+    stored["stakeholder.description"] = fit(lambda t: queries.update_stakeholder(store, w, sid, description=t), make)
+    stored["stakeholder.measure"] = fit(lambda t: queries.update_stakeholder(store, w, sid, measure=t), make)
     for q in ("strength", "weakness", "opportunity", "threat"):
-        stored[f"swot.{q}"] = fit(lambda t, q=q: queries.add_swot_item(store, w, q, t), port)
+        stored[f"swot.{q}"] = fit(lambda t, q=q: queries.add_swot_item(store, w, q, t), make)
     for block in list(queries.canvas_blocks(store).block_code)[:9]:
-        stored[f"canvas.{block}"] = fit(lambda t, b=block: queries.save_canvas_entry(store, w, b, t), port)
+        stored[f"canvas.{block}"] = fit(lambda t, b=block: queries.save_canvas_entry(store, w, b, t), make)
     for f in queries.CANVAS_HEADER_FIELDS:
-        stored[f"canvas_header.{f}"] = fit(lambda t, f=f: queries.save_canvas_header(store, w, **{f: t}), port)
+        stored[f"canvas_header.{f}"] = fit(lambda t, f=f: queries.save_canvas_header(store, w, **{f: t}), make)
     svc = queries.add_cluster_service(store, w, "zq service")
-    stored["service.service_name"] = fit(lambda t: queries.update_cluster_service(store, w, svc, service_name=t), port)
+    stored["service.service_name"] = fit(lambda t: queries.update_cluster_service(store, w, svc, service_name=t), make)
     for f in ("note", "frequency", "beneficiaries"):
-        stored[f"service.{f}"] = fit(lambda t, f=f: queries.update_cluster_service(store, w, svc, **{f: t}), port)
+        stored[f"service.{f}"] = fit(lambda t, f=f: queries.update_cluster_service(store, w, svc, **{f: t}), make)
     mid = queries.add_team_member(store, w, "zq member")
-    stored["team.member_name"] = fit(lambda t: queries.update_team_member(store, w, mid, member_name=t), port)
-    stored["team.role"] = fit(lambda t: queries.update_team_member(store, w, mid, role=t), port)
+    stored["team.member_name"] = fit(lambda t: queries.update_team_member(store, w, mid, member_name=t), make)
+    stored["team.role"] = fit(lambda t: queries.update_team_member(store, w, mid, role=t), make)
     queries.save_team_skill_score(store, w, mid, 1, 3)
     # financing
-    stored["financing.currency"] = fit(lambda t: queries.set_financing_profile(store, w, "currency", t), port,
+    stored["financing.currency"] = fit(lambda t: queries.set_financing_profile(store, w, "currency", t), make,
                                        limits=(12,))
     queries.set_financing_entry(store, w, 2024, "income", "membership_fees", 1000)
     queries.set_financing_entry(store, w, 2024, "income", "public_local", 500)
@@ -217,7 +229,7 @@ def seed_workspace(store, port: int, name_suffix: str = "") -> tuple[str, dict[s
     # value chains
     stage = queries.add_value_chain_stage(store, w, ini, "zq stage")
     for f in ("stage_name", "local_actors", "notes"):
-        stored[f"value_chain.{f}"] = fit(lambda t, f=f: queries.update_value_chain_stage(store, w, stage, f, t), port)
+        stored[f"value_chain.{f}"] = fit(lambda t, f=f: queries.update_value_chain_stage(store, w, stage, f, t), make)
     # a user initiative (shown on the map, in profiles and lists)
     record = {"name": "zq initiative", "country": "Austria", "country_code": "AT", "latitude": 48.3,
               "longitude": 14.3}
@@ -226,7 +238,7 @@ def seed_workspace(store, port: int, name_suffix: str = "") -> tuple[str, dict[s
         def update(t, f=f):
             queries.update_user_initiative(store, iid, {**record, f: t})
             record[f] = t
-        stored[f"initiative.{f}"] = fit(update, port)
+        stored[f"initiative.{f}"] = fit(update, make)
     stored["initiative_id"] = iid
     return w, stored
 

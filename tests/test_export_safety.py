@@ -224,3 +224,66 @@ def test_call_sites_are_listed(site):
     sites = [s for s in export_call_sites() if s.startswith(site)]
     print("\n".join(sites))
     assert sites
+
+
+# ---- every export the pages offer, on a workspace full of formulas (AppTest, every page) -----------
+
+@pytest.mark.slow
+def test_every_page_export_of_a_formula_workspace_is_neutralised(db_path, monkeypatch):
+    """Every page of the registry, on a workspace whose every free-text field (and its participant
+    and currency) starts with a spreadsheet formula and a statistics dataset named with formulas:
+    every CSV the pages build goes through the spy on the one writer and holds no live formula."""
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    from clusterdash import registry
+    from clusterdash.store import Store
+    from tests.hostile import formula_text, seed_workspace
+
+    store = Store(db_path)
+    try:
+        w, stored = seed_workspace(store, 1, " formulas", make=formula_text)
+        from clusterdash import queries
+        from clusterdash.stats.importer import ImportSpec
+        from clusterdash.stats.readers import SourceFile
+
+        rows = "".join(f'R{i},"=HYPERLINK(""http://x"",""r{i}"")",{ind},@SUM(A1),2019,{10 + i}\n'
+                       for i in range(3) for ind in ("11", "21"))
+        queries.import_stats(store, ImportSpec(format="long", dataset_code="zq_formulas", title="=1+1",
+                                               files=[SourceFile("f.csv", ("region_code,region_name,industry_code,"
+                                                                           "industry_name,year,employment\n" + rows).encode())]))
+    finally:
+        store.close()
+    written: list[tuple[str, bytes]] = []
+    original = export.csv_bytes
+
+    def spy(df, *, source, units=None):
+        out = original(df, source=source, units=units)
+        written.append((current[0], out))
+        return out
+
+    current = ["?"]
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("clusterdash") and getattr(mod, "csv_bytes", None) is original:
+            monkeypatch.setattr(mod, "csv_bytes", spy)
+    monkeypatch.setenv("CLUSTERDASH_DB", str(db_path))
+    monkeypatch.delenv("CLUSTERDASH_PASSCODE", raising=False)
+    per_page = {}
+    for spec in registry.enabled_pages():
+        current[0] = spec.url_path
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        at.query_params["ws"] = w
+        at.query_params["who"] = stored["participant"]
+        at.run()
+        at.switch_page(spec.path)
+        at.run()
+        assert not at.exception, (spec.path, [e.value for e in at.exception][:1])
+        per_page[spec.url_path] = sum(1 for p, _ in written if p == spec.url_path)
+    assert written, "no export was built"
+    for page, payload in written:
+        assert_no_formula(payload)
+    neutralised = [p for p, b in written if b"'=HYPERLINK" in b or b"'=1+1" in b or b"'@SUM" in b]
+    print(f"{len(written)} CSVs from {sum(1 for n in per_page.values() if n)} pages; "
+          f"{len(neutralised)} held user formulas, all neutralised: {per_page}")
+    assert len(neutralised) >= 8, per_page  # the user text did reach the exports

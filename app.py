@@ -25,13 +25,14 @@ with ui.app_run():  # pages know this run came through the app shell
     # on here, once the script (and with it the real navigation) runs.
     st.set_option("client.showSidebarNavigation", True)
     presenting = ui.is_presenting()
-    pages = {
-        section: [
-            st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-            for p in specs
-        ]
-        for section, specs in registry.sections().items()
-    }
+    specs = {}  # st.Page -> its registry entry
+    pages = {}
+    for section, entries in registry.sections().items():
+        pages[section] = []
+        for p in entries:
+            page = st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+            specs[id(page)] = p
+            pages[section].append(page)
     nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
-    ui.sidebar(store)
+    ui.sidebar(store, specs.get(id(nav)))
     nav.run()

@@ -5,7 +5,8 @@ statements for a bounded number of rounds and a bounded time. Only loopback traf
 Used by ``tests/browser/test_load.py`` (asserts that every answer is in the store afterwards)
 and by ``bench/run.py`` (reports the response times).
 
-Each session has a name (P00, P01, …) typed into the sidebar's "Your name", and
+Each session has a name (P00, P01, …) typed into "Your name" (the sidebar's, or the assessment
+page's own field), and
 
 - on the checklists page: sets the *status* of one item of the first page and the *note* of
   another item; no other session writes the same item and field, so the store must end with
@@ -114,10 +115,10 @@ VERDICT = """(t0) => {
     return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
 }"""
 
-# Which navigation the page got: the app's (its sidebar has "Your name") or Streamlit's legacy
-# pages/ folder mode (a page list with one entry per file, the first called "app").
+# Which navigation the page got: the app's (its sidebar has the workspace switcher) or Streamlit's
+# legacy pages/ folder mode (a page list with one entry per file, the first called "app").
 APP_OR_LEGACY = """() => {
-    if (document.querySelector('[data-testid="stSidebar"] input[aria-label="Your name"]')) return "app";
+    if (document.querySelector('[data-testid="stSidebar"] .st-key-_ws_switch')) return "app";
     const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')];
     if (links.some((a) => a.innerText.trim() === "app")) return "legacy";
     return null;
@@ -510,7 +511,7 @@ class Session:
                 break
             for j, code in enumerate(mine):
                 answer = codes[(self.i + r + j) % len(codes)]
-                control = page.locator(f".st-key-mat-ans-{code}")
+                control = page.locator(f".st-key-mat-st-{code}")  # the statement (its answer key is versioned)
                 action = Action(self.name, "assessment", code, answer)
 
                 async def shown(code=code, answer=answer):
@@ -518,7 +519,7 @@ class Session:
                         """([cls, label]) => {
                             const b = document.querySelector(`.${cls} button[aria-checked="true"]`);
                             return b && b.innerText.trim() === label; }""",
-                        arg=[f"st-key-mat-ans-{code}", button[answer]], polling=50)
+                        arg=[f"st-key-mat-st-{code}", button[answer]], polling=50)
 
                 def expect(code=code, answer=answer):
                     with self.lock:

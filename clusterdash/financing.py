@@ -714,6 +714,11 @@ def figure_as_stated(value_pct: float | None, value_text: str) -> str | None:
     return f"{v:g} %"
 
 
+def rule(rules: pd.DataFrame, code: str) -> dict | None:
+    """One rule of thumb (a row of kb_financing_rule) as a dict, missing values as None."""
+    return _rule(rules, code)
+
+
 def _rule(rules: pd.DataFrame, code: str) -> dict | None:
     if rules is None or not len(rules):
         return None
@@ -1375,3 +1380,84 @@ def cash_out_month(plan: pd.DataFrame) -> int | None:
 def lowest_cash(plan: pd.DataFrame) -> tuple[int, float]:
     i = plan["closing_cash"].astype(float).idxmin()
     return int(plan.loc[i, "month"]), float(plan.loc[i, "closing_cash"])
+
+
+# =====================================================================================
+# What the financing pages lay out (pure: the pages only draw it)
+# =====================================================================================
+
+def plan_defaults(summary: MixSummary, members: int | None, rules: pd.DataFrame) -> dict:
+    """The planner's defaults where the guide gives one: its five years to grow private income,
+    the upper end of the public co-financing even excellent clusters need, and the average fee
+    per paying member of the base year."""
+    five = _rule(rules, "five_years_to_grow_private_income")
+    cofin = _rule(rules, "public_cofinancing_even_for_excellent_clusters")
+    avg_fee = (summary.group_amount("membership_fees") / members) if members else 0.0
+    return {
+        "horizon_years": int(five["value_low"]) if five and five.get("value_low") else 5,
+        "target_public_pct": float(cofin["value_high"]) if cofin and cofin.get("value_high") else 30.0,
+        "new_member_fee": round(avg_fee, 2),
+    }
+
+
+def plan_values(saved: Mapping, defaults: Mapping) -> dict:
+    """Every planner field: the saved value, else the default, else PlanInputs' own; typed for
+    the number fields (whole years, else floats)."""
+    base = PlanInputs()
+    out = {}
+    for f in PLAN_FIELDS:
+        v = saved.get(f, defaults.get(f, getattr(base, f)))
+        out[f] = int(v) if f == "horizon_years" else float(v)
+    return out
+
+
+def plan_field_label(field_name: str, currency: str) -> str:
+    """A planner field's label, with the currency for amounts."""
+    is_amount = not field_name.endswith("pct") and field_name not in ("horizon_years", "new_members_per_year")
+    return PLAN_LABELS[field_name] + (f" ({currency})" if is_amount else "")
+
+
+def categories_with_amounts(summary: MixSummary) -> list[tuple[str, Category, float]]:
+    """(kind, category, yearly amount) of every source and cost with an amount in the year."""
+    out = []
+    for kind, cats in CATEGORIES.items():
+        amounts = summary.income if kind == INCOME else summary.costs
+        out += [(kind, c, amounts[c.code]) for c in cats if amounts.get(c.code)]
+    return out
+
+
+def pattern_coverage_line(patterns: pd.DataFrame, pattern_set: str) -> str | None:
+    """'Time period 2011–2013 · 1,234 clusters observed in total, all regions together' for a
+    pattern set, from its rows (None when they state no period)."""
+    p = patterns[(patterns["pattern_set"] == pattern_set) & patterns["period"].notna() & patterns["region_code"].notna()]
+    if not len(p):
+        return None
+    periods = sorted(set(p["period"]))
+    ns = sorted({(int(n), s) for n, s in zip(p["n_clusters"], p["n_clusters_scope"]) if pd.notna(n)})
+    parts = [f"Time period {', '.join(periods)}"]
+    for n, scope in ns:
+        parts.append(f"{n:,} clusters observed" + (" in total, all regions together" if scope == "total" else ""))
+    return " · ".join(parts)
+
+
+_RULE_ORDER = ["five_years_to_grow_private_income", "public_cofinancing_even_for_excellent_clusters",
+               "cger_financial_autonomy", "sustainable_financing_and_growth", "financial_plan_liquidity"]
+_RULE_HEADLINES = {
+    "five_years_to_grow_private_income": "Time to grow private income",
+    "public_cofinancing_even_for_excellent_clusters": "Public co-financing needed",
+    "cger_financial_autonomy": "CGER network: financial autonomy",
+    "sustainable_financing_and_growth": "Survey of German clusters",
+    "financial_plan_liquidity": "Financial plan period",
+}
+_RULE_PREFIX = {"five_years_to_grow_private_income": "around ", "cger_financial_autonomy": "around ",
+                "financial_plan_liquidity": "e.g. "}
+
+
+def rules_of_thumb(rules: pd.DataFrame) -> list[dict]:
+    """The rules the guide states with a figure, in reading order, each with a headline and its
+    figure as it is worded ('around 5 years'): rows of the rules table plus ``headline`` and
+    ``figure``."""
+    numeric = [r for r in rules.to_dict("records") if rule_figure_text(r)]
+    numeric.sort(key=lambda r: _RULE_ORDER.index(r["rule_code"]) if r["rule_code"] in _RULE_ORDER else len(_RULE_ORDER))
+    return [{**r, "headline": _RULE_HEADLINES.get(r["rule_code"], r["rule_code"].replace("_", " ").capitalize()),
+             "figure": _RULE_PREFIX.get(r["rule_code"], "") + rule_figure_text(r)} for r in numeric]

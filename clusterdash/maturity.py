@@ -817,30 +817,9 @@ def open_statements(q: Questionnaire, result: AssessmentResult, stage_code: str)
     return out
 
 
-# Which toolkit page serves which of the guide's tools: matched against the registered pages'
-# url paths and titles when the page exists (the toolkit is built separately).
-TOOL_PAGE_HINTS: dict[str, tuple[str, ...]] = {
-    "stakeholder_analysis": ("stakeholder",),
-    "involve_key_actors": ("stakeholder",),
-    "swot_analysis": ("swot",),
-    "business_model_canvas": ("canvas",),
-    "legal_form": ("legal",),
-    "develop_services": ("service",),
-    "service_portfolio_development": ("service",),
-    "staffing": ("skill", "team"),
-    "staff_development": ("skill", "team"),
-    "value_chain_mapping": ("value_chain", "value-chain", "valuechain"),
-    "cluster_mapping": ("cluster_map", "cluster-map", "statistics", "map"),
-    "financial_plan": ("financing_mix", "financ"),
-}
-
-
-def tool_page(tool_code: str, pages: Sequence) -> object | None:
-    """The registered page (a registry.PageSpec) for one of the guide's tools, if there is one."""
-    hints = TOOL_PAGE_HINTS.get(tool_code, ())
-    for hint in hints:
-        for p in pages:
-            hay = f"{getattr(p, 'url_path', '')} {getattr(p, 'path', '')} {getattr(p, 'title', '')}".lower()
-            if hint in hay and not str(getattr(p, "path", "")).startswith("pages/assessment"):
-                return p
-    return None
+def assessment_label(row: Mapping) -> str:
+    """How an assessment is listed: 'Initiative — 2026-03-01 — occasion (2 participants, 40 answers)'."""
+    n = int(row["participants"])
+    return (f"{row['initiative_name'] or row['initiative_id']} — {pd.Timestamp(row['assessed_on']).date().isoformat()}"
+            + (f" — {row['label']}" if row["label"] else "")
+            + f" ({n} participant{'s' if n != 1 else ''}, {int(row['answers'])} answers)")

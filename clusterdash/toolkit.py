@@ -33,39 +33,38 @@ GUIDE = "004_8de2c7bdefb2b6f4.txt"
 
 @dataclass(frozen=True)
 class Tool:
+    """A toolkit tool. Its page (file, icon) is in clusterdash/registry.py
+    (``registry.page_for_toolkit_tool(tool_code)``)."""
+
     tool_code: str  # the kb_phase_tool tool_code of the guide's tool
     title: str
-    page: str  # page file under the repo root
-    icon: str
     summary: str
     # kb_phase_tool rows the tool serves (the guide names some tools at more than one step)
     phase_tool_codes: tuple[str, ...]
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("swot_analysis", "SWOT board", "pages/toolkit_swot.py", ":material/grid_view:",
+    Tool("swot_analysis", "SWOT board",
          "Strengths and weaknesses (internal), opportunities and threats (external), on a 2×2 board.",
          ("swot_analysis",)),
-    Tool("stakeholder_analysis", "Stakeholder analysis", "pages/toolkit_stakeholders.py", ":material/groups:",
+    Tool("stakeholder_analysis", "Stakeholder analysis",
          "Who matters, where they stand, how much influence they have, and what to do about it.",
          ("stakeholder_analysis", "involve_key_actors")),
-    Tool("business_model_canvas", "Business model canvas", "pages/toolkit_canvas.py", ":material/dashboard:",
+    Tool("business_model_canvas", "Business model canvas",
          "The cluster business model canvas: ten blocks with the guide's prompting questions.",
          ("business_model_canvas",)),
-    Tool("legal_form", "Legal-form helper", "pages/toolkit_legal_form.py", ":material/gavel:",
+    Tool("legal_form", "Legal-form helper",
          "The guide's three questions on cooperation, commercial activity and new members, against the "
          "comparison of five legal forms.",
          ("legal_form",)),
-    Tool("develop_services", "Service portfolio", "pages/toolkit_services.py", ":material/category:",
+    Tool("develop_services", "Service portfolio",
          "Services rated by frequency, beneficiaries, effort and relevance, placed as fee-based, covered by "
          "membership fees, or excluded / offered for free.",
          ("develop_services", "service_portfolio_development")),
-    Tool("staffing", "Management team skills", "pages/toolkit_team.py", ":material/badge:",
+    Tool("staffing", "Management team skills",
          "The guide's ten criteria scored per team member, weighted by full-time equivalents.",
-         ("staffing",)),
+         ("staffing", "staff_development")),
 )
-
-OVERVIEW_PAGE = "pages/toolkit.py"
 
 
 def get_tool(tool_code: str) -> Tool:
@@ -84,12 +83,13 @@ def tool_for_phase_tool(phase_tool_code: str) -> Tool | None:
     return None
 
 
-def page_for_phase_tool(phase_tool_code: str) -> str | None:
-    """The page of the toolkit tool that serves a kb_phase_tool row (e.g. 'swot_analysis' ->
-    'pages/toolkit_swot.py'); None for the guide's tools ClusterDash has no page for. For
-    links from elsewhere (e.g. the assessment's recommendations)."""
-    t = tool_for_phase_tool(phase_tool_code)
-    return t.page if t else None
+def guide_tools_table(phase_tools: pd.DataFrame) -> pd.DataFrame:
+    """Every tool the guide attaches to a step (kb_phase_tool rows), with the ClusterDash tool that
+    serves it (its title, or None): the toolkit overview's table and its download."""
+    table = phase_tools[["stage_name", "step_no", "step_question", "tool_name", "tool_code", "source"]].copy()
+    table.insert(4, "clusterdash_tool", [t.title if (t := tool_for_phase_tool(c)) else None for c in table["tool_code"]])
+    return table
+
 
 
 # =====================================================================================

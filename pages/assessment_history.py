@@ -3,6 +3,7 @@ import streamlit as st
 
 from clusterdash import maturity, queries, ui
 from clusterdash.charts import maturity as charts
+from clusterdash.ui import maturity as mat_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -13,14 +14,12 @@ ui.page_intro(
     "assessments side by side: per stage, per dimension and per statement.",
 )
 ui.edit_notice()
-q = ui.assessment_questionnaire(store)
+q = mat_ui.questionnaire(store)
 inits = queries.assessed_initiatives(store, wid)
 if inits.empty:
-    st.info("No assessment in this workspace yet: start one on the Maturity assessment page.")
-    st.page_link(ui.ASSESSMENT_PAGE, label="Maturity assessment", icon=":material/stairs:", query_params={"ws": wid})
-    st.stop()
+    mat_ui.no_assessment_yet(wid)
 
-current = ui.current_assessment_id(store, wid)
+current = mat_ui.current_assessment_id(store, wid)
 current_row = queries.get_assessment(store, wid, current) if current else None
 names = {r.initiative_id: f"{r.initiative_name or r.initiative_id} ({int(r.assessments)} assessment{'s' if r.assessments != 1 else ''})"
          for r in inits.itertuples()}

@@ -2,6 +2,7 @@ import streamlit as st
 
 from clusterdash import maturity, queries, ui
 from clusterdash.charts import maturity as charts
+from clusterdash.ui import maturity as mat_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -13,20 +14,17 @@ ui.page_intro(
     "answers, and the statements where the room disagrees most — the ones worth discussing.",
 )
 ui.edit_notice()
-q = ui.assessment_questionnaire(store)
-assessment = ui.assessment_selector(store, wid, allow_create=False)
+q = mat_ui.questionnaire(store)
+assessment = mat_ui.selector(store, wid, allow_create=False)
 if assessment is None:
-    st.info("No assessment in this workspace yet: start one on the Maturity assessment page.")
-    st.page_link(ui.ASSESSMENT_PAGE, label="Maturity assessment", icon=":material/stairs:", query_params={"ws": wid})
-    st.stop()
+    mat_ui.no_assessment_yet(wid)
 aid = assessment["assessment_id"]
 
 with st.container(border=True):
     st.markdown("**Invite participants** — they open this link, enter their name and answer:")
     base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0] if st.context.url else ""
     st.code(f"{base}/assessment?ws={wid}&a={aid}", language=None)
-    st.page_link(ui.ASSESSMENT_PAGE, label="Open the questionnaire", icon=":material/stairs:",
-                 query_params={"ws": wid, "a": aid})
+    ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
 
 live = st.toggle("Live: refresh every 5 seconds", key="mat_live",
                  help="Re-reads the answers every 5 seconds while participants answer.")
@@ -46,7 +44,7 @@ def room() -> None:
     st.header("The room's result", divider="blue")
     st.caption(f"{len(people)} participant(s), {len(answers)} answers; a statement's score is the mean over the "
                "participants who did not answer “don't know”.")
-    ui.assessment_result_summary(result)
+    mat_ui.result_summary(result)
     c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns(2)
     with c1:
         st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",

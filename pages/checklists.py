@@ -2,6 +2,7 @@ import streamlit as st
 
 from clusterdash import checklists, queries, ui
 from clusterdash.charts import checklists as charts
+from clusterdash.ui import checklists as cl_ui
 
 PAGE_SIZE = 20
 ALL = "*"
@@ -68,8 +69,8 @@ ui.download_csv(
 # ---- items ---------------------------------------------------------------------------------------
 st.subheader(f"Items ({len(shown)} of {len(scope)})")
 if list_code != ALL:
-    st.page_link("pages/workshop.py", label="Present this checklist in workshop mode, one card at a time",
-                 icon=":material/co_present:", query_params={"ws": wid, "deck": list_code, "present": "1"})
+    ui.page_link("workshop", label="Present this checklist in workshop mode, one card at a time",
+                 query_params={"ws": wid, "deck": list_code, "present": "1"})
 rows = shown
 if len(shown) > PAGE_SIZE:
     n_pages = -(-len(shown) // PAGE_SIZE)
@@ -105,13 +106,13 @@ for item in rows.to_dict("records"):
             st.markdown(head + ui.plain(item["text"]))
             ui.source_line(item["source"])
         with right:
-            ui.checklist_status_control(store, wid, item)
-            st.caption(ui.plain(ui.who_when(item)))
+            cl_ui.status_control(store, wid, item)
+            st.caption(ui.plain(cl_ui.who_when(item)))
         o, n = st.columns([1, 3])
         with o:
-            ui.checklist_text_control(store, wid, item, "owner", placeholder="Owner")
+            cl_ui.text_control(store, wid, item, "owner", placeholder="Owner")
         with n:
-            ui.checklist_text_control(store, wid, item, "note", placeholder="Note")
+            cl_ui.text_control(store, wid, item, "note", placeholder="Note")
 
 # ---- export ----------------------------------------------------------------------------------------
 st.subheader("Export")

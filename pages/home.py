@@ -38,4 +38,4 @@ else:
             st.caption(f"“{ui.plain(fact.value_text)}”")
             ui.source_line(fact.source)
 
-st.page_link("pages/sources.py", label="All sources and the whole knowledge base", icon=":material/menu_book:")
+ui.page_link("sources", label="All sources and the whole knowledge base")

@@ -2,9 +2,11 @@ import pandas as pd
 import streamlit as st
 
 from clusterdash import queries, toolkit, ui
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "business_model_canvas")
+wid = tk_ui.header(store, "business_model_canvas")
 blocks = queries.canvas_blocks(store)
 entries = queries.canvas_entries(store, wid)
 header = queries.canvas_header(store, wid)
@@ -35,7 +37,7 @@ def block(code: str, height: int) -> None:
     st.markdown(f"**{ui.plain(name)}**")
     st.caption("\n".join(f"- {ui.plain(q)}" for q in grp["question"]))
     if editable:
-        ui.tk_text(name, f"canvas|{wid}|{code}", entries.get(code),
+        autosave.text(name, f"canvas|{wid}|{code}", entries.get(code),
                    lambda v, c=code: queries.save_canvas_entry(store, wid, c, v), area=True, height=height,
                    label_visibility="collapsed", placeholder="Write here; saved when you click elsewhere")
     else:
@@ -44,13 +46,13 @@ def block(code: str, height: int) -> None:
 
 h1, h2, h3 = st.columns([2, 2, 1])
 with h1:
-    ui.tk_text("Name", f"canvas-h|{wid}|author_name", header.get("author_name"),
+    autosave.text("Name", f"canvas-h|{wid}|author_name", header.get("author_name"),
                lambda v: queries.save_canvas_header(store, wid, author_name=v), placeholder="Who fills in the canvas")
 with h2:
-    ui.tk_text("Cluster organisation", f"canvas-h|{wid}|cluster_organisation", header.get("cluster_organisation"),
+    autosave.text("Cluster organisation", f"canvas-h|{wid}|cluster_organisation", header.get("cluster_organisation"),
                lambda v: queries.save_canvas_header(store, wid, cluster_organisation=v))
 with h3:
-    ui.tk_date("Date", f"canvas-h|{wid}|canvas_date", header.get("canvas_date"),
+    autosave.date("Date", f"canvas-h|{wid}|canvas_date", header.get("canvas_date"),
                lambda v: queries.save_canvas_header(store, wid, canvas_date=v))
 
 for r, row in enumerate(LAYOUT):
@@ -75,4 +77,4 @@ head_rows = pd.DataFrame([
 ])
 ui.download_csv(pd.concat([head_rows, export], ignore_index=True), f"canvas_{wid}.csv", key="dl-canvas",
                 source=SOURCE, units="text per block")
-ui.toolkit_notes(store, "business_model_canvas")
+tk_ui.notes(store, "business_model_canvas")

@@ -2,9 +2,11 @@ import streamlit as st
 
 from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "legal_form")
+wid = tk_ui.header(store, "legal_form")
 answers = queries.legal_form_answers(store, wid)
 forms = queries.legal_forms(store)
 points = queries.legal_form_points(store)
@@ -21,7 +23,7 @@ cols = st.columns(3, gap="medium")
 for col, q in zip(cols, [q for q in toolkit.LEGAL_QUESTIONS if q.kind == "guide"]):
     with col, st.container(border=True, key=f"lf-q-{q.question_code}"):
         st.markdown(f"**({q.guidance_seq}) {ui.plain(guide_text.get(q.guidance_seq, q.text))}**")
-        ui.tk_choice(q.text, [c for c, _ in q.options], f"lf|{wid}|{q.question_code}", answers.get(q.question_code),
+        autosave.choice(q.text, [c for c, _ in q.options], f"lf|{wid}|{q.question_code}", answers.get(q.question_code),
                      lambda v, c=q.question_code: queries.save_legal_form_answer(store, wid, c, v),
                      labels=dict(q.options), required=False, label_visibility="collapsed")
 if len(guide_q):
@@ -30,7 +32,7 @@ pre = st.columns(2, gap="medium")
 for col, q in zip(pre, [q for q in toolkit.LEGAL_QUESTIONS if q.kind == "precondition"]):
     with col, st.container(border=True, key=f"lf-q-{q.question_code}"):
         st.markdown(f"**Precondition:** {ui.plain(q.text)}")
-        ui.tk_choice(q.text, [c for c, _ in q.options], f"lf|{wid}|{q.question_code}", answers.get(q.question_code),
+        autosave.choice(q.text, [c for c, _ in q.options], f"lf|{wid}|{q.question_code}", answers.get(q.question_code),
                      lambda v, c=q.question_code: queries.save_legal_form_answer(store, wid, c, v),
                      labels=dict(q.options), required=False, label_visibility="collapsed")
 
@@ -76,7 +78,7 @@ with st.expander("How the pointer is made (ClusterDash's mapping — the guide g
         "association and Ltd), which the guide also names, are not in its comparison and so not rated."
     )
     st.dataframe(toolkit.rules_table(points, forms), hide_index=True, width="stretch")
-    ui.toolkit_notes(store, "legal_form", title="From the guide", expander=False)
+    tk_ui.notes(store, "legal_form", title="From the guide", expander=False)
 
 st.subheader("The guide's comparison of the most common legal forms")
 compared = forms[forms["in_comparison"].astype(bool)]

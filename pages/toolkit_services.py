@@ -3,9 +3,11 @@ import streamlit as st
 
 from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "develop_services")
+wid = tk_ui.header(store, "develop_services")
 services = queries.cluster_services(store, wid)
 placed = toolkit.place_services(services)
 examples = queries.pre_assessed_services(store)
@@ -37,21 +39,21 @@ with rate_tab:
                 continue
             c1, c2 = st.columns([12, 1], vertical_alignment="bottom")
             with c1:
-                ui.tk_text(f"Service {r.seq}", f"{k}|service_name", r.service_name, save("service_name"), max_chars=200)
+                autosave.text(f"Service {r.seq}", f"{k}|service_name", r.service_name, save("service_name"), max_chars=200)
             with c2:
-                ui.tk_button("", f"{k}|delete", queries.delete_cluster_service, store, wid, sid,
+                autosave.action_button("", f"{k}|delete", queries.delete_cluster_service, store, wid, sid,
                              icon=":material/delete:", help=f"Remove {r.service_name}", toast="Removed")
             with st.container(horizontal=True, gap="medium", key=f"sv-ratings-{sid}"):
-                ui.tk_choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
+                autosave.choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
                              toolkit.value_or_none(r.frequency), save("frequency"), required=False,
                              labels=toolkit.FREQUENCY_LABELS)
-                ui.tk_choice("Beneficiaries", toolkit.BENEFICIARIES, f"{k}|beneficiaries",
+                autosave.choice("Beneficiaries", toolkit.BENEFICIARIES, f"{k}|beneficiaries",
                              toolkit.value_or_none(r.beneficiaries), save("beneficiaries"), required=False,
                              labels=toolkit.BENEFICIARY_LABELS, help="Number of beneficiaries")
-                ui.tk_choice("Expected effort", toolkit.LEVELS[::-1], f"{k}|effort", toolkit.value_or_none(r.effort),
+                autosave.choice("Expected effort", toolkit.LEVELS[::-1], f"{k}|effort", toolkit.value_or_none(r.effort),
                              save("effort"), labels=toolkit.LEVEL_LABELS, required=False,
                              help="Expected effort for cluster management")
-                ui.tk_choice("Expected relevance", toolkit.LEVELS[::-1], f"{k}|relevance",
+                autosave.choice("Expected relevance", toolkit.LEVELS[::-1], f"{k}|relevance",
                              toolkit.value_or_none(r.relevance), save("relevance"), labels=toolkit.LEVEL_LABELS,
                              required=False, help="Expected relevance for actors")
             p1, p2 = st.columns([3, 2], vertical_alignment="center")
@@ -65,17 +67,17 @@ with rate_tab:
                 opts = [FOLLOW, *toolkit.PLACEMENTS]
                 labels = {FOLLOW: "Follow the suggestion", **toolkit.PLACEMENT_LABELS}
                 current = toolkit.value_or_none(r.placement_code) or FOLLOW
-                ui.tk_select("Placement", opts, f"{k}|placement", current,
+                autosave.select("Placement", opts, f"{k}|placement", current,
                              lambda v, sid=sid: queries.update_cluster_service(
                                  store, wid, sid, placement_code=None if v == FOLLOW else v),
                              labels=labels, help="Your team's allocation; 'Follow the suggestion' uses the rules.")
     if editable:
-        ui.tk_adder("Add a service", f"sv-add|{wid}", lambda name: queries.add_cluster_service(store, wid, name),
+        autosave.adder("Add a service", f"sv-add|{wid}", lambda name: queries.add_cluster_service(store, wid, name),
                     placeholder="Name of a service, then Enter")
         have = set(services["service_code"].dropna())
         missing = [c for c in examples["service_code"] if c not in have]
         if missing:
-            ui.tk_button(f"Add the guide's pre-assessed example services ({len(missing)})", f"sv-example|{wid}",
+            autosave.action_button(f"Add the guide's pre-assessed example services ({len(missing)})", f"sv-example|{wid}",
                          queries.add_example_services, store, wid, icon=":material/library_add:", toast="Added",
                          help="Information events, joint procurement, cluster marketing, joint R&D, HR services, "
                               "common trade fair appearance, tender training — with the guide's planned frequency / "
@@ -108,7 +110,7 @@ with portfolio_tab:
         st.caption("The first rule that matches applies. A placement your team chooses overrides the suggestion — the "
                    "guide: the allocation can be carried out within the cluster management team and double-checked "
                    "by cluster actors.")
-        ui.toolkit_notes(store, "develop_services", title="From the guide", expander=False)
+        tk_ui.notes(store, "develop_services", title="From the guide", expander=False)
 
 ui.download_csv(toolkit.export_services(placed), f"service_portfolio_{wid}.csv", key="dl-services", source=SOURCE,
                 units="ratings high/medium/low; placement as in the guide's portfolio")

@@ -2,9 +2,11 @@ import streamlit as st
 
 from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "stakeholder_analysis")
+wid = tk_ui.header(store, "stakeholder_analysis")
 rows = queries.stakeholders(store, wid)
 examples = queries.stakeholder_examples(store)
 large = ui.is_presenting()
@@ -30,33 +32,33 @@ for r in rows.itertuples():
             continue
         # one row that wraps when the type is large (presentation mode) instead of cutting controls off
         with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key=f"sh-line-{r.stakeholder_id}"):
-            ui.tk_text(f"Name {r.seq}", f"{k}|name", r.name,
+            autosave.text(f"Name {r.seq}", f"{k}|name", r.name,
                        lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, name=v), max_chars=200,
                        width=280)
-            ui.tk_choice("Assessment", toolkit.ASSESSMENTS, f"{k}|assessment", r.assessment,
+            autosave.choice("Assessment", toolkit.ASSESSMENTS, f"{k}|assessment", r.assessment,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, assessment=v),
                          labels=toolkit.ASSESSMENT_LABELS)
-            ui.tk_choice("Influence", toolkit.LEVELS[::-1], f"{k}|influence", r.influence,
+            autosave.choice("Influence", toolkit.LEVELS[::-1], f"{k}|influence", r.influence,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, influence=v),
                          labels=toolkit.LEVEL_LABELS)
-            ui.tk_button("", f"{k}|delete", queries.delete_stakeholder, store, wid, r.stakeholder_id,
+            autosave.action_button("", f"{k}|delete", queries.delete_stakeholder, store, wid, r.stakeholder_id,
                          icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
         d1, d2 = st.columns(2)
         with d1:
-            ui.tk_text("Description", f"{k}|description", r.description,
+            autosave.text("Description", f"{k}|description", r.description,
                        lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, description=v),
                        area=True, height=80, placeholder="Who they are, what role they play")
         with d2:
-            ui.tk_text("Measure", f"{k}|measure", r.measure,
+            autosave.text("Measure", f"{k}|measure", r.measure,
                        lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, measure=v),
                        area=True, height=80, placeholder="What to do to keep and foster their support")
 
 if editable:
-    ui.tk_adder("Add a stakeholder", f"sh-add|{wid}", lambda name: queries.add_stakeholder(store, wid, name),
+    autosave.adder("Add a stakeholder", f"sh-add|{wid}", lambda name: queries.add_stakeholder(store, wid, name),
                 placeholder="Name of a stakeholder or group, then Enter (assessment and influence start at neutral / medium)")
     missing = set(examples["name"]) - set(rows["name"])
     if missing:
-        ui.tk_button(f"Add the guide's example ({len(missing)} rows, Baden-Württemberg)", f"sh-example|{wid}",
+        autosave.action_button(f"Add the guide's example ({len(missing)} rows, Baden-Württemberg)", f"sh-example|{wid}",
                      queries.add_example_stakeholders, store, wid, icon=":material/library_add:", toast="Added",
                      help="The example table of the guide (Anteja ECG 2017, S3-4AlpClusters): copy its rows into "
                           "this workspace to edit them.")
@@ -69,4 +71,4 @@ with st.expander("The guide's example: stakeholder analysis in Baden-Württember
     st.dataframe(examples[["name", "assessment", "influence", "description", "measure"]], hide_index=True,
                  width="stretch")
     ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
-ui.toolkit_notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")
+tk_ui.notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")

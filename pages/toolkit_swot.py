@@ -1,9 +1,11 @@
 import streamlit as st
 
 from clusterdash import queries, toolkit, ui
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "swot_analysis")
+wid = tk_ui.header(store, "swot_analysis")
 items = queries.swot_items(store, wid)
 editable = ui.can_edit()
 
@@ -26,16 +28,16 @@ def quadrant(q: str) -> None:
             if editable:
                 c1, c2 = st.columns([12, 1], vertical_alignment="center")
                 with c1:
-                    ui.tk_text(f"{toolkit.QUADRANT_SINGULAR[q].capitalize()} {it.seq}", f"swot|{wid}|{it.item_id}",
+                    autosave.text(f"{toolkit.QUADRANT_SINGULAR[q].capitalize()} {it.seq}", f"swot|{wid}|{it.item_id}",
                                it.text, lambda v, i=it.item_id: queries.update_swot_item(store, wid, i, v),
                                label_visibility="collapsed", max_chars=1000)
                 with c2:
-                    ui.tk_button("", f"swot-del|{wid}|{it.item_id}", queries.delete_swot_item, store, wid, it.item_id,
+                    autosave.action_button("", f"swot-del|{wid}|{it.item_id}", queries.delete_swot_item, store, wid, it.item_id,
                                  icon=":material/delete:", help="Remove this item", toast="Removed")
             else:
                 st.markdown(f"- {ui.plain(it.text)}")
         if editable:
-            ui.tk_adder(f"Add {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]}", f"swot-add|{wid}|{q}",
+            autosave.adder(f"Add {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]}", f"swot-add|{wid}|{q}",
                         lambda text, q=q: queries.add_swot_item(store, wid, q, text),
                         placeholder=f"Type {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]} and press Enter",
                         label_visibility="collapsed")
@@ -52,7 +54,7 @@ with st.container(horizontal=True, gap="medium", key="swot-external"):
     quadrant("opportunity")
     quadrant("threat")
 
-ui.toolkit_notes(store, "swot_analysis", title="The guide on SWOT: internal and external analysis")
+tk_ui.notes(store, "swot_analysis", title="The guide on SWOT: internal and external analysis")
 
 export = items.assign(analysis=items["quadrant"].map(toolkit.QUADRANT_ANALYSIS))[["quadrant", "analysis", "seq", "text"]]
 ui.download_csv(export, f"swot_{wid}.csv", key="dl-swot",

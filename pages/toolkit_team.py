@@ -2,9 +2,11 @@ import streamlit as st
 
 from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
+from clusterdash.ui import autosave
+from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
-wid = ui.toolkit_header(store, "staffing")
+wid = tk_ui.header(store, "staffing")
 members = queries.team_members(store, wid)
 scores = queries.team_skill_scores(store, wid)
 criteria = queries.staffing_criteria(store)
@@ -24,20 +26,20 @@ for m in members.itertuples():
         st.markdown(f"- **{ui.plain(m.member_name)}** {ui.plain(m.role or '')} — {m.fte_pct:g} % FTE")
         continue
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key=f"tm-line-{mid}"):
-        ui.tk_text(f"Name {m.seq}", f"{k}|member_name", m.member_name,
+        autosave.text(f"Name {m.seq}", f"{k}|member_name", m.member_name,
                    lambda v, mid=mid: queries.update_team_member(store, wid, mid, member_name=v), max_chars=200,
                    width=320)
-        ui.tk_text("Role", f"{k}|role", m.role,
+        autosave.text("Role", f"{k}|role", m.role,
                    lambda v, mid=mid: queries.update_team_member(store, wid, mid, role=v), max_chars=200,
                    placeholder="e.g. cluster manager", width=320)
-        ui.tk_number("FTE %", f"{k}|fte_pct", m.fte_pct,
+        autosave.number("FTE %", f"{k}|fte_pct", float(m.fte_pct),
                      lambda v, mid=mid: queries.update_team_member(store, wid, mid, fte_pct=v),
                      min_value=1.0, max_value=100.0, step=5.0, help="% of a full-time position", format="%g",
                      width=170)
-        ui.tk_button("", f"{k}|delete", queries.delete_team_member, store, wid, mid, icon=":material/delete:",
+        autosave.action_button("", f"{k}|delete", queries.delete_team_member, store, wid, mid, icon=":material/delete:",
                      help=f"Remove {m.member_name} and their scores", toast="Removed")
 if editable:
-    ui.tk_adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name),
+    autosave.adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name),
                 placeholder="Name or position, then Enter (starts at 100 % FTE)")
 
 if len(members):
@@ -54,7 +56,7 @@ if len(members):
                 a.markdown(f"{int(c.seq)}. {ui.plain(c.text)}")
                 with b:
                     stored = mine.get(c.seq)
-                    ui.tk_choice(c.text, list(range(toolkit.SCORE_MIN, toolkit.SCORE_MAX + 1)),
+                    autosave.choice(c.text, list(range(toolkit.SCORE_MIN, toolkit.SCORE_MAX + 1)),
                                  f"ts|{wid}|{m.member_id}|{int(c.seq)}", None if stored is None else int(stored),
                                  lambda v, mid=m.member_id, s=int(c.seq): queries.save_team_skill_score(
                                      store, wid, mid, s, v),
@@ -76,4 +78,4 @@ if len(members):
                                  on="criterion_seq"),
                     f"team_skills_{wid}.csv", key="dl-team", source=SOURCE,
                     units="scores 0–5; FTE in % of a full-time position; team score FTE-weighted")
-ui.toolkit_notes(store, "staffing")
+tk_ui.notes(store, "staffing")

@@ -1,6 +1,8 @@
 import streamlit as st
 
 from clusterdash import checklists, maturity, presentation, queries, ui
+from clusterdash.ui import checklists as cl_ui
+from clusterdash.ui import maturity as mat_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -59,9 +61,9 @@ if not presenting:
 assessment_id = None
 if deck.control == presentation.CONTROL_SCALE:
     if not presenting:
-        ui.assessment_selector(store, wid, allow_create=False)
-    assessment_id = ui.current_assessment_id(store, wid)
-    person = ui.current_person()
+        mat_ui.selector(store, wid, allow_create=False)
+    assessment_id = mat_ui.current_assessment_id(store, wid)
+    person = ui.current_participant()
     if assessment_id:
         mine = queries.assessment_answers(store, wid, assessment_id, person)
         answers = dict(zip(mine["statement_code"], mine["answer_code"]))
@@ -99,22 +101,21 @@ with st.container(border=True, key="present-card"):
     with st.container(key="card-control"):
         if card.control == presentation.CONTROL_SCALE:
             if assessment_id:
-                statement = ui.assessment_questionnaire(store).statement(card.item_key)
-                ui.assessment_answer_control(store, wid, assessment_id, statement, person,
-                                             answers.get(card.item_key), scope="card")
+                statement = mat_ui.questionnaire(store).statement(card.item_key)
+                mat_ui.answer_control(store, wid, assessment_id, statement, person, answers.get(card.item_key),
+                                      scope="card")
                 a = queries.get_assessment(store, wid, assessment_id) or {}
                 about = " · ".join(str(x) for x in (a.get("label"), a.get("initiative_name"), a.get("assessed_on")) if x)
                 st.caption(ui.plain(f"Answering as {person} · assessment: {about or assessment_id} · {card.hint}"))
             else:
                 st.info("There is no maturity assessment in this workspace yet: start one on the Maturity "
                         "assessment page, then its statements can be answered here.", icon=":material/info:")
-                st.page_link("pages/assessment.py", label="Maturity assessment", icon=":material/stairs:",
-                             query_params={"ws": wid})
+                ui.page_link("assessment", query_params={"ws": wid})
         else:
             item = board[board["item_key"] == card.item_key].iloc[0].to_dict()
-            ui.checklist_status_control(store, wid, item, scope="card")
-            ui.checklist_text_control(store, wid, item, "note", scope="card",
-                                      placeholder="Note: what the group says, agreed next step")
-            st.caption(ui.plain(f"{ui.who_when(item)} · {card.hint}"))
+            cl_ui.status_control(store, wid, item, scope="card")
+            cl_ui.text_control(store, wid, item, "note", scope="card",
+                               placeholder="Note: what the group says, agreed next step")
+            st.caption(ui.plain(f"{cl_ui.who_when(item)} · {card.hint}"))
     with st.container(key="card-source"):
         ui.source_line(card.source)

@@ -21,7 +21,11 @@ if not unlocked:
 
 
 def act(fn, *args, success: str | None = None, switch_to_result: bool = False, **kwargs):
-    """Run a workspace action; show its error, or switch to the new workspace."""
+    """Run a workspace action (managing workspaces needs the passcode, checked now); show its
+    error, or switch to the new workspace."""
+    if not ui.is_unlocked():
+        ui.show_error(UserError(ui.locked_message()))
+        return None
     try:
         result = fn(store, *args, **kwargs)
     except UserError as exc:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from clusterdash import checklists, queries
+from tests.ui_support import widget
 
 
 @pytest.fixture(autouse=True)
@@ -283,7 +284,7 @@ def test_assessment_statements_as_a_deck(app_v2, store):
     code = first.iloc[1].statement_code
     assert f"**{first.iloc[1].statement}**" in [m.value.replace("\\", "") for m in at.markdown]
     at.sidebar.text_input(key="_who_input").input("Group A").run()
-    at.segmented_control(key=f"mat-ans-card-{code}").set_value("largely").run()
+    widget(at, "segmented_control", f"mat-ans-card-{code}").set_value("largely").run()
     assert not at.exception
     saved = queries.assessment_answers(store, "default", aid, "Group A")
     assert list(saved.statement_code) == [code] and list(saved.answer_code) == ["largely"]

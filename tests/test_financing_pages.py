@@ -9,6 +9,7 @@ import pytest
 
 from clusterdash import queries
 from clusterdash.store import Store
+from tests.ui_support import widget
 
 MIX = "pages/financing_mix.py"
 
@@ -69,9 +70,9 @@ def test_patterns_page_shows_figures_as_stated_and_words_as_words(app):
 def test_mix_page_saves_each_amount_and_shows_it_after_a_reload(app, db_path):
     at = app(MIX, fin_year="2024")
     assert not at.exception
-    at.number_input(key="fin-2024-income-membership_fees").set_value(12000.0).run()
-    at.number_input(key="fin-2024-income-public_regional").set_value(30000.0).run()
-    at.number_input(key="fin-2024-cost-personnel").set_value(50000.0).run()
+    widget(at, "number_input", "fin-2024-income-membership_fees").set_value(12000.0).run()
+    widget(at, "number_input", "fin-2024-income-public_regional").set_value(30000.0).run()
+    widget(at, "number_input", "fin-2024-cost-personnel").set_value(50000.0).run()
     assert not at.exception and not at.error
     got = entries_in(db_path)
     assert {(r.category_code, r.amount) for r in got.itertuples()} == {
@@ -79,9 +80,9 @@ def test_mix_page_saves_each_amount_and_shows_it_after_a_reload(app, db_path):
     assert "42,000 EUR" in [m.value for m in at.metric]  # total income
 
     again = app(MIX, fin_year="2024")  # a new session = a reload
-    assert again.number_input(key="fin-2024-income-membership_fees").value == 12000.0
-    assert again.number_input(key="fin-2024-cost-personnel").value == 50000.0
-    assert again.number_input(key="fin-2024-income-sponsoring").value is None  # not entered
+    assert widget(again, "number_input", "fin-2024-income-membership_fees").value == 12000.0
+    assert widget(again, "number_input", "fin-2024-cost-personnel").value == 50000.0
+    assert widget(again, "number_input", "fin-2024-income-sponsoring").value is None  # not entered
     table = again.table[0].value
     assert list(table.columns) == ["kind", "category", "2024"]
     assert table.set_index("category").loc["Membership fees", "2024"] == "12,000.00"
@@ -90,20 +91,20 @@ def test_mix_page_saves_each_amount_and_shows_it_after_a_reload(app, db_path):
 def test_negative_amount_is_rejected_with_a_message_and_nothing_saved(app, db_path):
     seed(db_path, [(2024, "income", "sponsoring", 500.0)])
     at = app(MIX, fin_year="2024")
-    at.number_input(key="fin-2024-income-sponsoring").set_value(-20.0).run()
+    widget(at, "number_input", "fin-2024-income-sponsoring").set_value(-20.0).run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Sponsoring 2024: -20 is negative — amounts must be zero or more."]
-    assert at.number_input(key="fin-2024-income-sponsoring").value == 500.0  # back to the saved value
+    assert widget(at, "number_input", "fin-2024-income-sponsoring").value == 500.0  # back to the saved value
     assert entries_in(db_path)["amount"].tolist() == [500.0]
     # clearing the field removes the amount: 'not entered'
-    at.number_input(key="fin-2024-income-sponsoring").set_value(None).run()
+    widget(at, "number_input", "fin-2024-income-sponsoring").set_value(None).run()
     assert entries_in(db_path).empty
 
 
 def test_profile_is_saved_and_bad_input_explained(app, db_path):
     at = app(MIX)
-    at.text_input(key="fin-currency").input("MAD").run()
-    at.number_input(key="fin-members").set_value(-4).run()
+    widget(at, "text_input", "fin-currency").input("MAD").run()
+    widget(at, "number_input", "fin-members").set_value(-4).run()
     assert any("Members: -4 is negative" in e.value for e in at.error)
     s = Store(db_path)
     try:
@@ -162,11 +163,11 @@ def test_planner_tab_saves_levers_and_projects(app, db_path):
                    (2024, "income", "fee_based_services", 50.0)], members=10)
     at = app(MIX, fin_year="2024", fin_tab="Planner")
     assert not at.exception
-    assert at.number_input(key="fin-plan-horizon_years").value == 5  # the guide's five years
-    assert at.number_input(key="fin-plan-target_public_pct").value == 30.0  # upper end of 20–30 %
-    assert at.number_input(key="fin-plan-new_member_fee").value == 5.0  # 50 / 10 members
-    at.number_input(key="fin-plan-public_change_pct").set_value(-20.0).run()
-    at.number_input(key="fin-plan-new_members_per_year").set_value(-2.0).run()
+    assert widget(at, "number_input", "fin-plan-horizon_years").value == 5  # the guide's five years
+    assert widget(at, "number_input", "fin-plan-target_public_pct").value == 30.0  # upper end of 20–30 %
+    assert widget(at, "number_input", "fin-plan-new_member_fee").value == 5.0  # 50 / 10 members
+    widget(at, "number_input", "fin-plan-public_change_pct").set_value(-20.0).run()
+    widget(at, "number_input", "fin-plan-new_members_per_year").set_value(-2.0).run()
     assert any("New members per year: -2 is below the minimum 0" in e.value for e in at.error)
     s = Store(db_path)
     try:
@@ -190,10 +191,10 @@ def test_liquidity_tab_finds_the_month_cash_runs_out(app, db_path):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cash runs out in"] == "Jan 2024"
-    at.number_input(key="fin-opening-2024").set_value(6000.0).run()
+    widget(at, "number_input", "fin-opening-2024").set_value(6000.0).run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cash runs out in"] == "does not run out"
-    at.selectbox(key="fin-month-income-membership_fees").set_value(9).run()
+    widget(at, "selectbox", "fin-month-income-membership_fees").set_value(9).run()
     assert {m.label: m.value for m in at.metric}["Cash runs out in"] == "Jul 2024"
     liq = at.dataframe[0].value
     assert len(liq) == 12 and liq["Income"].sum() == pytest.approx(12000.0)
@@ -203,6 +204,6 @@ def test_view_only_without_passcode(app, monkeypatch, db_path):
     monkeypatch.setenv("CLUSTERDASH_PASSCODE", "secret")
     at = app(MIX, fin_year="2024")
     assert not at.exception
-    field = at.number_input(key="fin-2024-income-membership_fees")
+    field = widget(at, "number_input", "fin-2024-income-membership_fees")
     assert field.disabled
     assert any("View only" in i.value for i in at.info)

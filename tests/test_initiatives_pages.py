@@ -10,6 +10,7 @@ import pytest
 from clusterdash import queries
 from clusterdash.charts import initiatives as chart
 from clusterdash.store import Store
+from tests.ui_support import widget
 
 PAGE = "pages/initiatives.py"
 VC_PAGE = "pages/value_chains.py"
@@ -250,9 +251,9 @@ def test_value_chain_template_edit_save_move_delete(app, db_path):
     assert "2 stages added from the template." in [s.value for s in at.success]
     first, second = rows[0]["stage_id"], rows[1]["stage_id"]
     # answers are saved the moment they are given
-    at.button_group(key=f"vc_cov_{first}").set_value("gap").run()
-    at.text_area(key=f"vc_actors_{second}").input("One importer of extruders").run()
-    at.button_group(key=f"vc_cov_{second}").set_value("partly_covered").run()
+    widget(at, "button_group", f"vc_cov_{first}").set_value("gap").run()
+    widget(at, "text_area", f"vc_actors_{second}").input("One importer of extruders").run()
+    widget(at, "button_group", f"vc_cov_{second}").set_value("partly_covered").run()
     rows = stages(db_path)
     assert [(r["coverage_status"], r["local_actors"]) for r in rows] == [
         ("gap", None), ("partly_covered", "One importer of extruders")]
@@ -274,8 +275,8 @@ def test_value_chain_template_edit_save_move_delete(app, db_path):
     assert not at.exception
     # a reload shows the saved state
     again = app(VC_PAGE, initiative=INI)
-    assert again.text_area(key=f"vc_actors_{second}").value == "One importer of extruders"
-    assert again.button_group(key=f"vc_cov_{second}").value == "partly_covered"
+    assert widget(again, "text_area", f"vc_actors_{second}").value == "One importer of extruders"
+    assert widget(again, "button_group", f"vc_cov_{second}").value == "partly_covered"
 
 
 def test_value_chain_bad_input_is_reported_and_not_saved(app, db_path, store):
@@ -283,7 +284,7 @@ def test_value_chain_bad_input_is_reported_and_not_saved(app, db_path, store):
     sid = queries.add_value_chain_stage(store, wid, INI, "Raw material providers")
     store.close()
     at = app(VC_PAGE, initiative=INI)
-    at.text_input(key=f"vc_name_{sid}").input("   ").run()
+    widget(at, "text_input", f"vc_name_{sid}").input("   ").run()
     assert any(e.value.startswith("Stage 1, Stage: a name is required") for e in at.error)
     assert stages(db_path)[0]["stage_name"] == "Raw material providers"
 
@@ -295,7 +296,7 @@ def test_value_chain_page_is_read_only_without_passcode(app, monkeypatch, store)
     monkeypatch.setenv("CLUSTERDASH_PASSCODE", "s3cret")
     at = app(VC_PAGE, initiative=INI)
     assert not at.exception
-    assert at.text_input(key=f"vc_name_{sid}").disabled
+    assert widget(at, "text_input", f"vc_name_{sid}").disabled
     assert "vc_use_template" not in {b.key for b in at.button}
     assert any("View only" in i.value for i in at.info)
 
@@ -306,5 +307,5 @@ def test_value_chain_presentation_mode_keeps_answering_live(app, store, db_path)
     store.close()
     at = app(VC_PAGE, initiative=INI, present="1")
     assert not at.exception, [e.value for e in at.exception]
-    at.button_group(key=f"vc_cov_{sid}").set_value("covered").run()
+    widget(at, "button_group", f"vc_cov_{sid}").set_value("covered").run()
     assert stages(db_path)[0]["coverage_status"] == "covered"

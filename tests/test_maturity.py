@@ -18,7 +18,6 @@ from clusterdash.maturity import (
     aggregate_answers, assess, scores_from_codes,
 )
 from clusterdash.maturity_brief import render_brief
-from clusterdash.registry import PageSpec
 
 
 @pytest.fixture(scope="module")
@@ -336,21 +335,6 @@ def test_open_statements_are_what_is_not_yet_largely_true(q):
     open_codes = [d.statement_code for d in maturity.open_statements(q, r, "establishment")]
     assert "est_01" not in open_codes
     assert open_codes[:2] == ["est_02", "est_03"] and len(open_codes) == len(q.of_stage("establishment")) - 1
-
-
-def test_tool_pages_are_found_in_the_registry():
-    pages = [
-        PageSpec("pages/toolkit_stakeholders.py", "Stakeholder analysis", "", "toolkit-stakeholders", "Toolkit"),
-        PageSpec("pages/toolkit_swot.py", "SWOT board", "", "toolkit-swot", "Toolkit"),
-        PageSpec("pages/value_chains.py", "Value-chain coverage", "", "value-chains", "Mapping"),
-        PageSpec("pages/assessment.py", "Maturity assessment", "", "assessment", "Maturity"),
-    ]
-    assert maturity.tool_page("stakeholder_analysis", pages).path == "pages/toolkit_stakeholders.py"
-    assert maturity.tool_page("involve_key_actors", pages).path == "pages/toolkit_stakeholders.py"
-    assert maturity.tool_page("swot_analysis", pages).path == "pages/toolkit_swot.py"
-    assert maturity.tool_page("value_chain_mapping", pages).path == "pages/value_chains.py"
-    assert maturity.tool_page("business_model_canvas", pages) is None  # no such page (yet)
-    assert maturity.tool_page("action_plan", pages) is None
 
 
 def test_method_text_states_the_thresholds():

@@ -11,6 +11,7 @@ import pytest
 
 from clusterdash import queries
 from clusterdash.store import Store
+from tests.ui_support import widget
 
 PAGE = "pages/assessment.py"
 
@@ -81,25 +82,25 @@ def test_answers_are_saved_on_click_and_shown_again(app, db_path, seeded):
     at = app(PAGE, ws=ws, a=aid)
     at.text_input(key="mat_who").input("Anna").run()
     assert at.query_params["who"] in ("Anna", ["Anna"])
-    at.segmented_control(key="mat-ans-ini_01").set_value("fully").run()
-    at.segmented_control(key="mat-ans-est_03").set_value("partly").run()
-    at.segmented_control(key="mat-ans-tra_04").set_value("dont_know").run()
+    widget(at, "segmented_control", "mat-ans-ini_01").set_value("fully").run()
+    widget(at, "segmented_control", "mat-ans-est_03").set_value("partly").run()
+    widget(at, "segmented_control", "mat-ans-tra_04").set_value("dont_know").run()
     assert not at.exception
     rows = stored_answers(db_path, ws, aid)
     assert rows[["participant", "statement_code", "answer_code"]].values.tolist() == [
         ["Anna", "ini_01", "fully"], ["Anna", "est_03", "partly"], ["Anna", "tra_04", "dont_know"]]
     # clicking the selected answer again removes it
-    at.segmented_control(key="mat-ans-est_03").set_value(None).run()
+    widget(at, "segmented_control", "mat-ans-est_03").set_value(None).run()
     assert len(stored_answers(db_path, ws, aid)) == 2
     # a fresh session (a reload) for the same person shows the saved answers
     again = app(PAGE, ws=ws, a=aid, who="Anna")
-    assert again.segmented_control(key="mat-ans-ini_01").value == "fully"
-    assert again.segmented_control(key="mat-ans-tra_04").value == "dont_know"
-    assert again.segmented_control(key="mat-ans-est_03").value is None
+    assert widget(again, "segmented_control", "mat-ans-ini_01").value == "fully"
+    assert widget(again, "segmented_control", "mat-ans-tra_04").value == "dont_know"
+    assert widget(again, "segmented_control", "mat-ans-est_03").value is None
     assert [p.text for p in again.get("progress")] == ["Anna has answered 2 of 35 statements."]
     # another person starts with an empty questionnaire
     other = app(PAGE, ws=ws, a=aid, who="Bob")
-    assert other.segmented_control(key="mat-ans-ini_01").value is None
+    assert widget(other, "segmented_control", "mat-ans-ini_01").value is None
 
 
 def fill(db_path, ws, aid, person, answers: dict[str, str]):

@@ -27,20 +27,22 @@ def snapshot(store) -> dict:
 # ---- the tools and the knowledge they rest on --------------------------------------------------
 
 def test_every_tool_has_a_registered_page_and_its_guide_steps(store):
-    pages = {p.path for p in registry.enabled_pages()}
-    assert toolkit.OVERVIEW_PAGE in pages
+    assert registry.page("toolkit")
     for t in toolkit.TOOLS:
-        assert t.page in pages, t
+        assert registry.page_for_toolkit_tool(t.tool_code).title == t.title, t
         uses = queries.toolkit_phase_tools(store, t.phase_tool_codes)
         assert set(uses["tool_code"]) == set(t.phase_tool_codes), t.tool_code
         assert uses["source"].str.contains("004_8de2c7bdefb2b6f4.txt").all()
         assert uses["step_question"].notna().all()
 
 
-def test_page_for_phase_tool_links_the_guides_tools_to_pages():
-    assert toolkit.page_for_phase_tool("swot_analysis") == "pages/toolkit_swot.py"
-    assert toolkit.page_for_phase_tool("service_portfolio_development") == "pages/toolkit_services.py"
-    assert toolkit.page_for_phase_tool("cluster_mapping") is None
+def test_page_for_tool_links_the_guides_tools_to_pages():
+    assert registry.page_for_tool("swot_analysis").path == "pages/toolkit_swot.py"
+    assert registry.page_for_tool("service_portfolio_development").path == "pages/toolkit_services.py"
+    assert registry.page_for_tool("staff_development").path == "pages/toolkit_team.py"
+    assert toolkit.tool_for_phase_tool("cluster_mapping") is None  # not a toolkit tool …
+    assert registry.page_for_tool("cluster_mapping").path == "pages/regional_stats.py"  # … but a page serves it
+    assert registry.page_for_tool("action_plan") is None
 
 
 def test_stakeholder_example_is_the_guides_table(store):
@@ -574,9 +576,8 @@ def test_writes_refuse_an_archived_or_missing_workspace(store, ws):
 
 def test_the_assessment_links_each_guide_tool_to_its_toolkit_page():
     """The assessment's recommendations open the toolkit page of each tool they name."""
-    maturity = pytest.importorskip("clusterdash.maturity")
-    pages = registry.enabled_pages()
     for t in toolkit.TOOLS:
         for code in t.phase_tool_codes:
-            page = maturity.tool_page(code, pages)
-            assert page is not None and page.path == toolkit.page_for_phase_tool(code) == t.page, code
+            page = registry.page_for_tool(code)
+            assert page is not None and page == registry.page_for_toolkit_tool(t.tool_code), code
+            assert toolkit.tool_for_phase_tool(code) == t

@@ -54,7 +54,7 @@ def open_page(page, server, path: str, **params) -> None:
 
 
 def control(page, code: str):
-    return page.locator(f".st-key-mat-ans-{code}")
+    return page.locator(f".st-key-mat-st-{code}")
 
 
 def selected(page, code: str) -> str | None:
@@ -70,7 +70,7 @@ def answer(page, code: str, label: str) -> None:
             const b = document.querySelector(`.${cls} button[aria-checked="true"]`);
             return b && b.innerText.trim() === label;
         }""",
-        arg=[f"st-key-mat-ans-{code}", label],
+        arg=[f"st-key-mat-st-{code}", label],
     )
     wait_for_app(page)
 
@@ -104,7 +104,7 @@ def test_answers_survive_reload_and_server_kill(new_server, template_db, tmp_pat
 
     # clicking the chosen answer again removes it
     control(page, "est_03").get_by_role("radio", name="Partly true", exact=True).click()
-    page.wait_for_function("() => !document.querySelector('.st-key-mat-ans-est_03 button[aria-checked=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('.st-key-mat-st-est_03 button[aria-checked=\"true\"]')")
     wait_for_app(page)
 
     server.kill9()

@@ -13,10 +13,12 @@ import pytest
 from clusterdash import queries
 from clusterdash.store import Store
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.ui_support import versioned_css
 
 
 def field(page, key: str):
-    return page.locator(f".st-key-{key} input")
+    """The input of a save-as-you-go field by its base key (its key carries the stored value's version)."""
+    return page.locator(f"{versioned_css(key)} input")
 
 
 def enter(page, key: str, value: str) -> None:

@@ -9,7 +9,9 @@ correctness, not speed. Only loopback traffic.
 Regression guard: a session whose page had not yet taken in other people's answers used to save
 its stale, empty widget values over them (the server wrote stored values into live widget state;
 the browser's older values then looked like edits). Answer widgets are now keyed by the stored
-value's version (``ui.versioned_key``), so stale values belong to keys that no longer exist. The
+value's version (``clusterdash.ui.autosave.versioned_key``), so stale values belong to keys that
+no longer exist. tests/browser/test_load_shared.py does the same for sessions editing the same
+rows (toolkit, one participant's answers). The
 load test fails on any answer changed by a session that did not give it; the second test
 replays the two-session race.
 """

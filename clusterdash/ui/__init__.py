@@ -1,0 +1,56 @@
+"""The Streamlit side of ClusterDash (with pages/ and app.py, the only code that imports Streamlit).
+
+- :mod:`.shell` — the store, navigation mode, workspace and presentation mode from the URL,
+  access (:func:`can_edit`, the one view-only message), the participant's name, the sidebar;
+- :mod:`.output` — user text shown literally, source lines, CSV downloads, grids, messages;
+- :mod:`.autosave` — the one save-as-you-go mechanism (versioned widget keys);
+- pillar widgets, imported by pages from their module: :mod:`.checklists`, :mod:`.maturity`,
+  :mod:`.toolkit`, :mod:`.financing`, :mod:`.statistics`, :mod:`.initiatives`,
+  :mod:`.value_chains`.
+
+The shell and output names are re-exported here, so pages write ``ui.get_store()``,
+``ui.download_csv(...)``, ``ui.plain(...)``.
+"""
+
+from clusterdash.export import csv_bytes
+from clusterdash.ui.output import (
+    data_grid,
+    download_csv,
+    flash_error,
+    flash_success,
+    page_intro,
+    plain,
+    show_error,
+    show_flash,
+    source_line,
+)
+from clusterdash.ui.shell import (
+    DEFAULT_PARTICIPANT,
+    allowed,
+    app_run,
+    can_edit,
+    current_participant,
+    current_workspace,
+    edit_notice,
+    enter_navigation_mode,
+    get_store,
+    is_presenting,
+    is_unlocked,
+    link_params,
+    locked_message,
+    page_link,
+    participant_input,
+    repo_path,
+    set_presenting,
+    sidebar,
+    switch_workspace,
+    view_only_reason,
+)
+
+__all__ = [
+    "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_edit", "csv_bytes", "current_participant", "current_workspace",
+    "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "flash_error", "flash_success", "get_store",
+    "is_presenting", "is_unlocked", "link_params", "locked_message", "page_intro", "page_link", "participant_input", "plain",
+    "repo_path", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
+    "view_only_reason",
+]

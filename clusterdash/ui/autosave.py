@@ -1,0 +1,227 @@
+"""Save as you go: the ONE mechanism behind every widget that writes the moment it is used.
+
+Each widget shows the value stored now (re-read from the store on every run) and writes through
+its callback at once, one transaction per change. The widget's key is its ``base_key`` plus a
+digest of the stored value (:func:`versioned_key`): when anyone changes the value, the widget gets
+a new key and starts from the new stored value, which it gets as its initial value (``value=``,
+``default=``, ``index=``).
+
+Why: a browser that has not yet rendered someone else's change still holds the old widget and
+sends its old value back with its next interaction. That value belongs to a key that no longer
+exists, so Streamlit drops it instead of taking it for an edit (which would save the stale value
+over the other person's). Because the initial value travels with the widget, a browser whose
+re-draw was cut short (its next click interrupted the run) still shows, and sends back, the
+stored value. Number and date fields start from ``value=None`` (only then can they be cleared),
+so their stored value goes into st.session_state for a new key, again on every run until a run
+that wrote it has completed (:func:`_put_in_state`). Apart from that the server never writes into
+a widget's state: a refused or invalid value is replaced by a fresh widget (the key also counts
+this session's changes of the field), showing the stored value.
+
+A callback re-checks :func:`shell.can_edit` first (refused: the view-only message, and the
+stored value comes back), then calls ``save(value)``; a ``UserError`` (its message names the
+field) is shown and the stored value comes back; success toasts "Saved".
+
+    autosave.text("Measure", f"sh|{wid}|{sid}|measure", row.measure,
+                  lambda v: queries.update_stakeholder(store, wid, sid, measure=v), area=True)
+
+Writes from buttons, forms and uploads go through :func:`write` / :func:`action_button` (the
+same check, the same messages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+import streamlit as st
+
+from clusterdash.errors import UserError
+from clusterdash.ui import shell
+from clusterdash.ui.output import flash_error
+
+Save = Callable[[Any], Any]
+SAVED = "Saved"
+
+
+_ROUND = "_autosave_round"  # base key -> how often this session's callbacks ran for it
+
+
+def versioned_key(base: str, stored, context=None, round_: int = 0) -> str:
+    """The widget key of a value as stored now: ``base`` plus a short digest of the stored value,
+    of ``context`` (what else the widget's callback writes for, e.g. the participant) and of how
+    often this session has changed it (``round_``)."""
+    what = repr((context, stored, round_))
+    return f"{base}|v{hashlib.sha1(what.encode('utf-8')).hexdigest()[:12]}"
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _ok(message) -> None:
+    if message:
+        st.toast(message, icon=":material/check_circle:", duration="short")
+
+
+def _on_change(key: str, base_key: str, save: Save, toast) -> None:
+    value = st.session_state.get(key)
+    rounds = st.session_state.setdefault(_ROUND, {})
+    rounds[base_key] = rounds.get(base_key, 0) + 1  # whatever happens: a fresh widget, from the store
+    if not shell.can_edit():
+        flash_error(shell.view_only_reason())
+        return
+    try:
+        save(value)
+    except UserError as exc:
+        flash_error(str(exc))
+        return
+    _ok(toast(value) if callable(toast) else toast)
+
+
+_SAME = object()
+
+
+_PUT = "_autosave_put"  # key -> the run that put its stored value into st.session_state
+
+
+def _put_in_state(key: str, stored) -> None:
+    """For a widget that must start from ``value=None`` (a number or date field is clearable only
+    then): its stored value goes in through st.session_state, which reaches the browser only with
+    the run that wrote it. So it is written when the key is new, and again on every run until a
+    run that wrote it has completed (the next interaction may cut a run short before its widgets
+    were sent; the browser would then show the field empty, and send that back)."""
+    ss = st.session_state
+    put = ss.setdefault(_PUT, {})
+    done = ss.get(shell.RUN_DONE, 0)
+    for k in [k for k, run in put.items() if run <= done]:
+        del put[k]
+    if key not in ss or key in put:
+        ss[key] = stored
+        put[key] = ss.get(shell.RUN_NO, 0)
+
+
+def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, value_arg: str = "value",
+          initial=_SAME, via_state: bool = False, context=None, toast=SAVED, disabled: bool = False, **kwargs):
+    """The one implementation: ``widget`` (an st.* input) keyed by the stored value's version and
+    showing ``stored`` as its initial value (passed as ``value_arg``; ``initial`` when the widget
+    wants another form of it, e.g. a selectbox's index), saving through ``save(value)``. The
+    server never writes into the widget's state: a refused or invalid value gets a fresh widget
+    (the key counts this session's changes), a browser that missed a re-draw gets the initial
+    value with the widget itself. ``toast`` may be a function of the saved value. Returns the
+    widget's value."""
+    round_ = st.session_state.get(_ROUND, {}).get(base_key, 0)
+    key = versioned_key(base_key, stored, context, round_)
+    if via_state:
+        _put_in_state(key, stored)
+        kwargs[value_arg] = None
+    else:
+        kwargs[value_arg] = stored if initial is _SAME else initial
+    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast),
+                  disabled=disabled or not shell.can_edit(), **kwargs)
+
+
+def _fmt(labels: dict | None, format_func: Callable | None):
+    if format_func is not None:
+        return format_func
+    return lambda o: (labels or {}).get(o, str(o))
+
+
+def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, **kwargs):
+    """A text field (``area``: a text area) saved when it is left, or on Enter / Ctrl+Enter."""
+    stored = "" if is_missing(stored) else str(stored)
+    return field(st.text_area if area else st.text_input, label, base_key, stored, save, **kwargs)
+
+
+def choice(label: str, options: Iterable, base_key: str, stored, save: Save, *, labels: dict | None = None,
+           format_func: Callable | None = None, **kwargs):
+    """A segmented control (one click on a projector) saved on click."""
+    return field(st.segmented_control, label, base_key, None if is_missing(stored) else stored, save,
+                 value_arg="default", options=list(options), format_func=_fmt(labels, format_func), **kwargs)
+
+
+def select(label: str, options: Iterable, base_key: str, stored, save: Save, *, labels: dict | None = None,
+           format_func: Callable | None = None, **kwargs):
+    """A selectbox saved on change (``None`` among the options = no choice)."""
+    options = list(options)
+    stored = None if is_missing(stored) else stored
+    return field(st.selectbox, label, base_key, stored, save, value_arg="index",
+                 initial=options.index(stored) if stored in options else None, options=options,
+                 format_func=_fmt(labels, format_func), **kwargs)
+
+
+def number(label: str, base_key: str, stored, save: Save, **kwargs):
+    """A number field saved when it is left, on Enter or on its +/− buttons (None: not entered)."""
+    stored = None if is_missing(stored) else stored
+    if stored is not None:  # of the type st.number_input infers from step and min_value
+        step, low = kwargs.get("step"), kwargs.get("min_value")
+        if isinstance(step, float) or isinstance(low, float):
+            stored = float(stored)
+        elif isinstance(step, int) and float(stored).is_integer():
+            stored = int(stored)
+    kwargs.pop("value", None)
+    return field(st.number_input, label, base_key, stored, save, via_state=True, **kwargs)
+
+
+def date(label: str, base_key: str, stored, save: Save, **kwargs):
+    """A date field (YYYY-MM-DD) saved on change."""
+    value = None if is_missing(stored) else stored
+    if value is not None and not isinstance(value, dt.date):
+        value = pd.Timestamp(value).date()
+    elif isinstance(value, dt.datetime):
+        value = value.date()
+    kwargs.setdefault("format", "YYYY-MM-DD")
+    return field(st.date_input, label, base_key, value, save, via_state=True, **kwargs)
+
+
+def toggle(label: str, base_key: str, stored, save: Save, **kwargs):
+    return field(st.toggle, label, base_key, bool(stored), save, **kwargs)
+
+
+# ---- writes from buttons, forms and uploads ------------------------------------------------------
+
+def write(fn: Callable, *args, toast: str | None = SAVED, on_error: Callable[[str], None] = flash_error,
+          unlocked_only: bool = False, **kwargs) -> tuple[bool, Any]:
+    """The body of a write callback: refuse when this session may not edit (checked now, not at
+    render time); run ``fn(*args, **kwargs)``; on UserError pass its message to ``on_error``.
+    Returns (done, fn's result)."""
+    if not shell.allowed(unlocked_only=unlocked_only):
+        return False, None
+    try:
+        result = fn(*args, **kwargs)
+    except UserError as exc:
+        on_error(str(exc))
+        return False, None
+    _ok(toast)
+    return True, result
+
+
+def action_button(label: str, key: str, fn: Callable, *args, toast: str | None = SAVED, icon: str | None = None,
+                  help: str | None = None, type: str = "secondary", disabled: bool = False, **kwargs) -> None:
+    """A button whose action is written at once (remove a row, add the guide's examples)."""
+    st.button(label, key=key, icon=icon, help=help, type=type, disabled=disabled or not shell.can_edit(),
+              on_click=lambda: write(fn, *args, toast=toast), **kwargs)
+
+
+def _on_add(base_key: str, key: str, add: Callable[[str], Any], toast) -> None:
+    value = (st.session_state.get(key) or "").strip()
+    if not value:
+        return
+    done, _ = write(add, value, toast=toast)
+    if done:  # a fresh, empty field: a new key (a stale resend of this text is dropped)
+        gen = f"_gen|{base_key}"
+        st.session_state[gen] = st.session_state.get(gen, 0) + 1
+
+
+def adder(label: str, base_key: str, add: Callable[[str], Any], *, toast: str | None = "Added", **kwargs) -> None:
+    """A text field that adds a row (``add(text)``) when Enter is pressed or the field is left, and
+    then starts empty again."""
+    key = f"{base_key}|n{st.session_state.get(f'_gen|{base_key}', 0)}"
+    st.text_input(label, key=key, on_change=_on_add, args=(base_key, key, add, toast),
+                  disabled=kwargs.pop("disabled", False) or not shell.can_edit(), **kwargs)

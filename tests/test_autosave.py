@@ -1,0 +1,103 @@
+"""The one save-as-you-go mechanism (clusterdash.ui.autosave) on real pages: the write callback
+re-checks can_edit() at the moment of writing, a refused or invalid value gives way to the
+stored one (a fresh widget, no write into widget state), a value saved by someone else gives the
+widget a new key, and the assessment's date and occasion save as you go."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from clusterdash import queries
+from clusterdash.store import Store
+from clusterdash.ui import autosave
+from tests.ui_support import base_key, widget
+
+WS = "default"
+
+
+def read(db_path, fn, *args):
+    s = Store(db_path)
+    try:
+        return fn(s, *args)
+    finally:
+        s.close()
+
+
+def test_keys_carry_the_stored_value_its_context_and_this_sessions_changes():
+    k = autosave.versioned_key("swot|ws|1", "a")
+    assert k.startswith("swot|ws|1|v") and base_key(k) == "swot|ws|1"
+    assert k == autosave.versioned_key("swot|ws|1", "a")
+    assert len({k, autosave.versioned_key("swot|ws|1", "b"), autosave.versioned_key("swot|ws|1", "a", ("Anna",)),
+                autosave.versioned_key("swot|ws|1", "a", round_=1)}) == 4
+
+
+def test_a_session_locked_after_drawing_the_page_cannot_save(app, db_path, monkeypatch):
+    s = Store(db_path)
+    queries.default_workspace(s)
+    iid = queries.add_swot_item(s, WS, "strength", "Dense supplier base")
+    s.close()
+    monkeypatch.setenv("CLUSTERDASH_PASSCODE", "let-me-in")
+    at = app()
+    at.session_state["_unlocked"] = True  # unlocked: the field is enabled
+    at.switch_page("pages/toolkit_swot.py").run()
+    field = widget(at, "text_input", f"swot|{WS}|{iid}")
+    assert not field.disabled
+    at.session_state["_unlocked"] = False  # locked (e.g. the Lock button in another tab of this session)
+    field.input("Overwritten while locked").run()
+    assert not at.exception
+    assert list(read(db_path, queries.swot_items, WS)["text"]) == ["Dense supplier base"]
+    assert any(e.value.startswith("View only: enter the facilitator passcode") for e in at.error)
+    # the page is view-only now and shows the stored text
+    assert not [t for t in at.text_input if t.key and base_key(t.key) == f"swot|{WS}|{iid}"]
+    assert any("Dense supplier base" in m.value for m in at.markdown)
+
+
+def test_someone_elses_change_gives_the_widget_a_new_key(app, db_path):
+    s = Store(db_path)
+    queries.default_workspace(s)
+    iid = queries.add_swot_item(s, WS, "strength", "Dense supplier base")
+    s.close()
+    at = app("pages/toolkit_swot.py", ws=WS)
+    before = widget(at, "text_input", f"swot|{WS}|{iid}").key
+    s = Store(db_path)
+    queries.update_swot_item(s, WS, iid, "Changed in another browser")
+    s.close()
+    at.run()
+    after = widget(at, "text_input", f"swot|{WS}|{iid}")
+    assert after.key != before and after.value == "Changed in another browser"
+
+
+def test_assessment_date_and_occasion_save_as_you_go(app, db_path):
+    s = Store(db_path)
+    ws = queries.default_workspace(s)
+    aid = queries.create_assessment(s, ws, "ac_serbia", "2026-03-01", "kick-off")
+    s.close()
+    at = app("pages/assessment.py", ws=ws, a=aid)
+    widget(at, "date_input", f"mat_date|{aid}").set_value(date(2026, 4, 2)).run()
+    widget(at, "text_input", f"mat_label|{aid}").input("strategy workshop").run()
+    assert not at.exception
+    a = read(db_path, queries.get_assessment, ws, aid)
+    assert str(a["assessed_on"])[:10] == "2026-04-02" and a["label"] == "strategy workshop"
+    assert widget(at, "text_input", f"mat_label|{aid}").value == "strategy workshop"
+    assert widget(at, "date_input", f"mat_date|{aid}").value == date(2026, 4, 2)
+
+
+def test_a_financing_amount_is_not_saved_once_the_session_is_locked(app, db_path, monkeypatch):
+    """(the financing page's own callbacks used not to re-check can_edit())"""
+    s = Store(db_path)
+    queries.default_workspace(s)
+    queries.set_financing_entry(s, WS, 2024, "income", "sponsoring", 500.0)
+    s.close()
+    monkeypatch.setenv("CLUSTERDASH_PASSCODE", "let-me-in")
+    at = app()
+    at.session_state["_unlocked"] = True
+    at.query_params["fin_year"] = "2024"
+    at.switch_page("pages/financing_mix.py").run()
+    field = widget(at, "number_input", "fin-2024-income-sponsoring")
+    assert not field.disabled and field.value == 500.0
+    at.session_state["_unlocked"] = False
+    field.set_value(9999.0).run()
+    assert not at.exception
+    assert read(db_path, queries.financing_entries, WS)["amount"].tolist() == [500.0]
+    assert any(e.value.startswith("View only") for e in at.error)
+    assert widget(at, "number_input", "fin-2024-income-sponsoring").value == 500.0

@@ -18,8 +18,10 @@ from clusterdash.ui.output import (
     download_csv,
     flash_error,
     flash_success,
+    label_text,
     page_intro,
     plain,
+    plain_label,
     show_error,
     show_flash,
     source_line,
@@ -50,7 +52,8 @@ from clusterdash.ui.shell import (
 __all__ = [
     "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_edit", "csv_bytes", "current_participant", "current_workspace",
     "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "flash_error", "flash_success", "get_store",
-    "is_presenting", "is_unlocked", "link_params", "locked_message", "page_intro", "page_link", "participant_input", "plain",
+    "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message", "page_intro", "page_link",
+    "participant_input", "plain", "plain_label",
     "repo_path", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
     "view_only_reason",
 ]

@@ -39,7 +39,7 @@ import streamlit as st
 
 from clusterdash.errors import UserError
 from clusterdash.ui import shell
-from clusterdash.ui.output import flash_error
+from clusterdash.ui.output import flash_error, plain
 
 Save = Callable[[Any], Any]
 SAVED = "Saved"
@@ -66,8 +66,8 @@ def is_missing(value) -> bool:
 
 
 def _ok(message) -> None:
-    if message:
-        st.toast(message, icon=":material/check_circle:", duration="short")
+    if message:  # may quote what was typed: shown literally
+        st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
 def _on_change(key: str, base_key: str, save: Save, toast) -> None:

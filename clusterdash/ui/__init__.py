@@ -3,6 +3,8 @@
 - :mod:`.shell` — the store, navigation mode, workspace and presentation mode from the URL,
   access (:func:`can_edit`, the one view-only message), the participant's name, the sidebar;
 - :mod:`.output` — user text shown literally, source lines, CSV downloads, grids, messages;
+- :mod:`.errors` — the app-wide error handler (installed on import: every widget callback;
+  app.py runs the page in ``errors.page_guard``);
 - :mod:`.autosave` — the one save-as-you-go mechanism (versioned widget keys);
 - pillar widgets, imported by pages from their module: :mod:`.checklists`, :mod:`.maturity`,
   :mod:`.toolkit`, :mod:`.financing`, :mod:`.statistics`, :mod:`.initiatives`,
@@ -13,6 +15,7 @@ The shell and output names are re-exported here, so pages write ``ui.get_store()
 """
 
 from clusterdash.export import csv_bytes
+from clusterdash.ui import errors
 from clusterdash.ui.output import (
     data_grid,
     download_csv,
@@ -49,9 +52,11 @@ from clusterdash.ui.shell import (
     view_only_reason,
 )
 
+errors.install()  # no widget callback ever replaces a page with a traceback
+
 __all__ = [
     "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_edit", "csv_bytes", "current_participant", "current_workspace",
-    "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "flash_error", "flash_success", "get_store",
+    "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error", "flash_success", "get_store",
     "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message", "page_intro", "page_link",
     "participant_input", "plain", "plain_label",
     "repo_path", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",

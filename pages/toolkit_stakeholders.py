@@ -42,7 +42,7 @@ for r in rows.itertuples():
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, influence=v),
                          labels=toolkit.LEVEL_LABELS)
             autosave.action_button("", f"{k}|delete", queries.delete_stakeholder, store, wid, r.stakeholder_id,
-                         icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
+                         icon=":material/delete:", help=f"Remove {ui.plain_label(r.name, 80)}", toast="Removed")
         d1, d2 = st.columns(2)
         with d1:
             autosave.text("Description", f"{k}|description", r.description,

@@ -37,7 +37,7 @@ for m in members.itertuples():
                      min_value=1.0, max_value=100.0, step=5.0, help="% of a full-time position", format="%g",
                      width=170)
         autosave.action_button("", f"{k}|delete", queries.delete_team_member, store, wid, mid, icon=":material/delete:",
-                     help=f"Remove {m.member_name} and their scores", toast="Removed")
+                     help=f"Remove {ui.plain_label(m.member_name, 80)} and their scores", toast="Removed")
 if editable:
     autosave.adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name),
                 placeholder="Name or position, then Enter (starts at 100 % FTE)")
@@ -45,8 +45,9 @@ if editable:
 if len(members):
     st.subheader("Scores per team member")
     st.caption(toolkit.SCORE_SCALE + ". Click a score again to clear it.")
-    tabs = st.tabs([f"{m.member_name} ({m.fte_pct:g} %)" if list(members["member_name"]).count(m.member_name) == 1
-                    else f"{m.member_name} [{m.seq}] ({m.fte_pct:g} %)" for m in members.itertuples()])
+    tabs = st.tabs([f"{ui.plain_label(m.member_name, 40)} ({m.fte_pct:g} %)"  # tab labels render Markdown
+                    if list(members["member_name"]).count(m.member_name) == 1
+                    else f"{ui.plain_label(m.member_name, 40)} \\[{m.seq}\\] ({m.fte_pct:g} %)" for m in members.itertuples()])
     for tab, m in zip(tabs, members.itertuples()):
         mine = dict(zip(scores.loc[scores["member_id"] == m.member_id, "criterion_seq"],
                         scores.loc[scores["member_id"] == m.member_id, "score"]))

@@ -147,7 +147,7 @@ def test_import_page_upload_summary_rejected_rows_and_delete(db_path, monkeypatc
     at.button(key="imp_go").click().run()
     assert not at.exception
     errors = shown(at.error)
-    assert errors and "mine.csv, column employment: text where a number is expected (line 4: 'abc')" in errors[0]
+    assert errors and "mine.csv, column employment: text where a whole number is expected (line 4: 'abc')" in errors[0]
     s = Store(db_path)
     assert s.value(USER_DATASETS) == 0  # nothing written
     s.close()

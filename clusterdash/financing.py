@@ -517,6 +517,31 @@ def shares_table(entries: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+NOT_ENTERED = "not entered"
+NO_INCOME = "no income to share"
+NO_COSTS = "no costs to cover"
+
+
+def shares_table_text(shares: pd.DataFrame) -> pd.DataFrame:
+    """:func:`shares_table` as the page shows it: amounts with thousands separators, shares with
+    one decimal and " %"; a share is "not entered" when its sources are not entered, and "no
+    income to share" when the year's total income is 0 (cost coverage: "no costs to cover") —
+    never "0.0 %" for either."""
+    out = pd.DataFrame({"year": [str(int(y)) for y in shares["year"]]})
+    for c in SHARES_COLUMNS[1:]:
+        if c == "cost_coverage_pct":  # income / costs
+            out[c] = [NO_COSTS if (pd.notna(tc) and tc == 0 and pd.notna(ti)) else
+                      (NOT_ENTERED if pd.isna(v) else format_pct(float(v)))
+                      for v, ti, tc in zip(shares[c], shares["total_income"], shares["total_costs"])]
+        elif c.endswith("_pct"):
+            out[c] = [NO_INCOME if (pd.notna(t) and t == 0 and pd.isna(v)) else
+                      (NOT_ENTERED if pd.isna(v) else format_pct(float(v)))
+                      for v, t in zip(shares[c], shares["total_income"])]
+        else:
+            out[c] = [NOT_ENTERED if pd.isna(v) else f"{float(v):,.2f}" for v in shares[c]]
+    return out
+
+
 SHARES_COLUMNS = (["year", "total_income", "total_costs", "balance", "public_share_pct"]
                   + [f"{g}_share_pct" for g in INCOME_GROUPS if g != "public"]
                   + ["public_incl_projects_share_pct", "private_share_pct", "cost_coverage_pct"])

@@ -25,7 +25,7 @@ names = {r.initiative_id: f"{r.initiative_name or r.initiative_id} ({int(r.asses
          for r in inits.itertuples()}
 default_iid = current_row["initiative_id"] if current_row and current_row["initiative_id"] in names else next(iter(names))
 iid = st.selectbox("Cluster initiative", list(names), index=list(names).index(default_iid),
-                   format_func=lambda k: names.get(k, k), key=f"mat_hist_initiative|{wid}")
+                   format_func=lambda k: ui.label_text(names.get(k, k)), key=f"mat_hist_initiative|{wid}")
 
 rows = queries.list_assessments(store, wid, iid).sort_values(["assessed_on", "created_at"]).reset_index(drop=True)
 results = {}
@@ -61,8 +61,8 @@ labels = {a["assessment_id"]: f"{pd.Timestamp(a['assessed_on']).date().isoformat
           + f" ({results[a['assessment_id']].stage_name})" for a in rows.to_dict("records")}
 ids = list(labels)
 c1, c2 = st.columns(2)
-a_id = c1.selectbox("A (earlier)", ids, index=len(ids) - 2, format_func=lambda k: labels[k], key=f"mat_cmp_a|{iid}")
-b_id = c2.selectbox("B (later)", ids, index=len(ids) - 1, format_func=lambda k: labels[k], key=f"mat_cmp_b|{iid}")
+a_id = c1.selectbox("A (earlier)", ids, index=len(ids) - 2, format_func=lambda k: ui.label_text(labels[k]), key=f"mat_cmp_a|{iid}")
+b_id = c2.selectbox("B (later)", ids, index=len(ids) - 1, format_func=lambda k: ui.label_text(labels[k]), key=f"mat_cmp_b|{iid}")
 ra, rb = results[a_id], results[b_id]
 cmp = maturity.compare(q, ra, rb)
 

@@ -651,3 +651,21 @@ def test_rule_figures_as_stated(kb):
     assert fin.rule_figure_text(rules["cger_financial_autonomy"]) == "40 %"
     assert fin.rule_figure_text(rules["sustainable_financing_and_growth"]) == "90 clusters"
     assert fin.rule_figure_text(rules["mixture_matters"]) is None
+
+
+def test_shares_by_year_as_shown_says_not_entered_never_zero_percent():
+    """Issue #15: a blank used to show as 0.0 % in Shares by year."""
+    e = pd.DataFrame([
+        dict(year=2023, entry_kind="income", category_code="membership_fees", amount=100.0),
+        dict(year=2024, entry_kind="cost", category_code="personnel", amount=50.0),
+        dict(year=2025, entry_kind="income", category_code="membership_fees", amount=0.0),
+        dict(year=2025, entry_kind="cost", category_code="personnel", amount=0.0),
+    ])
+    shown = fin.shares_table_text(fin.shares_table(e)).set_index("year")
+    assert shown.loc["2023", "membership_fees_share_pct"] == "100.0 %"
+    assert shown.loc["2023", "sponsoring_share_pct"] == fin.NOT_ENTERED  # income entered, sponsoring not
+    assert shown.loc["2023", "total_costs"] == fin.NOT_ENTERED
+    assert shown.loc["2024", "total_income"] == fin.NOT_ENTERED and shown.loc["2024", "balance"] == "-50.00"
+    assert shown.loc["2025", "public_share_pct"] == fin.NO_INCOME  # 0 entered: no share, but not "not entered"
+    assert shown.loc["2025", "cost_coverage_pct"] == fin.NO_COSTS
+    assert not shown.isin(["0.0 %"]).any().any()

@@ -150,6 +150,11 @@ def test_shares_tab_compares_and_explains(app, db_path):
     assert comparison.loc["Membership fees share", "European Union"] == "“Membership fees make one quarter of the overall financing mix.”"
     assert {"dl-fin-mixes", "dl-fin-bench", "dl-fin-comp", "dl-fin-findings", "dl-fin-shares"} <= {
         b.key for b in at.get("download_button")}
+    # shares by year: a source not entered reads "not entered", never 0.0 % (issue #15)
+    by_year = at.table[-1].value.set_index("Year")
+    assert by_year.loc["2024", "Public share (baseline support) %"] == "60.0 %"
+    assert by_year.loc["2024", "Sponsoring %"] == "not entered"
+    assert "0.0 %" not in by_year.to_string()
 
 
 def test_shares_tab_without_income(app):

@@ -262,17 +262,16 @@ def findings_section(year: int, summary, profile: dict, rules: pd.DataFrame) -> 
 
 
 def shares_by_year(entries: pd.DataFrame, currency: str) -> None:
+    """Per year entered: totals and shares, "not entered" in words (never a 0 % or a blank that
+    reads as zero); the CSV keeps the numbers (blank = not entered)."""
     st.subheader("Shares by year")
     shares = fin.shares_table(entries)
     if len(shares):
-        shown = shares.rename(columns=fin.SHARES_COLUMN_LABELS)
-        cfg = {c: st.column_config.NumberColumn(format="%.1f %%") for c in shown.columns if c.endswith("%")}
-        cfg.update({c: st.column_config.NumberColumn(format="accounting")
-                    for c in ("Total income", "Total costs", "Income − costs")})
-        cfg["Year"] = st.column_config.NumberColumn(format="%d")
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
-        download_csv(shown, "financing_shares_by_year.csv", source="Your entries",
-                     units=f"amounts in {currency}; shares in % of total income", key="dl-fin-shares")
+        numbers = shares.rename(columns=fin.SHARES_COLUMN_LABELS)
+        st.table(fin.shares_table_text(shares).rename(columns=fin.SHARES_COLUMN_LABELS), hide_index=True)
+        download_csv(numbers, "financing_shares_by_year.csv", source="Your entries",
+                     units=f"amounts in {currency}; shares in % of total income; blank = not entered",
+                     key="dl-fin-shares")
 
 
 # ---- tab 3: planner ------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import streamlit as st
 from clusterdash import config, queries, registry
 from clusterdash.errors import UserError
 from clusterdash.store import Store, open_store
-from clusterdash.ui.output import flash_error, plain, show_flash
+from clusterdash.ui.output import flash_error, label_text, plain, show_flash
 
 # ---- the store ---------------------------------------------------------------------------
 
@@ -316,7 +316,7 @@ def workspace_switcher(store: Store, wid: str) -> None:
         switch_workspace(st.session_state["_ws_switch"])
 
     st.selectbox(
-        "Workspace", list(by_id), key="_ws_switch", format_func=lambda k: labels.get(k, k), on_change=on_switch,
+        "Workspace", list(by_id), key="_ws_switch", format_func=lambda k: label_text(labels.get(k, k)), on_change=on_switch,
         help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.",
     )
     page_link("workspaces", label="Manage workspaces", query_params={"ws": wid})

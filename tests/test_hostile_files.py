@@ -170,3 +170,17 @@ def test_relatedness_and_region_files_refuse_non_finite_numbers(value):
     reg = SourceFile("reg.csv", f"region_code,region_name,latitude,longitude\nA,Alpha,{value},1\n".encode())
     with pytest.raises(StatsImportError, match=r"reg.csv line 2: latitude/longitude"):
         readers.read_regions(reg)
+
+
+def test_ui_import_of_nested_json_is_a_message_not_a_traceback(app, db_path):
+    """The issue's 6 KB "JSON" of 3,000 nested brackets, uploaded on the import page."""
+    from tests.ui_support import shown
+
+    at = app("pages/import_stats.py")
+    assert at.radio(key="imp_format").value == "cbp"
+    at.file_uploader(key="imp_files_cbp").set_value(("deep.json", NESTED, "application/json")).run()
+    at.button(key="imp_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = shown(at.error)
+    assert errors and "deep.json line 1: nested more than 16 levels deep" in errors[0], errors
+    assert not any(w in " ".join(errors) for w in ("Traceback", "RecursionError", ".py", "/work/"))

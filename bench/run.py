@@ -14,7 +14,11 @@ Measures, in one run, and prints ``key: value`` lines as it goes; then writes
   DataFrame, and checked to give the same numbers as the engine (the run stops if not);
 - ``lq_1m_s``, ``lq_4m_s``, ``lq_16m_s``: the engine's location-quotient and strong-cluster SQL on
   SYNTHETIC region × industry × year tables of 1, 4 and 16 million rows generated inside DuckDB
-  (``bench/synthetic.py``; 16 M skipped with ``--quick``);
+  (``bench/synthetic.py``; 16 M skipped with ``--quick``); ``cells_*m_s``: the region × cluster ×
+  year sums an import keeps for them; ``all_indicators_*m_s``: every indicator plus the shift-share;
+- ``county_indicators_s``, ``shift_share_s``, ``county_all_indicators_s``, ``county_peak_rss_mb``:
+  the 16 M-row SYNTHETIC county-scale case (3,200 regions × 1,000 industries × 5 years) in a
+  process of its own;
 - ``page_rerun_ms_p50`` / ``_p95``: Streamlit AppTest reruns of the mapping, assessment,
   financing and checklist pages on a store with the CBP dataset and a workshop's answers;
 - ``cold_start_s``: from starting the server process to the home page rendered in Chromium;
@@ -67,6 +71,9 @@ TARGETS = {  # key: (description, predicate)
     "speedup_vs_pandas": ("≥ 3×", lambda v: v >= 3),
     "lq_16m_s": ("< 4 s", lambda v: v < 4),
     "lq_worst_step_vs_linear": ("≤ 1 (no step worse than linear)", lambda v: v <= 1.0),
+    "county_all_indicators_s": ("< 3 s", lambda v: v < 3),
+    "all_indicators_worst_step_vs_linear": ("≤ 1 (no step worse than linear)", lambda v: v <= 1.0),
+    "county_peak_rss_mb": ("< 1,500 MB", lambda v: v < 1500),
     "page_rerun_ms_p95": ("< 300 ms", lambda v: v < 300),
     "cold_start_s": ("< 5 s", lambda v: v < 5),
     "peak_rss_mb": ("< 700 MB", lambda v: v < 700),
@@ -375,14 +382,59 @@ def bench_indicators(db: Path, runs: int) -> None:
            "engine (reads the store) vs pandas computing from frames already in memory")
 
 
+COUNTY_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {repo!r})
+from bench.run import county_queries
+from clusterdash.store import Store
+store = Store({db!r}, read_only=True)
+out = county_queries(store, {code!r}, {runs})
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RESULT " + json.dumps(out))
+"""
+
+
+def county_queries(store, code: str, runs: int) -> dict:
+    """Every indicator of every region × cluster × year, and the shift-share between the first
+    and the last year, each to an Arrow table (the engine's own SQL), ``runs`` times; medians."""
+    from clusterdash.stats import shift_share
+
+    params = indicators._params(store, code, None)
+    lo, hi = store.rows("SELECT year_min, year_max FROM stats_dataset WHERE dataset_code = ?", [code])[0].values()
+    ind_sql = indicators._CHAIN + " SELECT * FROM indicators"
+    ss_sql = indicators._CHAIN + shift_share._SHIFT_SHARE
+    ss_params = dict(params, base_year=lo, to_year=hi)
+    ind_t, ss_t = [], []
+    rows = ss_rows = 0
+    for _ in range(runs):
+        with store.cursor() as cur:
+            t, tbl = timed(lambda: cur.sql(ind_sql, params=params).to_arrow_table())
+            ind_t.append(t)
+            rows = tbl.num_rows
+            del tbl
+            t, tbl = timed(lambda: cur.sql(ss_sql, params=ss_params).to_arrow_table())
+            ss_t.append(t)
+            ss_rows = tbl.num_rows
+            del tbl
+    both = [a + b for a, b in zip(ind_t, ss_t)]
+    return {"indicators_s": median(ind_t), "shift_share_s": median(ss_t), "all_s": median(both), "rows": rows,
+            "shift_share_rows": ss_rows, "indicators_runs": ind_t, "shift_share_runs": ss_t,
+            "years": [lo, hi]}
+
+
 def bench_scaling(tmp: Path, sizes: list[int], runs: int) -> None:
+    """SYNTHETIC region × industry × year datasets of 1, 4, 16 M observations (the 16 M one is the
+    county-scale case: 3,200 regions × 1,000 industries × 5 years): the sums an import keeps
+    (stats_cluster_cell), the LQ SQL, every indicator and the shift-share; at the largest size also
+    in a process of its own for its peak memory."""
     db = tmp / "synthetic.duckdb"
     store = Store(db)
     store.migrate()
-    points = []
+    points, county_points = [], []
     try:
         for rows in sizes:
-            t_gen, code = timed(synthetic.create_synthetic_dataset, store, rows)
+            t_gen, code = timed(synthetic.create_synthetic_dataset, store, rows, refresh_cells=False)
+            t_cells, n_cells = timed(synthetic.refresh_cells, store, code)
             store.conn.execute("CHECKPOINT")
             params = indicators._params(store, code, None)
             sql = synthetic.lq_sql()
@@ -395,26 +447,65 @@ def bench_scaling(tmp: Path, sizes: list[int], runs: int) -> None:
                 out_rows = tbl.num_rows
                 strong = sum(1 for v in tbl.column("is_strong").to_pylist() if v)
                 del tbl
-            key = f"lq_{rows // 1_000_000}m_s"
+            m = rows // 1_000_000
             t = median(times)
             points.append((rows, t))
-            report(key, t, f"SYNTHETIC data; median of {runs} ({', '.join(f'{x:.2f}' for x in times)}); "
+            report(f"lq_{m}m_s", t, f"SYNTHETIC data; median of {runs} ({', '.join(f'{x:.2f}' for x in times)}); "
                    f"{out_rows:,} region × cluster × year results, {strong:,} strong; generated in {t_gen:.1f} s")
+            report(f"cells_{m}m_s", t_cells, f"SYNTHETIC data: the region × cluster × year sums an import writes once "
+                   f"(stats_cluster_cell, {n_cells:,} rows from {rows:,} observations)")
+            c = county_queries(store, code, runs)
+            county_points.append((rows, c["all_s"]))
+            report(f"all_indicators_{m}m_s", c["all_s"],
+                   f"SYNTHETIC data; every indicator ({c['rows']:,} rows) + shift-share {c['years'][0]}–{c['years'][1]} "
+                   f"({c['shift_share_rows']:,} rows), median of {runs}")
+            if rows == max(sizes):
+                store.conn.execute("CHECKPOINT")
+                store.close()
+                child = subprocess.run([sys.executable, "-c", COUNTY_CHILD.format(repo=str(REPO), db=str(db), code=code,
+                                                                                 runs=runs)],
+                                       capture_output=True, text=True, timeout=1800)
+                line = next((ln for ln in child.stdout.splitlines() if ln.startswith("RESULT ")), None)
+                if line is None:
+                    raise RuntimeError(f"county case failed: {child.stderr[-2000:]}")
+                import json
+
+                r = json.loads(line[len("RESULT "):])
+                regions = rows // (synthetic.INDUSTRIES * synthetic.YEARS)
+                shape = (f"SYNTHETIC county-scale data: {regions:,} regions × {synthetic.INDUSTRIES:,} industries × "
+                         f"{synthetic.YEARS} years = {rows:,} observations")
+                report("county_indicators_s", r["indicators_s"],
+                       f"{shape}; every indicator of every region × cluster × year ({r['rows']:,} rows) to an Arrow "
+                       f"table, median of {runs} ({', '.join(f'{x:.2f}' for x in r['indicators_runs'])}), fresh process")
+                report("shift_share_s", r["shift_share_s"],
+                       f"{shape}; shift-share {r['years'][0]}–{r['years'][1]} of every region × cluster "
+                       f"({r['shift_share_rows']:,} rows), median of {runs} "
+                       f"({', '.join(f'{x:.2f}' for x in r['shift_share_runs'])})")
+                report("county_all_indicators_s", r["all_s"], "county_indicators_s + shift_share_s, same runs")
+                report("county_peak_rss_mb", r["peak_rss_mb"],
+                       "peak resident memory of the process computing them (opening the store included)")
+                store = Store(db)
             with store.cursor() as cur:  # keep the file small: one dataset at a time
-                for tname in ("stats_observation", "stats_industry", "stats_cluster", "stats_region", "stats_dataset"):
+                for tname in ("stats_observation", "stats_cluster_cell", "stats_industry", "stats_cluster",
+                              "stats_region", "stats_dataset"):
                     cur.execute(f"DELETE FROM {tname} WHERE dataset_code = ?", [code])
             store.conn.execute("CHECKPOINT")
     finally:
         store.close()
-    if len(points) >= 2:
-        xs = [math.log(r) for r, _ in points]
-        ys = [math.log(t) for _, t in points]
+
+    def scaling(prefix: str, pts: list[tuple[int, float]]) -> None:
+        xs = [math.log(r) for r, _ in pts]
+        ys = [math.log(t) for _, t in pts]
         mx, my = statistics.mean(xs), statistics.mean(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-        steps = ", ".join(f"×{b[1] / a[1]:.1f} for ×{b[0] // a[0]} rows" for a, b in zip(points, points[1:]))
-        report("lq_scaling_exponent", slope, f"slope of log(time) over log(rows), 1 = linear; steps: {steps}")
-        worst = max((b[1] / a[1]) / (b[0] / a[0]) for a, b in zip(points, points[1:]))
-        report("lq_worst_step_vs_linear", worst, "largest (time growth ÷ row growth) between two sizes; 1 = linear")
+        steps = ", ".join(f"×{b[1] / a[1]:.1f} for ×{b[0] // a[0]} rows" for a, b in zip(pts, pts[1:]))
+        report(f"{prefix}_scaling_exponent", slope, f"slope of log(time) over log(rows), 1 = linear; steps: {steps}")
+        worst = max((b[1] / a[1]) / (b[0] / a[0]) for a, b in zip(pts, pts[1:]))
+        report(f"{prefix}_worst_step_vs_linear", worst, "largest (time growth ÷ row growth) between two sizes; 1 = linear")
+
+    if len(points) >= 2:
+        scaling("lq", points)
+        scaling("all_indicators", county_points)
 
 
 def prepare_pages_store(cbp_db: Path, tmp: Path) -> tuple[Path, str, str]:
@@ -645,6 +736,35 @@ def write_results(path: Path, info: dict, busy: dict, quick: bool, started: date
 NOTES_FILE = REPO / "bench" / "notes.md"
 
 
+def keep_earlier_measures(path: Path, parts: set[str]) -> None:
+    """Measures of an earlier results file that this run did not take (``--only`` … ``--keep-earlier``):
+    added after this run's, their note saying which run they come from."""
+    import re
+
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"on (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
+    when = m.group(1) if m else "an earlier run"
+    section = text.split("## Every measure", 1)[-1].split("\n## ", 1)[0]
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        key = cells[0].strip("`")
+        if key in RESULTS:
+            continue
+        raw = cells[1].replace(",", "")
+        try:
+            value: object = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+        except ValueError:
+            value = cells[1]
+        RESULTS[key] = value
+        NOTES[key] = (cells[2] + " " if cells[2] else "") + f"(earlier run of {when} UTC, not repeated)"
+    EXTRA_NOTES.append(f"Measures marked 'earlier run' come from the run of {when} UTC; this run measured only: "
+                       + ", ".join(sorted(parts)))
+
+
 PER_PAGE: dict[str, tuple[float, float]] = {}
 EXTRA_NOTES: list[str] = []
 
@@ -656,6 +776,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--notes", type=Path, help="a text file of notes (one per line) about this run, added to "
                     "results.md (bench/notes.md, the standing analysis, is always added)")
     ap.add_argument("--only", help="comma-separated parts: build,import,indicators,scaling,pages,server,load")
+    ap.add_argument("--keep-earlier", action="store_true",
+                    help="with --only: keep the measures of the parts not run from the existing results file, "
+                         "each marked with the date of the run it comes from")
     args = ap.parse_args(argv)
     parts = set((args.only or "build,import,indicators,scaling,pages,server,load").split(","))
     q = args.quick
@@ -700,6 +823,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine_busy_by_others_pct: {busy['others_pct']:.0f}", flush=True)
     if args.notes and args.notes.exists():
         EXTRA_NOTES.extend(line.strip() for line in args.notes.read_text(encoding="utf-8").splitlines() if line.strip())
+    if args.keep_earlier:
+        keep_earlier_measures(args.out, parts)
     write_results(args.out, info, busy, q, started, seconds)
     print(f"results written to {args.out}", flush=True)
     return 0

@@ -6,12 +6,16 @@ DuckDB's ``hash()``: they are NOT statistics of any real place, and every datase
 Shape: ``regions × industries × years`` observations, every industry at the finest level and in
 one of 67 clusters (51 traded, 16 local, like the U.S. Cluster Mapping Project's), about 1 % of
 cells withheld (employment NULL). Rows are scaled through the number of regions (think county
-level data), so the output (region × cluster × year) grows with the input.
+level data), so the output (region × cluster × year) grows with the input. Rows are stored in the
+order County Business Patterns files come in (one file per year, sorted by region, then
+industry), as an import of such files stores them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+
+from clusterdash.stats import cells
 
 SYNTHETIC_LABEL = "SYNTHETIC benchmark data (deterministic pseudo-random numbers, not real statistics)"
 SYNTHETIC_SOURCE = "SYNTHETIC: generated inside DuckDB by bench/synthetic.py; not real statistics"
@@ -36,16 +40,19 @@ def u(expr: str) -> str:
 
 
 def create_synthetic_dataset(store, rows: int, dataset_code: str | None = None, *, industries: int = INDUSTRIES,
-                             years: int = YEARS) -> str:
+                             years: int = YEARS, refresh_cells: bool = True) -> str:
     """Write one SYNTHETIC dataset of ``rows`` observations into the store's statistics tables
-    (one transaction) and return its dataset_code."""
+    (one transaction) and return its dataset_code. ``refresh_cells``: also write its region ×
+    cluster × year sums (``stats_cluster_cell``), as every import does; False leaves that to the
+    caller (the benchmark times it apart with :func:`refresh_cells`)."""
     n_regions, n_industries, n_years = shape_for(rows, industries=industries, years=years)
     code = dataset_code or (f"synthetic_{rows // 1_000_000}m" if rows % 1_000_000 == 0 else f"synthetic_{rows}")
     n_clusters = TRADED_CLUSTERS + LOCAL_CLUSTERS
     now = datetime.now(timezone.utc).replace(tzinfo=None)
 
     def write(cur) -> None:
-        for t in ("stats_observation", "stats_industry", "stats_cluster", "stats_region", "stats_dataset"):
+        for t in ("stats_observation", "stats_industry", "stats_cluster", "stats_region", "stats_cluster_cell",
+                  "stats_dataset"):
             cur.execute(f"DELETE FROM {t} WHERE dataset_code = ?", [code])
         cur.execute(
             """INSERT INTO stats_dataset (dataset_code, title, format, classification, region_type, source,
@@ -93,9 +100,12 @@ def create_synthetic_dataset(store, rows: int, dataset_code: str | None = None, 
                        CASE WHEN {withheld} THEN NULL ELSE floor({level} * {noise}) * (30 + 40 * {u('i * 13 + r')}) END,
                        {withheld}, CASE WHEN {withheld} THEN 'SYNTHETIC withheld' END,
                        CAST((r * {n_industries} + i) * {n_years} + y + 2 AS INTEGER)
-                FROM range({n_regions}) a(r), range({n_industries}) b(i), range({n_years}) c(y)""",
+                FROM range({n_years}) c(y), range({n_regions}) a(r), range({n_industries}) b(i)
+                ORDER BY y, r, i""",
             [code],
         )
+        if refresh_cells:  # what an import does last (clusterdash.stats.importer.write_derived)
+            cells.refresh(cur, code)
 
     store.write(write)
     return code
@@ -110,3 +120,8 @@ def lq_sql() -> str:
         " SELECT region_code, cluster_code, cluster_type, year, employment, lq, national_share_pct,"
         " is_strong, is_strong_top10 FROM flagged"
     )
+
+
+def refresh_cells(store, dataset_code: str) -> int:
+    """The region × cluster × year sums of a dataset (one transaction), as an import writes them."""
+    return store.write(lambda cur: cells.refresh(cur, dataset_code))

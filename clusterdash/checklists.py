@@ -260,10 +260,13 @@ def overall_progress(board: pd.DataFrame) -> dict:
     }
 
 
+TO_DO = ("in_progress", "not_yet")  # the statuses that put an item on the action list
+
+
 def action_items(board: pd.DataFrame) -> pd.DataFrame:
-    """What is not yet done: every applicable item whose status is not 'done' (in progress,
-    not yet, or no answer), in the guide's order."""
-    return board[~board["status_effective"].isin(["done", "not_applicable"])].reset_index(drop=True)
+    """The action list: the items someone marked to do (in progress or not yet), in the guide's
+    order. Unanswered items are not actions (issue 13: 52 of 53 items were listed)."""
+    return board[board["status_effective"].isin(TO_DO)].reset_index(drop=True)
 
 
 # ---- export ------------------------------------------------------------------------------------
@@ -295,7 +298,9 @@ def export_frame(board: pd.DataFrame) -> pd.DataFrame:
 
 def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataFrame:
     """The change history (queries.checklist_changes) as a readable table: when, who, item,
-    field, from, to (status codes as their labels)."""
+    field, from, to (status codes as their labels), and whether the change was written
+    (``is_saved`` false: a note or owner refused because someone else had saved it meanwhile;
+    'from' is the text stored then)."""
     rows = []
     for r in changes.to_dict("records"):
         key = str(ItemKey.of(r))
@@ -311,8 +316,10 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
             "from": old if _present(old) else None,
             "to": new if _present(new) else None,
             "item_key": key,
+            "is_saved": bool(r.get("is_saved", True)),
         })
-    return pd.DataFrame(rows, columns=["changed_at_utc", "changed_by", "item", "field", "from", "to", "item_key"])
+    return pd.DataFrame(rows, columns=["changed_at_utc", "changed_by", "item", "field", "from", "to", "item_key",
+                                       "is_saved"])
 
 
 def format_time(ts, tz_name: str | None = None) -> str | None:
@@ -372,11 +379,12 @@ def action_list_markdown(actions: pd.DataFrame, *, workspace_name: str, generate
         f"# Action list: {escape_markdown(workspace_name)}",
         "",
         f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by ClusterDash. "
-        f"{len(actions)} of {applicable} applicable items are not done yet.",
+        f"{len(actions)} item{'s' if len(actions) != 1 else ''} to do (marked in progress or not yet) "
+        f"of {applicable} applicable items.",
         "",
     ]
     if actions.empty:
-        out.append("Nothing is open: every applicable item is done.")
+        out.append("Nothing to do: no item is marked in progress or not yet.")
     for list_title, groups in _grouped(actions):
         out += [f"## {escape_markdown(list_title)}", ""]
         for area, rows in groups:
@@ -427,10 +435,11 @@ def action_list_html(actions: pd.DataFrame, *, workspace_name: str, generated_at
         "</head><body>",
         f"<h1>{e(title)}</h1>",
         f"<p>Generated {generated_at:%Y-%m-%d %H:%M} UTC by ClusterDash. "
-        f"{len(actions)} of {applicable} applicable items are not done yet.</p>",
+        f"{len(actions)} item{'s' if len(actions) != 1 else ''} to do (marked in progress or not yet) "
+        f"of {applicable} applicable items.</p>",
     ]
     if actions.empty:
-        out.append("<p>Nothing is open: every applicable item is done.</p>")
+        out.append("<p>Nothing to do: no item is marked in progress or not yet.</p>")
     for list_title, groups in _grouped(actions):
         out.append(f"<h2>{e(list_title)}</h2>")
         for area, rows in groups:

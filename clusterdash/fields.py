@@ -161,6 +161,28 @@ _add("updated_at", "Last change", "When the row was last changed (UTC).")
 _add("changed_at", "Changed at", "When the change was made (UTC); for an answer, its latest change.")
 _add("changed_by", "Changed by",
      "Name of the participant (browser session) who made the change; for an answer, who changed it last.")
+
+# -- change histories (checklist_change, text_change)
+_add("field", "Field",
+     "Field (column) whose value a history row records: status, note or owner of a checklist answer "
+     "(checklist_change); a text column such as text, measure or notes (text_change).")
+_add("old_value", "From",
+     "Value before the change (NULL: none); for a refused text (is_saved false), the text stored at that moment.")
+_add("new_value", "To",
+     "Value after the change (NULL: cleared or removed); for a refused text (is_saved false), that text.")
+_add("text_change_id", "Change", "Identifier of one change of a text ('tc-' + random).")
+_add("table_name", "Table",
+     "Table of the text a change belongs to (stakeholder, swot_item, canvas_entry, canvas_header, "
+     "cluster_service, team_member, value_chain_stage, checklist_answer).")
+_add("row_key", "Row",
+     "Row of the text within its table and workspace: the row's identifier, a canvas block_code, 'header' "
+     "for the canvas header, or list/group/kind/seq of a checklist item.")
+_add("row_label", "What", "The row in words when the change was made ('Strength 2', 'Stakeholder 3 (“SMEs”)').")
+_add("loaded_value", "Edited from",
+     "For a refused text: the version the writer's page had loaded and edited (NULL: empty, or not refused).")
+_add("is_saved", "Saved",
+     "Whether the change was written (true) or refused because someone else had saved the field after the "
+     "writer's page had loaded it (false: the text is kept only in the history).")
 _add("row_count", "Rows",
      "Rows stored by the build or import: knowledge rows loaded in total (knowledge_build), observations "
      "at all industry levels (stats_dataset).")
@@ -337,6 +359,8 @@ _add("answer_code", "Answer",
      "is left out of the scores); legal-form questions (legal_form_answer) the codes of "
      "clusterdash.toolkit.LEGAL_QUESTIONS.")
 _add("participant", "Participant", "Name of the participant or group who answered.")
+_add("vote_id", "Vote", "Identifier of a dot-vote of the workshop room ('vt-' and 8 letters).")
+_add("round", "Round", "Round of a dot-vote (1-based); a new round keeps the earlier rounds' dots.")
 _add("fulfilment_pct", "Fulfilment (%)",
      "Mean score of the stage's answered statements, in percent of the maximum score.", PCT, export_only=True)
 _add("coverage_pct", "Answered (%)", "Share of the stage's statements that have a score, in %.", PCT,
@@ -450,8 +474,7 @@ _add("expected_change", "Expected change at national growth",
 _add("job_creation_relative", "Job creation vs national growth",
      "Employment change minus the expected change (USCMP job creation relative to national growth).",
      export_only=True)
-_add("withheld_cells", "Withheld cells", "Cells of the cluster the source withheld or did not give.", "cells",
-     export_only=True)
+_add("withheld_cells", "Withheld cells", "Cells of the cluster the source withheld or did not give.", "cells")
 _add("base_year_withheld_cells", "Withheld cells in the base year", "Withheld cells in the base year.", "cells",
      export_only=True)
 _add("dataset_origin", "Dataset origin",
@@ -474,6 +497,22 @@ _add("is_growth_distorted", "Growth distorted by withheld cells",
      "benchmark total of the cluster.", export_only=True)
 _add("growth_note", "Why growth is flagged", "Why a growth figure is flagged, in words (empty when it is not).",
      export_only=True)
+# coverage of a dataset per year (clusterdash.stats.coverage.year_coverage; the Data view and its CSV)
+_add("regions_present", "Regions present", "Regions with published employment (in the year; for an industry of candidate clusters, over the pooled years).", "regions",
+     export_only=True)
+_add("regions_expected", "Regions expected", "Regions of the year with most regions (the dataset's full set).",
+     "regions", export_only=True)
+_add("missing_regions", "Missing regions", "Codes of the regions present in the fullest year but not in this one.",
+     export_only=True)
+_add("cells", "Cells", "Finest-level region × industry cells of the year.", "cells", export_only=True)
+_add("unknown_withheld_cells", "Withheld cells of unknown size",
+     "Withheld cells without a published parent row, whose employment cannot be estimated.", "cells")
+_add("is_complete", "Complete year",
+     "Whether the year has at least 90 % of the regions of the fullest year (else it is refused as the benchmark "
+     "of location quotients and shares).", export_only=True)
+_add("is_comparable", "Comparable coverage",
+     "Whether the year is complete and its estimated share of employment in withheld cells is within 0.5 "
+     "percentage points of the median of the years (a base year for growth).", export_only=True)
 _add("withheld_establishments_pct", "Establishments in withheld cells (%)",
      "Share of the cluster's establishments in withheld cells, in % (a proxy of the undercount).", PCT,
      export_only=True)
@@ -494,6 +533,154 @@ _add("links", "Links to strong clusters", "Number of the region's strong cluster
 _add("related_strong_clusters", "Strongly related to its strong clusters",
      "The region's strong clusters the cluster is strongly related to.", export_only=True)
 _add("industries", "Industries", "Industries of the cluster.", export_only=True)
+
+# -- analysis (issue #12: clusterdash.stats shift_share, structure, wages, drilldown, geographies,
+#    clusters_from_data; migration v011)
+_add("is_withheld", "Withheld",
+     "Whether the source withheld or did not give the cell's employment (stored as missing, never zero).")
+_add("national_employment", "Benchmark employment",
+     "Employment of the same cluster (or industry) summed over the benchmark's regions (the nation, or the "
+     "region's country).", export_only=True)
+_add("from_year", "From", "First year of a change (the base year of the shift-share).", export_only=True)
+_add("to_year", "To", "Last year of a change.", export_only=True)
+_add("national_growth_effect", "National growth effect",
+     "Shift-share: base-year employment × the growth of all employment in the benchmark — the jobs the region "
+     "would have gained or lost had the cluster grown like the whole economy.", "jobs", export_only=True)
+_add("industry_mix_effect", "Industry mix effect",
+     "Shift-share: base-year employment × (the cluster's national growth − the growth of all employment): jobs "
+     "due to the cluster growing faster or slower nationally than the economy.", "jobs", export_only=True)
+_add("regional_shift_effect", "Regional shift effect",
+     "Shift-share: the employment change minus the national growth and industry mix effects — jobs due to the "
+     "cluster growing faster or slower in the region than in the benchmark (the competitive effect).", "jobs",
+     export_only=True)
+_add("national_growth_pct", "Growth of all benchmark employment (%)",
+     "Growth of all employment in the benchmark between the two years, in %.", PCT, export_only=True)
+_add("cluster_national_growth_pct", "Cluster growth in the benchmark (%)",
+     "Growth of the cluster's employment in the benchmark between the two years, in %.", PCT, export_only=True)
+_add("region_cluster_growth_pct", "Cluster growth in the region (%)",
+     "Growth of the cluster's employment in the region between the two years, in % (empty when the base year has "
+     "none).", PCT, export_only=True)
+_add("homothetic_employment", "Homothetic employment",
+     "Esteban-Marquillas: the region's base-year employment × the cluster's share of benchmark employment — what "
+     "the region would employ in the cluster with the benchmark's structure.", export_only=True)
+_add("competitive_effect", "Competitive effect (Esteban-Marquillas)",
+     "Homothetic employment × (the cluster's growth in the region − in the benchmark).", "jobs", export_only=True)
+_add("allocation_effect", "Allocation effect (Esteban-Marquillas)",
+     "(Base-year − homothetic employment) × (the cluster's growth in the region − in the benchmark): the part of "
+     "the regional shift due to being specialised in the cluster.", "jobs", export_only=True)
+_add("is_decomposed", "Decomposed",
+     "Whether the shift-share parts could be computed (employment known in both years, a complete benchmark).",
+     export_only=True)
+_add("industry_mix_pct", "Industry mix (% of base)", "The industry mix effect in % of base-year employment.", PCT,
+     export_only=True)
+_add("regional_shift_pct", "Regional shift (% of base)", "The regional shift effect in % of base-year employment.",
+     PCT, export_only=True)
+_add("clusters_counted", "Clusters", "Clusters with employment counted in the figure.", "clusters", export_only=True)
+_add("clusters_growing_faster", "Clusters growing faster than nationally",
+     "Clusters whose regional shift effect is positive.", "clusters", export_only=True)
+_add("clusters_not_decomposed", "Clusters not decomposed",
+     "Clusters whose shift-share could not be computed (withheld in a year, or an incomplete benchmark).", "clusters",
+     export_only=True)
+_add("change_not_decomposed", "Change not decomposed",
+     "Employment change of the clusters that could not be decomposed (known changes only).", export_only=True)
+_add("clusters_distorted", "Clusters with distorted growth",
+     "Clusters whose change is flagged as distorted by withheld cells.", "clusters", export_only=True)
+_add("industries_counted", "Industries", "Finest-level industries with employment counted in the figure.",
+     "industries", export_only=True)
+_add("hhi", "Herfindahl-Hirschman index",
+     "Sum of the squared cluster shares of the region's employment: 1/n (even over n clusters) to 1 (one cluster).",
+     "index (0–1)", export_only=True)
+_add("shannon_entropy", "Shannon entropy",
+     "−Σ p ln p over the region's industries: 0 (one industry) to ln(number of industries) (even spread).", "nats",
+     export_only=True)
+_add("related_variety", "Related variety",
+     "Weighted entropy of the industries within each cluster (Frenken et al. 2007); empty when no cluster has more "
+     "than one industry.", "nats", export_only=True)
+_add("unrelated_variety", "Unrelated variety", "Entropy of the cluster shares of the region's employment.", "nats",
+     export_only=True)
+_add("krugman_index", "Krugman specialisation index",
+     "Σ |region's cluster share − benchmark's cluster share|: 0 (the benchmark's structure) to 2.", "index (0–2)",
+     export_only=True)
+_add("national_avg_wage", "Benchmark average wage",
+     "Payroll per employee of the same cluster over the benchmark's regions (unit from stats_dataset.payroll_unit).",
+     export_only=True)
+_add("wage_premium_pct", "Wage premium (%)",
+     "How much more (or less) the cluster pays per employee in the region than in the benchmark, in %.", PCT,
+     export_only=True)
+_add("base_year_avg_wage", "Average wage in the base year", "Average wage in the base year.", export_only=True)
+_add("wage_cagr_pct", "Wage growth (CAGR, %)",
+     "Compound annual growth of the average wage since the base year, nominal, in % a year.", "percent a year",
+     export_only=True)
+_add("national_wage_cagr_pct", "Benchmark wage growth (CAGR, %)",
+     "Compound annual growth of the benchmark's average wage of the cluster since the base year, in % a year.",
+     "percent a year", export_only=True)
+_add("wage_rank_in_region", "Wage rank in the region",
+     "Rank of the cluster by average wage among the region's clusters (1 = best paid).", export_only=True)
+_add("wage_rank_in_nation", "Wage rank among regions",
+     "Rank of the region by the cluster's average wage among all regions (1 = best paid).", export_only=True)
+_add("traded_avg_wage", "Average wage, traded clusters", "Payroll per employee over the region's traded clusters.",
+     export_only=True)
+_add("national_traded_avg_wage", "Benchmark average wage, traded clusters",
+     "Payroll per employee over the benchmark's traded clusters.", export_only=True)
+_add("traded_wage_premium_pct", "Traded wage premium (%)",
+     "The region's traded average wage against the benchmark's, in %.", PCT, export_only=True)
+_add("clusters_paying_above", "Clusters paying above the benchmark",
+     "Clusters whose average wage in the region is above the same cluster's in the benchmark.", "clusters",
+     export_only=True)
+_add("clusters_with_wages", "Clusters with wages", "Clusters with payroll and employment.", "clusters",
+     export_only=True)
+_add("drill_level", "Level", "Level of a drill-down row: cluster, subcluster or industry.", export_only=True,
+     values=_vals(("cluster", "Cluster"), ("subcluster", "Subcluster"), ("industry", "Industry")))
+_add("drill_code", "Code", "Code of the drill-down row's cluster, subcluster or industry.", export_only=True)
+_add("drill_name", "Name", "Name of the drill-down row's cluster, subcluster or industry.", export_only=True)
+_add("parent_code", "Part of", "The drill-down row one level up (a subcluster's cluster, an industry's subcluster).",
+     export_only=True)
+_add("subcluster_name", "Subcluster",
+     "Subcluster of the industry, where the crosswalk gives one (e.g. the U.S. Cluster Mapping subclusters); in the "
+     "drill-down, else the NAICS 4-digit industry group.")
+_add("subcluster_code", "Subcluster code",
+     "Subcluster: '<cluster code>/<subcluster name>' from the crosswalk, or the NAICS 4-digit industry group.",
+     export_only=True)
+_add("subcluster_source", "Subcluster from", "Where the subcluster comes from: crosswalk or naics_group.",
+     export_only=True)
+_add("grouping_code", "Candidate grouping",
+     "A saved candidate grouping of a dataset's industries (stats_grouping), 'candidate-1', ...")
+_add("method", "Method", "How the candidate grouping was found, in words.")
+_add("parameters", "Parameters", "The grouping's parameters as JSON.")
+_add("n_groups", "Groups", "Number of candidate groups.", "groups")
+_add("mean_silhouette", "Mean silhouette",
+     "Mean silhouette of the grouped industries, −1 to 1 (higher: better separated groups).", "index (−1 to 1)")
+_add("industries_grouped", "Industries grouped", "Industries placed in a candidate group.", "industries")
+_add("is_applied", "In use", "Whether the grouping is the dataset's cluster definition now.")
+_add("candidate_code", "Candidate cluster",
+     "Candidate cluster of a grouping ('G01', ... by employment); the cluster code once the grouping is applied.")
+_add("candidate_name", "Candidate cluster name", "Name of a candidate cluster: its largest industries.")
+_add("candidate_industries", "Industries", "Industries in the candidate cluster.", "industries")
+_add("candidate_employment", "Employment",
+     "Employment of the candidate cluster's industries over all regions and the pooled years.")
+_add("within_corr", "Correlation within",
+     "Mean correlation of the candidate cluster's industries' regional LQs with each other (empty for one industry).",
+     "correlation (−1 to 1)")
+_add("between_corr", "Correlation with the rest",
+     "Mean correlation of the candidate cluster's industries with the industries outside it.", "correlation (−1 to 1)")
+_add("silhouette", "Silhouette",
+     "How much closer an industry (or, averaged, a candidate cluster's industries) is to its own group than to the "
+     "next: −1 to 1.", "index (−1 to 1)")
+_add("top_industries", "Largest industries", "The candidate cluster's five largest industries.")
+_add("candidate_within_corr", "Group correlation within", "The within correlation of the industry's candidate "
+     "cluster.", "correlation (−1 to 1)", export_only=True)
+_add("candidate_between_corr", "Group correlation with the rest", "The between correlation of the industry's "
+     "candidate cluster.", "correlation (−1 to 1)", export_only=True)
+_add("not_grouped_reason", "Why not grouped", "Why an industry was left out of the candidate clusters.",
+     export_only=True)
+_add("industries_compared", "Industries compared", "Industries in both the candidate and the official definition.",
+     "industries", export_only=True)
+_add("main_cluster_code", "Main official cluster",
+     "The official cluster most of the candidate cluster's industries are in.", export_only=True)
+_add("main_cluster_name", "Main official cluster name", "Name of that official cluster.", export_only=True)
+_add("share_in_main_pct", "Share in the main official cluster (%)",
+     "Share of the candidate cluster's industries that are in its main official cluster, in %.", PCT,
+     export_only=True)
 
 # -- the whole guide (v008): glossary, Learn topics, world regions, fidelity columns
 _add("source_file", "Seed document",

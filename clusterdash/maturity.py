@@ -817,6 +817,12 @@ def open_statements(q: Questionnaire, result: AssessmentResult, stage_code: str)
     return out
 
 
+def assessment_title(row: Mapping) -> str:
+    """An assessment's name, stable while people answer: 'Initiative — 2026-03-01 — occasion'."""
+    return (f"{row['initiative_name'] or row['initiative_id']} — {pd.Timestamp(row['assessed_on']).date().isoformat()}"
+            + (f" — {row['label']}" if row["label"] else ""))
+
+
 def assessment_label(row: Mapping) -> str:
     """How an assessment is listed: 'Initiative — 2026-03-01 — occasion (2 participants, 40 answers)'."""
     n = int(row["participants"])

@@ -57,6 +57,14 @@ PAGES: list[PageSpec] = [
     PageSpec("regional_stats", "Regional statistics", ":material/analytics:", "Mapping", pillar_blurb="Mapping",
              tool_codes=("cluster_mapping",)),
     PageSpec("import_stats", "Import statistics", ":material/upload_file:", "Mapping"),
+    # ---- cluster analysis (issue #12)
+    PageSpec("cluster_profile", "Cluster profile", ":material/insights:", "Cluster analysis"),
+    PageSpec("region_cluster", "Region × cluster", ":material/zoom_in:", "Cluster analysis"),
+    PageSpec("shift_share", "Shift-share", ":material/stacked_bar_chart:", "Cluster analysis"),
+    PageSpec("economic_structure", "Economic structure", ":material/pie_chart:", "Cluster analysis"),
+    PageSpec("wages", "Wages", ":material/paid:", "Cluster analysis"),
+    PageSpec("counties", "Counties and economic areas", ":material/map:", "Cluster analysis"),
+    PageSpec("clusters_from_data", "Clusters from your data", ":material/bubble_chart:", "Cluster analysis"),
     # ---- maturity assessment (issue 4)
     PageSpec("assessment", "Maturity assessment", ":material/stairs:", "Maturity assessment",
              pillar_blurb="Maturity-stage assessment", asks_participant=True),
@@ -67,6 +75,8 @@ PAGES: list[PageSpec] = [
              pillar_blurb="Dos-and-don'ts checklists"),
     PageSpec("workshop", "Workshop cards", ":material/co_present:", "Checklists & workshop"),
     PageSpec("workspaces", "Workspaces", ":material/folder_open:", "Checklists & workshop"),
+    PageSpec("vote", "Dot-voting", ":material/how_to_vote:", "Checklists & workshop"),
+    PageSpec("join", "Join a workshop", ":material/qr_code_scanner:", "Checklists & workshop", asks_participant=True),
     # ---- financing (issue 5)
     PageSpec("financing", "Financing patterns", ":material/payments:", "Financing", pillar_blurb="Financing patterns"),
     PageSpec("financing_mix", "Your financing mix", ":material/account_balance:", "Financing",
@@ -112,7 +122,7 @@ def page_for_tool(phase_tool_code: str) -> PageSpec | None:
 
 
 # Navigation order: overview, the four pillars, the toolkit and workspace tools, reference.
-SECTION_ORDER = ["Overview", "Mapping", "Maturity assessment", "Toolkit", "Financing",
+SECTION_ORDER = ["Overview", "Mapping", "Cluster analysis", "Maturity assessment", "Toolkit", "Financing",
                  "Checklists & workshop", "Reference"]
 
 

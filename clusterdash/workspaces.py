@@ -116,6 +116,10 @@ class DuplicationError(RuntimeError):
     """A workspace table whose shape the generic copy cannot handle (a programming error)."""
 
 
+# History tables: copied with the workspace, but not counted as its entries.
+HISTORY_TABLES: tuple[str, ...] = ("checklist_change", "text_change")
+
+
 def workspace_tables(tables: list[Table] | None = None) -> list[Table]:
     """User tables that belong to a workspace, in migration order."""
     tables = schema.tables_in_layer(LAYER_USER) if tables is None else tables

@@ -12,20 +12,22 @@ ui.page_intro(
     "transformation — has a cluster initiative reached, **why**, and **what to do next**. Answer the "
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
-ui.edit_notice()
+ui.edit_notice(answering=True)
 q = mat_ui.questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "
              "Stop the dashboard, run `python -m clusterdash build` to load the knowledge base, and start it again.")
     st.stop()
 
-assessment = mat_ui.selector(store, wid)
+presenting = ui.is_presenting()  # the projector: the result, no editing controls
+assessment = mat_ui.shown_assessment(store, wid) if presenting else mat_ui.selector(store, wid)
 if assessment is None:
     st.info("No assessment in this workspace yet: choose a cluster initiative and a date above to start one.")
     st.stop()
 aid = assessment["assessment_id"]
-mat_ui.settings(store, wid, assessment)
-participant = mat_ui.participant()
+if not presenting:
+    mat_ui.settings(store, wid, assessment)
+participant = ui.current_participant() if presenting else mat_ui.participant()
 
 answers = queries.assessment_answers(store, wid, aid)
 mine = answers[answers["participant"] == participant]

@@ -24,8 +24,9 @@ current_row = queries.get_assessment(store, wid, current) if current else None
 names = {r.initiative_id: f"{r.initiative_name or r.initiative_id} ({int(r.assessments)} assessment{'s' if r.assessments != 1 else ''})"
          for r in inits.itertuples()}
 default_iid = current_row["initiative_id"] if current_row and current_row["initiative_id"] in names else next(iter(names))
-iid = st.selectbox("Cluster initiative", list(names), index=list(names).index(default_iid),
-                   format_func=lambda k: ui.label_text(names.get(k, k)), key=f"mat_hist_initiative|{wid}")
+iid = ui.select_id("Cluster initiative", list(names), names, f"mat_hist_initiative|{wid}",
+                   st.session_state.get(f"_mat_hist|{wid}", default_iid),
+                   lambda v: st.session_state.__setitem__(f"_mat_hist|{wid}", v))
 
 rows = queries.list_assessments(store, wid, iid).sort_values(["assessed_on", "created_at"]).reset_index(drop=True)
 results = {}
@@ -61,8 +62,13 @@ labels = {a["assessment_id"]: f"{pd.Timestamp(a['assessed_on']).date().isoformat
           + f" ({results[a['assessment_id']].stage_name})" for a in rows.to_dict("records")}
 ids = list(labels)
 c1, c2 = st.columns(2)
-a_id = c1.selectbox("A (earlier)", ids, index=len(ids) - 2, format_func=lambda k: ui.label_text(labels[k]), key=f"mat_cmp_a|{iid}")
-b_id = c2.selectbox("B (later)", ids, index=len(ids) - 1, format_func=lambda k: ui.label_text(labels[k]), key=f"mat_cmp_b|{iid}")
+picked = st.session_state.setdefault(f"_mat_cmp|{iid}", {"a": ids[-2], "b": ids[-1]})
+picked = {k: v if v in ids else ids[-2 if k == "a" else -1] for k, v in picked.items()}
+with c1:
+    a_id = ui.select_id("A (earlier)", ids, labels, f"mat_cmp_a|{iid}", picked["a"], lambda v: picked.update(a=v))
+with c2:
+    b_id = ui.select_id("B (later)", ids, labels, f"mat_cmp_b|{iid}", picked["b"], lambda v: picked.update(b=v))
+st.session_state[f"_mat_cmp|{iid}"] = picked
 ra, rb = results[a_id], results[b_id]
 cmp = maturity.compare(q, ra, rb)
 

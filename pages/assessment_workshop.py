@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import maturity, queries, ui
 from clusterdash.charts import maturity as charts
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import room as room_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -13,38 +14,47 @@ ui.page_intro(
     "name on the **Maturity assessment** page. Here you see the room's combined result, the spread of the "
     "answers, and the statements where the room disagrees most — the ones worth discussing.",
 )
-ui.edit_notice()
+presenting = ui.is_presenting()
+if not presenting:
+    ui.edit_notice()
 q = mat_ui.questionnaire(store)
-assessment = mat_ui.selector(store, wid, allow_create=False)
+assessment = mat_ui.shown_assessment(store, wid) if presenting else mat_ui.selector(store, wid, allow_create=False)
 if assessment is None:
     mat_ui.no_assessment_yet(wid)
 aid = assessment["assessment_id"]
 
 with st.container(border=True):
-    st.markdown("**Invite participants** — they open this link, enter their name and answer:")
-    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0] if st.context.url else ""
-    st.code(f"{base}/assessment?ws={wid}&a={aid}", language=None)
-    ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
+    room_ui.join_panel(wid, aid)
+    if not presenting:
+        ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
 
-live = st.toggle("Live: refresh every 5 seconds", key="mat_live",
-                 help="Re-reads the answers every 5 seconds while participants answer.")
+live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
+                               help="Counts and the room's stage every 2 seconds, charts every 10 seconds.")
 
 
-@st.fragment(run_every=5 if live else None)
+@st.fragment(run_every=2 if live else None)
+def headline() -> None:
+    """The counts and the room's stage, re-read every 2 s (cheap: no charts)."""
+    answers = queries.assessment_answers(store, wid, aid)
+    if answers.empty:
+        st.info("No answers yet. Share the link above; answers appear here as they are given.")
+        return
+    st.header("The room's result", divider="blue")
+    st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
+               "the mean over the participants who did not answer “don't know”.")
+    mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)))
+
+
+@st.fragment(run_every=10 if live else None)
 def room() -> None:
+    """The charts and tables, re-drawn every 10 s (drawing them every 2 s would slow the room)."""
     answers = queries.assessment_answers(store, wid, aid)
     people = queries.assessment_participants(store, wid, aid)
     if answers.empty:
-        st.info("No answers yet. Share the link above; answers appear here as they are given.")
         return
     scores = maturity.aggregate_answers(answers)
     result = maturity.assess(q, scores)
     per_person = maturity.participant_results(q, answers)
-
-    st.header("The room's result", divider="blue")
-    st.caption(f"{len(people)} participant(s), {len(answers)} answers; a statement's score is the mean over the "
-               "participants who did not answer “don't know”.")
-    mat_ui.result_summary(result)
     c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns(2)
     with c1:
         st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",
@@ -59,10 +69,11 @@ def room() -> None:
     st.header("Participants", divider="blue")
     table = maturity.participants_frame(per_person).merge(
         people[["participant", "last_answer_at"]], on="participant", how="left")
-    st.dataframe(table, hide_index=True, width="stretch")
-    ui.download_csv(table, f"maturity_participants_{aid}.csv", units="fulfilment per stage in percent",
-                    source=f"ClusterDash maturity assessment {aid}: each participant's answers scored separately",
-                    key="dl-ws-participants")
+    st.dataframe(mat_ui.readable(table), hide_index=True, width="stretch")
+    if not presenting:  # the projector: no downloads, no long tables
+        ui.download_csv(table, f"maturity_participants_{aid}.csv", units="fulfilment per stage in percent",
+                        source=f"ClusterDash maturity assessment {aid}: each participant's answers scored separately",
+                        key="dl-ws-participants")
 
     st.header("Where the room disagrees most", divider="blue")
     spread = maturity.spread_frame(q, scores)
@@ -78,17 +89,22 @@ def room() -> None:
                         config={"displayModeBar": False}, key="ws_spread")
         top_shown = top[["statement_code", "statement", "stage", "n_scored", "n_dont_know", "mean_score", "std_score",
                          "min_score", "max_score", "range_score"]]
-        st.dataframe(top_shown, hide_index=True, width="stretch")
+        if presenting:
+            return
+        st.dataframe(mat_ui.readable(top_shown), hide_index=True, width="stretch")
         ui.download_csv(top_shown, f"maturity_disagreements_{aid}.csv",
                         units="scores 0-1; std = population standard deviation over participants",
                         source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2",
                         key="dl-ws-disagreements")
 
+    if presenting:
+        return
     st.subheader("Every statement: mean and spread")
-    st.dataframe(spread, hide_index=True, width="stretch")
+    st.dataframe(mat_ui.readable(spread), hide_index=True, width="stretch")
     ui.download_csv(spread, f"maturity_spread_{aid}.csv",
                     units="scores 0-1; std = population standard deviation over participants; range = highest − lowest",
                     source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2", key="dl-ws-spread")
 
 
+headline()
 room()

@@ -17,7 +17,10 @@ ui.page_intro(
     "prerequisites, obstacles and key questions, as checklists for this workspace. Every answer is "
     "saved the moment you give it, with your name and the time.",
 )
-ui.edit_notice()
+if ui.is_presenting():  # the projector: the room board, refreshed by itself; no filters or controls
+    cl_ui.room_board(store, wid)
+    st.stop()
+ui.edit_notice(answering=True)
 
 board = checklists.prepare_board(queries.checklist_board(store, wid))
 lists = checklists.sort_lists(queries.checklist_lists(store))
@@ -41,7 +44,6 @@ polarities = c4.pills("Dos vs don'ts", present_polarities, selection_mode="multi
                       format_func=checklists.POLARITY_LABELS.get)
 search = c5.text_input("Search items, notes, owners", key="cl_search", placeholder="e.g. monitoring")
 shown = checklists.filter_board(scope, areas=areas, statuses=statuses, polarities=polarities, search=search)
-
 # ---- progress ------------------------------------------------------------------------------------
 st.subheader("Progress")
 whole = checklists.overall_progress(board)
@@ -65,7 +67,6 @@ ui.download_csv(
     source=chart_source, units="items (counts); done_pct = done / applicable × 100",
     label="Download progress (CSV)", key="dl-cl-progress",
 )
-
 # ---- items ---------------------------------------------------------------------------------------
 st.subheader(f"Items ({len(shown)} of {len(scope)})")
 if list_code != ALL:
@@ -113,7 +114,6 @@ for item in rows.to_dict("records"):
             cl_ui.text_control(store, wid, item, "owner", placeholder="Owner")
         with n:
             cl_ui.text_control(store, wid, item, "note", placeholder="Note")
-
 # ---- export ----------------------------------------------------------------------------------------
 st.subheader("Export")
 export_source = "Items: the practitioners' guide (seed 004, section in the source column); answers: ClusterDash workspace"
@@ -135,7 +135,7 @@ with e3:
                                     applicable=applicable).encode("utf-8"),
         file_name=f"action_list_{wid}.html", mime="text/html", icon=":material/print:", key="dl-cl-actions-html",
     )
-with st.expander(f"Preview the action list: {len(actions)} items not done yet"):
+with st.expander(f"Preview the action list: {len(actions)} items to do"):
     st.markdown(md)
 
 with st.expander("Recent changes in this workspace"):

@@ -1,16 +1,18 @@
 from clusterdash import ui
-from clusterdash.ui import statistics as stats_ui
+from clusterdash.ui import stats_import
 
 store = ui.get_store()
 
 ui.page_intro(
     "Import statistics",
-    "Bring in regional employment statistics — U.S. County Business Patterns, a Eurostat table or your "
-    "own CSV — with an optional cluster crosswalk, region file and cluster relatedness. Every file is "
-    "checked first; an import is all or nothing, and a problem is reported with its file, line and field.",
+    "The statistics that come with ClusterDash, and your own: U.S. County Business Patterns, a Eurostat table or "
+    "your own CSV, with an optional cluster crosswalk, region file and cluster relatedness. Every file is checked "
+    "first; an import is all or nothing, and a problem is reported with its file, line and field.",
 )
-stats_ui.file_layouts()
+stats_import.embedded_section(store)
 ui.edit_notice()
 if ui.can_edit():
-    stats_ui.import_form(store)
-stats_ui.datasets_section(store)
+    stats_import.attach_form(store)
+    stats_import.file_layouts()
+    stats_import.import_form(store)
+stats_import.datasets_section(store)

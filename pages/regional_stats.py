@@ -7,9 +7,10 @@ store = ui.get_store()
 
 ui.page_intro(
     "Regional cluster statistics",
-    "Where a cluster is concentrated and how strong it is, region by region, with the U.S. Cluster "
-    "Mapping Project's measures: location quotients, strong clusters, growth and job creation. "
-    "Every table and chart has a CSV download with its units and source.",
+    "Where an industry or cluster is concentrated and how strong it is, region by region, with the U.S. Cluster "
+    "Mapping Project's measures: location quotients, strong clusters, growth and job creation. ClusterDash ships "
+    "U.S. County Business Patterns 2017–2021 and Eurostat's regional Labour Force Survey; import your own on the "
+    "Import statistics page. Every table and chart has a CSV download with its units and source.",
 )
 
 datasets = queries.stats_datasets(store)

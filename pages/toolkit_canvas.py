@@ -1,8 +1,8 @@
 import pandas as pd
 import streamlit as st
 
-from clusterdash import queries, toolkit, ui
-from clusterdash.ui import autosave
+from clusterdash import queries, texts, toolkit, ui
+from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
@@ -38,8 +38,9 @@ def block(code: str, height: int) -> None:
     st.caption("\n".join(f"- {ui.plain(q)}" for q in grp["question"]))
     if editable:
         autosave.text(name, f"canvas|{wid}|{code}", entries.get(code),
-                   lambda v, c=code: queries.save_canvas_entry(store, wid, c, v), area=True, height=height,
-                   label_visibility="collapsed", placeholder="Write here; saved when you click elsewhere")
+                      lambda v, c=code, **cas: queries.save_canvas_entry(store, wid, c, v, **cas), area=True,
+                      checked=True, notices=notices, height=height, label_visibility="collapsed",
+                      placeholder="Write here; saved when you click elsewhere")
     else:
         st.text(entries.get(code) or "—")
 
@@ -47,14 +48,16 @@ def block(code: str, height: int) -> None:
 h1, h2, h3 = st.columns([2, 2, 1])
 with h1:
     autosave.text("Name", f"canvas-h|{wid}|author_name", header.get("author_name"),
-               lambda v: queries.save_canvas_header(store, wid, author_name=v), placeholder="Who fills in the canvas")
+                  lambda v, **cas: queries.save_canvas_header(store, wid, author_name=v, **cas), checked=True,
+                  placeholder="Who fills in the canvas")
 with h2:
     autosave.text("Cluster organisation", f"canvas-h|{wid}|cluster_organisation", header.get("cluster_organisation"),
-               lambda v: queries.save_canvas_header(store, wid, cluster_organisation=v))
+                  lambda v, **cas: queries.save_canvas_header(store, wid, cluster_organisation=v, **cas), checked=True)
 with h3:
     autosave.date("Date", f"canvas-h|{wid}|canvas_date", header.get("canvas_date"),
                lambda v: queries.save_canvas_header(store, wid, canvas_date=v))
 
+notices = st.container(key="canvas-conflicts")  # a block's conflict, full width: the blocks are narrow
 for r, row in enumerate(LAYOUT):
     # one bordered column per canvas column, all as tall as the tallest: the canvas's grid
     with st.container(horizontal=True, gap="small", key=f"canvas-row-{r}"):
@@ -77,4 +80,6 @@ head_rows = pd.DataFrame([
 ])
 ui.download_csv(pd.concat([head_rows, export], ignore_index=True), f"canvas_{wid}.csv", key="dl-canvas",
                 source=SOURCE, units="text per block")
+history.text_history(store, wid, texts.TOOL_TABLES["business_model_canvas"], key="canvas-history",
+                     title="Change history of this canvas")
 tk_ui.notes(store, "business_model_canvas")

@@ -1,9 +1,11 @@
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from clusterdash import queries, toolkit, ui
+from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
-from clusterdash.ui import autosave
+from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
@@ -13,6 +15,7 @@ placed = toolkit.place_services(services)
 examples = queries.pre_assessed_services(store)
 large = ui.is_presenting()
 editable = ui.can_edit()
+who = ui.current_participant()  # recorded with removals (the text history)
 SOURCE = (f"service portfolio of workspace {wid} (ClusterDash); ratings and portfolio areas as in {toolkit.GUIDE} § "
           "PART 2 Establishment phase › Step 3 › Developing cluster services (prepared by ClusterAgentur Baden-Württemberg)")
 FOLLOW = "__follow__"
@@ -28,7 +31,7 @@ with rate_tab:
         sid = r.service_id
 
         def save(field, sid=sid):
-            return lambda v: queries.update_cluster_service(store, wid, sid, **{field: v})
+            return lambda v, **cas: queries.update_cluster_service(store, wid, sid, **{field: v}, **cas)
 
         with st.container(border=True, key=f"sv-row-{sid}"):
             if not editable:
@@ -39,9 +42,11 @@ with rate_tab:
                 continue
             c1, c2 = st.columns([12, 1], vertical_alignment="bottom")
             with c1:
-                autosave.text(f"Service {r.seq}", f"{k}|service_name", r.service_name, save("service_name"), max_chars=200)
+                autosave.text(f"Service {r.seq}", f"{k}|service_name", r.service_name, save("service_name"), max_chars=200,
+                              checked=True)
             with c2:
-                autosave.action_button("", f"{k}|delete", queries.delete_cluster_service, store, wid, sid,
+                autosave.action_button("", f"{k}|delete", partial(queries.delete_cluster_service, changed_by=who), store,
+                                       wid, sid,
                              icon=":material/delete:", help=f"Remove {ui.plain_label(r.service_name, 80)}", toast="Removed")
             with st.container(horizontal=True, gap="medium", key=f"sv-ratings-{sid}"):
                 autosave.choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
@@ -72,13 +77,14 @@ with rate_tab:
                                  store, wid, sid, placement_code=None if v == FOLLOW else v),
                              labels=labels, help="Your team's allocation; 'Follow the suggestion' uses the rules.")
     if editable:
-        autosave.adder("Add a service", f"sv-add|{wid}", lambda name: queries.add_cluster_service(store, wid, name),
+        autosave.adder("Add a service", f"sv-add|{wid}", lambda name: queries.add_cluster_service(store, wid, name, changed_by=ui.current_participant()),
                     placeholder="Name of a service, then Enter")
         have = set(services["service_code"].dropna())
         missing = [c for c in examples["service_code"] if c not in have]
         if missing:
             autosave.action_button(f"Add the guide's pre-assessed example services ({len(missing)})", f"sv-example|{wid}",
-                         queries.add_example_services, store, wid, icon=":material/library_add:", toast="Added",
+                         partial(queries.add_example_services, changed_by=who), store, wid,
+                         icon=":material/library_add:", toast="Added",
                          help="Information events, joint procurement, cluster marketing, joint R&D, HR services, "
                               "common trade fair appearance, tender training — with the guide's planned frequency / "
                               "beneficiaries. Rate effort and relevance yourself: the guide's marks were lost in "
@@ -114,3 +120,4 @@ with portfolio_tab:
 
 ui.download_csv(toolkit.export_services(placed), f"service_portfolio_{wid}.csv", key="dl-services", source=SOURCE,
                 units="ratings high/medium/low; placement as in the guide's portfolio")
+history.text_history(store, wid, texts.TOOL_TABLES["develop_services"], key="services-history")

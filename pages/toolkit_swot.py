@@ -1,13 +1,16 @@
+from functools import partial
+
 import streamlit as st
 
-from clusterdash import queries, toolkit, ui
-from clusterdash.ui import autosave
+from clusterdash import queries, texts, toolkit, ui
+from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "swot_analysis")
 items = queries.swot_items(store, wid)
 editable = ui.can_edit()
+who = ui.current_participant()  # recorded with removals (the text history)
 
 COLOR = {"strength": "green", "weakness": "orange", "opportunity": "blue", "threat": "red"}
 ARTICLE = {"strength": "a", "weakness": "a", "opportunity": "an", "threat": "a"}
@@ -29,16 +32,17 @@ def quadrant(q: str) -> None:
                 c1, c2 = st.columns([12, 1], vertical_alignment="center")
                 with c1:
                     autosave.text(f"{toolkit.QUADRANT_SINGULAR[q].capitalize()} {it.seq}", f"swot|{wid}|{it.item_id}",
-                               it.text, lambda v, i=it.item_id: queries.update_swot_item(store, wid, i, v),
-                               label_visibility="collapsed", max_chars=1000)
+                               it.text, lambda v, i=it.item_id, **cas: queries.update_swot_item(store, wid, i, v, **cas),
+                               checked=True, label_visibility="collapsed", max_chars=1000)
                 with c2:
-                    autosave.action_button("", f"swot-del|{wid}|{it.item_id}", queries.delete_swot_item, store, wid, it.item_id,
+                    autosave.action_button("", f"swot-del|{wid}|{it.item_id}", partial(queries.delete_swot_item, changed_by=who),
+                                 store, wid, it.item_id,
                                  icon=":material/delete:", help="Remove this item", toast="Removed")
             else:
                 st.markdown(f"- {ui.plain(it.text)}")
         if editable:
             autosave.adder(f"Add {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]}", f"swot-add|{wid}|{q}",
-                        lambda text, q=q: queries.add_swot_item(store, wid, q, text),
+                        lambda text, q=q: queries.add_swot_item(store, wid, q, text, changed_by=ui.current_participant()),
                         placeholder=f"Type {ARTICLE[q]} {toolkit.QUADRANT_SINGULAR[q]} and press Enter",
                         label_visibility="collapsed")
         elif mine.empty:
@@ -61,3 +65,4 @@ ui.download_csv(export, f"swot_{wid}.csv", key="dl-swot",
                 source=f"SWOT board of workspace {wid} (ClusterDash); method: {toolkit.GUIDE} § PART 2 Initiation phase › "
                        "Step 1 › SWOT - analysis, p. 75",
                 units="one row per item")
+history.text_history(store, wid, texts.TOOL_TABLES["swot_analysis"], key="swot-history")

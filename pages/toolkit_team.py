@@ -1,8 +1,10 @@
+from functools import partial
+
 import streamlit as st
 
-from clusterdash import queries, toolkit, ui
+from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
-from clusterdash.ui import autosave
+from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
@@ -12,6 +14,7 @@ scores = queries.team_skill_scores(store, wid)
 criteria = queries.staffing_criteria(store)
 large = ui.is_presenting()
 editable = ui.can_edit()
+who = ui.current_participant()  # recorded with removals (the text history)
 CRITERIA_SOURCE = criteria["source"].iloc[0] if len(criteria) else toolkit.GUIDE
 SOURCE = (f"management team skills of workspace {wid} (ClusterDash); criteria and FTE weighting: {CRITERIA_SOURCE}; "
           "0–5 scale: ClusterDash")
@@ -27,19 +30,20 @@ for m in members.itertuples():
         continue
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium", key=f"tm-line-{mid}"):
         autosave.text(f"Name {m.seq}", f"{k}|member_name", m.member_name,
-                   lambda v, mid=mid: queries.update_team_member(store, wid, mid, member_name=v), max_chars=200,
-                   width=320)
+                   lambda v, mid=mid, **cas: queries.update_team_member(store, wid, mid, member_name=v, **cas),
+                   checked=True, max_chars=200, width=320)
         autosave.text("Role", f"{k}|role", m.role,
-                   lambda v, mid=mid: queries.update_team_member(store, wid, mid, role=v), max_chars=200,
-                   placeholder="e.g. cluster manager", width=320)
+                   lambda v, mid=mid, **cas: queries.update_team_member(store, wid, mid, role=v, **cas), checked=True,
+                   max_chars=200, placeholder="e.g. cluster manager", width=320)
         autosave.number("FTE %", f"{k}|fte_pct", float(m.fte_pct),
                      lambda v, mid=mid: queries.update_team_member(store, wid, mid, fte_pct=v),
                      min_value=1.0, max_value=100.0, step=5.0, help="% of a full-time position", format="%g",
                      width=170)
-        autosave.action_button("", f"{k}|delete", queries.delete_team_member, store, wid, mid, icon=":material/delete:",
+        autosave.action_button("", f"{k}|delete", partial(queries.delete_team_member, changed_by=who), store, wid, mid,
+                               icon=":material/delete:",
                      help=f"Remove {ui.plain_label(m.member_name, 80)} and their scores", toast="Removed")
 if editable:
-    autosave.adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name),
+    autosave.adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name, changed_by=ui.current_participant()),
                 placeholder="Name or position, then Enter (starts at 100 % FTE)")
 
 if len(members):
@@ -80,3 +84,4 @@ if len(members):
                     f"team_skills_{wid}.csv", key="dl-team", source=SOURCE,
                     units="scores 0–5; FTE in % of a full-time position; team score FTE-weighted")
 tk_ui.notes(store, "staffing")
+history.text_history(store, wid, texts.TOOL_TABLES["staffing"], key="team-history")

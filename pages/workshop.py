@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import checklists, maturity, presentation, queries, ui
 from clusterdash.ui import checklists as cl_ui
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import room as room_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -55,7 +56,7 @@ if not presenting:
                  format_func=lambda c: f"{decks[c].title} ({len(decks[c])} cards)")
     c2.button("Start presentation", icon=":material/co_present:", type="primary", on_click=ui.set_presenting,
               args=(True,), key="_start_present", width="stretch")
-    ui.edit_notice()
+    ui.edit_notice(answering=True)
 
 # ---- the answers behind the deck -------------------------------------------------------------------
 assessment_id = None
@@ -117,5 +118,7 @@ with st.container(border=True, key="present-card"):
             cl_ui.text_control(store, wid, item, "note", scope="card",
                                placeholder="Note: what the group says, agreed next step")
             st.caption(ui.plain(f"{cl_ui.who_when(item)} · {card.hint}"))
+    room_ui.card_room(store, wid, card.item_key, is_statement=card.control == presentation.CONTROL_SCALE,
+                      assessment_id=assessment_id)
     with st.container(key="card-source"):
         ui.source_line(card.source)

@@ -49,6 +49,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if browser_dir in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            if item.path.name.startswith("test_load"):
+                item.add_marker(pytest.mark.load)
         if _is_slow(item):
             item.add_marker(pytest.mark.slow)
 

@@ -1,6 +1,8 @@
-"""The optional facilitator passcode: where it comes from, constant-time comparison, throttling
-per session and per server, failing closed on a broken secrets file — and the pages: a viewer
-sees disabled controls, a wrong passcode is refused, the right one unlocks this session."""
+"""Roles: the optional facilitator passcode and participant code, where they come from,
+constant-time comparison, throttling per session (never server-wide), signed expiring tokens,
+failing closed on a broken secrets file — and the pages: a viewer sees disabled controls, a
+wrong code is refused, the participant code lets a session answer but not manage, the passcode
+unlocks this session, and a reload with the facilitator's token stays unlocked."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from clusterdash import access, checklists, queries
 
 @pytest.fixture(autouse=True)
 def no_configuration(monkeypatch, tmp_path):
-    monkeypatch.delenv(access.ENV_VAR, raising=False)
+    for var in (access.ENV_VAR, access.PARTICIPANT_ENV_VAR, access.OPEN_ENV_VAR):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(access, "SECRETS_FILE", tmp_path / "secrets.toml")
 
 
@@ -59,7 +62,7 @@ def test_broken_secrets_file_fails_closed(content, reason):
         access.configured_passcode()
     assert access.passcode_configured()  # editing stays locked ...
     assert not access.passcode_matches("")  # ... and nothing unlocks it
-    ok, msg = access.try_unlock("", access.Throttle(), server_throttle=access.Throttle(max_failures=99))
+    ok, msg = access.try_unlock("", access.Throttle())
     assert not ok
     assert reason in msg and "changes are locked" in msg, msg
 
@@ -83,37 +86,82 @@ def test_comparison_is_constant_time(monkeypatch):
 
 def test_session_throttle_locks_out_after_repeated_failures(monkeypatch):
     monkeypatch.setenv(access.ENV_VAR, "right")
-    session, server = access.Throttle(), access.Throttle(max_failures=100)
+    session = access.Throttle()
     t = 1000.0
     for i in range(access.MAX_FAILURES - 1):
-        ok, msg = access.try_unlock("wrong", session, now=t + i, server_throttle=server)
-        assert not ok and msg.startswith("Wrong passcode")
-    ok, msg = access.try_unlock("wrong", session, now=t + 5, server_throttle=server)
+        ok, msg = access.try_unlock("wrong", session, now=t + i)
+        assert not ok and msg.startswith("Wrong code")
+    ok, msg = access.try_unlock("wrong", session, now=t + 5)
     assert not ok and "Too many" in msg
     # locked out: even the right passcode is refused until the pause is over
-    ok, msg = access.try_unlock("right", session, now=t + 10, server_throttle=server)
+    ok, msg = access.try_unlock("right", session, now=t + 10)
     assert not ok and "Try again in" in msg
-    ok, _ = access.try_unlock("right", session, now=t + 5 + access.LOCKOUT_S + 1, server_throttle=server)
+    ok, _ = access.try_unlock("right", session, now=t + 5 + access.LOCKOUT_S + 1)
     assert ok
 
 
 def test_failures_outside_the_window_are_forgotten(monkeypatch):
     monkeypatch.setenv(access.ENV_VAR, "right")
-    session, server = access.Throttle(), access.Throttle(max_failures=100)
+    session = access.Throttle()
     for i in range(10):  # one failure a minute never locks out
-        ok, msg = access.try_unlock("wrong", session, now=1000.0 + i * (access.WINDOW_S + 1), server_throttle=server)
+        ok, msg = access.try_unlock("wrong", session, now=1000.0 + i * (access.WINDOW_S + 1))
         assert "Too many" not in msg
 
 
-def test_server_throttle_counts_failures_of_every_session(monkeypatch):
-    """New browser sessions do not give more guesses: the server-wide throttle locks all."""
+def test_other_sessions_failures_never_lock_this_session_out(monkeypatch):
+    """Issue 13: 4 sessions x 5 wrong guesses locked the whole server out, the facilitator with
+    the right code included. Throttling is per session now."""
     monkeypatch.setenv(access.ENV_VAR, "right")
-    server = access.Throttle(max_failures=access.SERVER_MAX_FAILURES)
     t = 5000.0
-    for i in range(access.SERVER_MAX_FAILURES):
-        access.try_unlock("wrong", access.Throttle(), now=t + i * 0.1, server_throttle=server)  # a fresh session each time
-    ok, msg = access.try_unlock("right", access.Throttle(), now=t + 3, server_throttle=server)
-    assert not ok and "Too many" in msg
+    for n in range(4):
+        guesser = access.Throttle()
+        for i in range(access.MAX_FAILURES):
+            access.try_unlock("wrong", guesser, now=t + n + i * 0.1)
+        assert not access.try_unlock("right", guesser, now=t + n + 0.6)[0]  # the guesser is locked out
+    ok, msg = access.try_unlock("right", access.Throttle(), now=t + 5)
+    assert ok, msg
+
+
+def test_participant_code_gives_the_participant_role(monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.PARTICIPANT_ENV_VAR, "room42")
+    assert access.code_role("room42") == access.PARTICIPANT
+    assert access.code_role(" facil ") == access.FACILITATOR
+    assert access.code_role("x") is None and access.code_role("") is None
+    role, msg = access.try_code("room42", access.Throttle())
+    assert role == access.PARTICIPANT and "answer" in msg
+    ok, msg = access.try_unlock("room42", access.Throttle())  # not the facilitator's
+    assert not ok and "participant code" in msg
+    monkeypatch.delenv(access.PARTICIPANT_ENV_VAR)
+    assert access.code_role("") is None  # no participant code: nothing but the passcode
+
+
+def test_open_answering(monkeypatch):
+    assert not access.answering_open()
+    monkeypatch.setenv(access.OPEN_ENV_VAR, "1")
+    assert access.answering_open()
+    monkeypatch.delenv(access.OPEN_ENV_VAR)
+    access.SECRETS_FILE.write_text('passcode = "p"\nopen_answering = true', encoding="utf-8")
+    assert access.answering_open()
+
+
+def test_tokens_are_signed_expiring_and_revoked_with_the_passcode(monkeypatch):
+    assert access.make_token(access.FACILITATOR) is None  # no passcode: no tokens (everyone edits)
+    monkeypatch.setenv(access.ENV_VAR, "one")
+    t = 1_800_000_000.0
+    tok = access.make_token(access.FACILITATOR, now=t, ttl=3600)
+    assert access.token_role(tok, now=t + 10) == access.FACILITATOR
+    assert access.token_role(tok, now=t + 3601) is None  # expired
+    part = access.make_token(access.PARTICIPANT, now=t)
+    assert access.token_role(part, now=t + 10) == access.PARTICIPANT
+    forged = "f" + part[1:]  # a participant token relabelled as the facilitator's
+    assert access.token_role(forged, now=t + 10) is None
+    later = tok.replace(tok[1:tok.index(".")], str(int(t) + 99_999))  # a longer expiry, same signature
+    assert access.token_role(later, now=t + 10) is None
+    for junk in ("", "x", "f.", "f12.abc", "f" + "9" * 80, None):
+        assert access.token_role(junk, now=t) is None
+    monkeypatch.setenv(access.ENV_VAR, "two")  # a new passcode revokes every token
+    assert access.token_role(tok, now=t + 10) is None
 
 
 # ---- the pages -----------------------------------------------------------------------------------
@@ -136,7 +184,6 @@ def unlock_button(at):
 
 def test_viewer_sees_disabled_controls_and_a_wrong_passcode_is_refused(app_v2, monkeypatch, store):
     monkeypatch.setenv(access.ENV_VAR, "workshop-2026")
-    monkeypatch.setattr(access, "SERVER_THROTTLE", access.Throttle(max_failures=access.SERVER_MAX_FAILURES))
     at = app_v2("pages/checklists.py")
     assert not at.exception
     controls = status_controls(at)
@@ -146,7 +193,7 @@ def test_viewer_sees_disabled_controls_and_a_wrong_passcode_is_refused(app_v2, m
 
     at.sidebar.text_input(key="_passcode").input("wrong")
     unlock_button(at).click().run()
-    assert any("Wrong passcode" in e.value for e in at.sidebar.error)
+    assert any("Wrong code" in e.value for e in at.sidebar.error)
     assert all(w.disabled for w in status_controls(at))
 
     at.sidebar.text_input(key="_passcode").input("workshop-2026")
@@ -192,3 +239,52 @@ def test_workspace_management_needs_the_passcode(app_v2, monkeypatch):
     submits = [b for b in at.get("form_submit_button") if b.label != "Unlock"]
     assert {b.label for b in submits} == {"Save name and occasion", "Create and open"}
     assert all(b.disabled for b in submits)
+
+
+def test_participant_code_answers_but_does_not_manage(app_v2, monkeypatch, store):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.PARTICIPANT_ENV_VAR, "room42")
+    at = app_v2("pages/checklists.py")
+    at.sidebar.text_input(key="_passcode").input("room42")
+    unlock_button(at).click().run()
+    assert not at.exception
+    controls = status_controls(at)
+    assert controls and not any(w.disabled for w in controls)
+    assert "key" not in at.query_params  # no facilitator token for a participant
+    controls[0].set_value("done").run()
+    assert store.value("SELECT count(*) FROM checklist_answer") == 1
+    # managing stays the facilitator's: the workspace page's buttons are disabled
+    at.switch_page("pages/workspaces.py").run()
+    assert at.button(key="ws-archive").disabled
+
+
+def test_open_answering_lets_everyone_answer_without_a_code(app_v2, monkeypatch, store):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.OPEN_ENV_VAR, "1")
+    at = app_v2("pages/checklists.py")
+    controls = status_controls(at)
+    assert controls and not any(w.disabled for w in controls)
+    controls[0].set_value("done").run()
+    assert store.value("SELECT count(*) FROM checklist_answer") == 1
+
+
+def test_facilitator_stays_unlocked_across_a_reload(app_v2, monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "pw")
+    at = app_v2("pages/checklists.py")
+    at.sidebar.text_input(key="_passcode").input("pw")
+    unlock_button(at).click().run()
+    token = at.query_params["key"]
+    token = token[0] if isinstance(token, list) else token
+    assert access.token_role(token) == access.FACILITATOR
+    # a reload: a new session with the same URL
+    again = app_v2("pages/checklists.py", key=token)
+    assert not again.exception
+    assert not any(w.disabled for w in status_controls(again))
+    assert not [t for t in again.sidebar.text_input if t.key == "_passcode"]
+    # a forged or stale token does not unlock
+    stale = app_v2("pages/checklists.py", key="f1." + "0" * 32)
+    assert all(w.disabled for w in status_controls(stale))
+    # locking removes the token from the URL
+    again.sidebar.button(key="_lock").click().run()
+    assert "key" not in again.query_params
+    assert all(w.disabled for w in status_controls(again))

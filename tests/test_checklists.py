@@ -290,9 +290,10 @@ def test_filters():
     assert list(checklists.filter_board(board, search="ITEM 2").text) == ["item 2"]
 
 
-def test_action_items_are_what_is_not_done():
+def test_action_items_are_what_is_marked_to_do():
+    """Unanswered items are not actions (issue 13: the list held 52 of 53 items)."""
     board = synthetic_board(["done", None, "in_progress", "not_applicable", "not_yet"])
-    assert list(checklists.action_items(board).status_effective) == ["no_answer", "in_progress", "not_yet"]
+    assert list(checklists.action_items(board).status_effective) == ["in_progress", "not_yet"]
 
 
 # ---- export and the action list ----------------------------------------------------------------------
@@ -314,13 +315,13 @@ HOSTILE = "<script>alert(1)</script> **bold** [link](http://x) & Co"
 
 
 def test_action_list_markdown_escapes_user_text():
-    board = synthetic_board([None, "done", "in_progress"])
+    board = synthetic_board(["not_yet", "done", "in_progress"])
     board.loc[0, "note"] = HOSTILE
     board.loc[2, "owner"] = "Ana_Maria"
     md = checklists.action_list_markdown(checklists.action_items(board), workspace_name="WS *1*",
                                          generated_at=datetime(2026, 3, 5, 14, 2), applicable=3)
     assert "# Action list: WS \\*1\\*" in md
-    assert "2 of 3 applicable items are not done yet" in md
+    assert "2 items to do (marked in progress or not yet) of 3 applicable items" in md
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\*\\*bold\\*\\*" in md and "\\[link\\]\\(http" in md
     assert "Ana\\_Maria" in md
@@ -329,7 +330,7 @@ def test_action_list_markdown_escapes_user_text():
 
 
 def test_action_list_html_escapes_and_is_self_contained():
-    board = synthetic_board([None, "not_yet"])
+    board = synthetic_board(["in_progress", "not_yet"])
     board.loc[0, "note"] = HOSTILE
     html = checklists.action_list_html(checklists.action_items(board), workspace_name="<b>WS</b>",
                                        generated_at=datetime(2026, 3, 5, 14, 2), applicable=2)
@@ -343,7 +344,7 @@ def test_action_list_when_everything_is_done():
     board = synthetic_board(["done", "not_applicable"])
     md = checklists.action_list_markdown(checklists.action_items(board), workspace_name="W",
                                          generated_at=datetime(2026, 1, 1), applicable=1)
-    assert "Nothing is open" in md
+    assert "Nothing to do" in md
 
 
 def test_changes_frame_labels_statuses(store, wid):

@@ -167,11 +167,14 @@ def test_action_list_downloads(app_v2, store, media_files):
     b = board(store).query("list_code == 'monitoring_not_to_do'")
     queries.save_checklist_answer(store, "default", b.item_key.iloc[0], "status", "done", changed_by="A")
     queries.save_checklist_answer(store, "default", b.item_key.iloc[1], "note", "<b>check</b> *this*", changed_by="A")
+    # only items marked to do are actions (issue 13), not the unanswered ones
+    queries.save_checklist_answer(store, "default", b.item_key.iloc[1], "status", "not_yet", changed_by="A")
+    queries.save_checklist_answer(store, "default", b.item_key.iloc[2], "status", "in_progress", changed_by="A")
     at = app_v2("pages/checklists.py")
     at.selectbox(key="cl_list").set_value("monitoring_not_to_do").run()
     md = download(at, media_files, "dl-cl-actions-md").decode()
     html = download(at, media_files, "dl-cl-actions-html").decode()
-    assert md.count("- [ ] ") == len(b) - 1 and html.count("<li>") == len(b) - 1
+    assert md.count("- [ ] ") == 2 and html.count("<li>") == 2
     assert "\\<b\\>check\\</b\\> \\*this\\*" in md
     assert "&lt;b&gt;check&lt;/b&gt;" in html and "<b>check</b>" not in html
 

@@ -129,7 +129,8 @@ def test_trend_and_heatmap_titles_are_registry_labels():
                           "year": [2020, 2021], "lq": [1.1, 1.3]})
     fig = stats_charts.trend_chart(trend, region_name="Alpha", source="test")
     assert fig.layout.xaxis.title.text == fields.label("year") == "Year"
-    assert fig.layout.yaxis.title.text == fields.label("lq") == "Location quotient"
+    # the registry's label, with the benchmark it is measured against (issue #11)
+    assert fig.layout.yaxis.title.text.startswith(fields.label("lq") + " vs the nation")
     cmp_ = pd.DataFrame({"region_code": ["A"], "region_name": ["Alpha"], "cluster_code": ["1"],
                          "cluster_name": ["Aerospace"], "employment": [10.0], "is_strong": [True], "lq": [1.4]})
     heat = stats_charts.compare_heatmap(cmp_, measure="employment", year=2021, source="test")

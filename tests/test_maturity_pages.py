@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from clusterdash import queries
+from clusterdash import queries, room
 from clusterdash.store import Store
 from tests.ui_support import shown, widget
 
@@ -89,8 +89,12 @@ def test_answers_are_saved_on_click_and_shown_again(app, db_path, seeded):
     rows = stored_answers(db_path, ws, aid)
     assert rows[["participant", "statement_code", "answer_code"]].values.tolist() == [
         ["Anna", "ini_01", "fully"], ["Anna", "est_03", "partly"], ["Anna", "tra_04", "dont_know"]]
-    # clicking the selected answer again removes it
+    # a repeat click on the selected answer (the old scale sent "nothing selected") keeps it ...
     widget(at, "segmented_control", "mat-ans-est_03").set_value(None).run()
+    assert len(stored_answers(db_path, ws, aid)) == 3
+    assert widget(at, "segmented_control", "mat-ans-est_03").value == "partly"
+    # ... "Clear" removes it
+    at.button(key="mat-clear-est_03").click().run()
     assert len(stored_answers(db_path, ws, aid)) == 2
     # a fresh session (a reload) for the same person shows the saved answers
     again = app(PAGE, ws=ws, a=aid, who="Anna")
@@ -184,16 +188,50 @@ def test_workshop_page_aggregates_participants(app, db_path, seeded):
     body = texts(at)
     # establishment: mean of 1 and 0 = 50 % -> not reached for the room
     assert "Establishment not reached: 50 % fulfilled, below the 60 % needed." in body
-    participants = at.dataframe[0].value
-    assert list(participants["participant"]) == ["Anna", "Bob"]
-    assert list(participants["stage"]) == ["Establishment", "Initiation"]
+    participants = at.dataframe[0].value  # human labels, no raw column names, no None cells
+    assert list(participants["Participant"]) == ["Anna", "Bob"]
+    assert list(participants["Stage"]) == ["Establishment", "Initiation"]
     top = at.dataframe[1].value
-    assert len(top) == 5 and set(top["std_score"]) == {0.5}
+    assert len(top) == 5 and set(top["Spread (std)"]) == {0.5}
     assert {"dl-ws-participants", "dl-ws-disagreements", "dl-ws-spread"} <= {b.key for b in at.get("download_button")}
-    assert set(top["stage"]) == {"Establishment"}
+    assert set(top["Stage"]) == {"Establishment"}
     spread = at.dataframe[2].value
     assert len(spread) == 35
-    assert "ws=default&a=" + aid in at.code[0].value
+    for df in (participants, top, spread):
+        assert not {"std_score", "n_scored", "participant"} & set(df.columns)
+        assert not df.isna().any().any() and "None" not in df.astype(str).values
+    # the join panel: the short code of this assessment and its participant link
+    code = room.join_code(ws, aid)
+    assert room.display_code(code) in texts(at)
+    assert at.code[0].value.endswith("/join")
+    assert at.get("image"), "the QR code"
+
+
+def test_workshop_page_in_presentation_mode(app, db_path, seeded):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    fill(db_path, ws, aid, "Bob", stage_answers(db_path, {"initiation": "fully", "establishment": "not_true"}))
+    at = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [b for b in at.selectbox if b.label == "Assessment"]  # no editing controls on the projector
+    assert not at.get("download_button") and not [t for t in at.toggle if t.key == "mat_live"]
+    assert len(at.dataframe) == 1  # the participants; the long tables stay off the projector
+    headline = at.get("flex_container")
+    assert "Establishment" in texts(at) and headline
+    assert room.display_code(room.join_code(ws, aid)) in texts(at)
+
+
+def test_assessment_page_in_presentation_mode_shows_the_result_big(app, db_path, seeded):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app(PAGE, ws=ws, a=aid, who="Anna", present="1", view="Result")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [b for b in at.selectbox if b.label == "Assessment"]
+    assert not [e for e in at.expander if e.label in ("New assessment", "Date, occasion, delete")]
+    assert not [t for t in at.text_input if t.label == "Your name"]
+    assert not at.metric  # the stage is the display-type headline, not a metric
+    assert not at.dataframe and not at.get("download_button")
+    assert "strategy workshop" in texts(at)
 
 
 def test_history_page_compares_two_assessments(app, db_path, seeded):

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from clusterdash import queries
 from clusterdash.store import Store
 from tests.conftest import REPO, SHARED_DATA
+from tests.stats_support import DATASET
 from tests.ui_support import shown
 
 PAGE = "pages/regional_stats.py"
@@ -94,12 +95,12 @@ def test_region_profile_view_and_url_state(cbp_db_path, monkeypatch):
     at = run_app(cbp_db_path, monkeypatch, PAGE, view="Region profile", region="53", year="2019", base="2017")
     assert at.segmented_control(key="stats_view").value == "Region profile"
     assert at.selectbox(key="stats_region").value == "53"
-    assert at.selectbox(key="stats_year").value == 2019 and at.selectbox(key="stats_base").value == 2017
+    assert at.selectbox(key="stats_year").value == 2019 and at.selectbox(key=f"stats_base_{DATASET}").value == 2017
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Strong clusters"]) > 0 and metrics["Cluster strength"].endswith("%")
     charts = at.get("plotly_chart")
     assert len(charts) == 2  # portfolio and trend
-    assert "traded cluster portfolio, 2019" in charts[0].proto.spec
+    assert "portfolio of traded clusters, 2019" in charts[0].proto.spec
     at.segmented_control(key="stats_rank_by").set_value("lq").run()
     ranked = next(d.value for d in at.dataframe if "rank" in d.value.columns)
     assert ranked["lq"].is_monotonic_decreasing and ranked["rank"].tolist()[:2] == [1, 2]
@@ -117,7 +118,8 @@ def test_compare_view_caps_at_ten_regions(cbp_db_path, monkeypatch):
     assert list(summary["region_code"]) == chosen and summary["cluster_strength_pct"].between(0, 100).all()
     at.selectbox(key="stats_measure").set_value("employment").run()
     assert not at.exception
-    assert "Employment by cluster" in at.get("plotly_chart")[0].proto.spec
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "Employment, 2021: traded clusters" in spec
 
 
 def test_related_clusters_view_lists_opportunities(cbp_db_path, monkeypatch):

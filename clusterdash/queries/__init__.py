@@ -11,8 +11,11 @@ constant of the modules below is available as ``queries.<name>``.
 - :mod:`~clusterdash.queries.initiatives` — cluster initiatives and their value chains
 - :mod:`~clusterdash.queries.maturity` — questionnaire, assessments, answers, recommendations
 - :mod:`~clusterdash.queries.toolkit` — the guide's tools per workspace
+- :mod:`~clusterdash.queries.texts` — compare and set of texts, their change history (text_change)
 - :mod:`~clusterdash.queries.financing` — financing knowledge and each workspace's figures
 - :mod:`~clusterdash.queries.statistics` — imported regional statistics and indicators
+- :mod:`~clusterdash.queries.analysis` — shift-share, structure, wages, drill-down, economic areas,
+  clusters found in the data (issue #12)
 
 Rules: SQL is parameterised (``?``); identifiers (table and column names) come only from the
 schema metadata or fixed lists in this package, never from user input. Functions take the
@@ -67,10 +70,23 @@ from clusterdash.queries.financing import (
     financing_plan_inputs, set_financing_plan_value, financing_opening_balance, set_financing_opening_balance,
     financing_timings, set_financing_timing,
 )
+from clusterdash.queries.texts import (
+    TextConflict, NOT_CHECKED, text_changes,
+)
 from clusterdash.queries.statistics import (
     stats_datasets, stats_dataset, stats_regions, stats_clusters, stats_relatedness, stats_rejected_rows,
     stats_industries, stats_indicators, stats_region_strength, import_stats, delete_stats_dataset,
-    load_stats_demo, stats_demo_available,
+    load_stats_demo, stats_demo_available, stats_dataset_profile, stats_year_coverage, stats_cluster_coverage,
+    attach_stats_crosswalk, stats_embedded_about, stats_embedded_status, reload_stats_embedded, shared_crosswalk_files,
+)
+from clusterdash.queries.analysis import (
+    analysis_shift_share, analysis_structure, analysis_wages, analysis_region_wages, analysis_drilldown,
+    analysis_subclusters, analysis_export, find_candidate_clusters, official_clusters, candidate_groupings,
+    save_candidate_grouping, apply_candidate_grouping, restore_cluster_definition,
+    aggregate_counties_to_economic_areas,
+)
+from clusterdash.queries.votes import (
+    create_vote, list_votes, get_vote, vote_options, vote_dots, set_dots, set_vote_state, new_vote_round,
 )
 
 __all__ = [
@@ -104,5 +120,14 @@ __all__ = [
     'set_financing_opening_balance', 'financing_timings', 'set_financing_timing', 'stats_datasets',
     'stats_dataset', 'stats_regions', 'stats_clusters', 'stats_relatedness', 'stats_rejected_rows',
     'stats_industries', 'stats_indicators', 'stats_region_strength', 'import_stats', 'delete_stats_dataset',
-    'load_stats_demo', 'stats_demo_available',
+    'load_stats_demo', 'stats_demo_available', 'stats_dataset_profile', 'stats_year_coverage',
+    'stats_cluster_coverage', 'attach_stats_crosswalk', 'stats_embedded_about', 'stats_embedded_status',
+    'reload_stats_embedded', 'shared_crosswalk_files',
+    'analysis_shift_share', 'analysis_structure', 'analysis_wages', 'analysis_region_wages', 'analysis_drilldown',
+    'analysis_subclusters', 'analysis_export', 'find_candidate_clusters', 'official_clusters',
+    'candidate_groupings', 'save_candidate_grouping', 'apply_candidate_grouping', 'restore_cluster_definition',
+    'aggregate_counties_to_economic_areas',
+    'TextConflict', 'NOT_CHECKED', 'text_changes',
+    'create_vote', 'list_votes', 'get_vote', 'vote_options', 'vote_dots', 'set_dots', 'set_vote_state',
+    'new_vote_round',
 ]

@@ -2,18 +2,23 @@
 and their change history.
 
 An answer is one row per workspace and item; each field (status, note, owner) is written on its
-own, so people answering different items or fields at once never overwrite each other, and on
-the same field the last write wins. Rules for the values: :mod:`clusterdash.checklists`.
+own, so people answering different items or fields at once never overwrite each other. On the
+same field a status click is last-write-wins; a note or owner saved with ``expected`` (the text
+the writer's page showed) is compare and set: when someone else saved it meanwhile nothing is
+written over their text, the refused text is kept (``text_change``, table ``checklist_answer``)
+and :class:`~clusterdash.errors.TextConflict` is raised. Rules for the values:
+:mod:`clusterdash.checklists`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from clusterdash import checklists, workspaces
+from clusterdash import checklists, texts, workspaces
 from clusterdash.checklists import ItemKey
 from clusterdash.errors import UserError
-from clusterdash.queries.common import utcnow, write_in_workspace
+from clusterdash.queries.common import fetch_row, utcnow, write_in_workspace
+from clusterdash.queries.texts import NOT_CHECKED, conflict, raise_conflict
 from clusterdash.store import Store
 
 __all__ = [
@@ -93,29 +98,45 @@ def checklist_answer(store: Store, workspace_id: str, item) -> dict | None:
     return rows[0] if rows else None
 
 
-def save_checklist_answer(store: Store, workspace_id: str, item, field: str, value, *, changed_by: str) -> dict:
+def save_checklist_answer(store: Store, workspace_id: str, item, field: str, value, *, changed_by: str,
+                          expected=NOT_CHECKED) -> dict:
     """Set one field (status, note or owner) of one item's answer, in one transaction, and append
     the change to checklist_change. Only that field is written: answers to other items, and other
     fields of this item, are left as they are (someone else may have just changed them). The same
-    field written twice: the last write wins. Returns the answer row as stored."""
+    field written twice: the last write wins, unless ``expected`` is given (a note or owner:
+    compare and set, TextConflict when the stored text is no longer ``expected``). Returns the
+    answer row as stored."""
     k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
     value = checklists.clean_answer(k, field, value)
     who = workspaces.clean_participant(changed_by)
     key = [workspace_id, k.list_code, k.group_code, k.kind, k.seq]
     items_sql, items_params = _checklist_items_sql()
 
+    if texts.is_checked(expected) and not texts.is_text_field("checklist_answer", field):
+        raise ValueError("expected= is for a note or owner")
+
     def apply(cur):
-        exists = cur.execute(
-            f"SELECT count(*) FROM ({items_sql}) WHERE list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
+        item_row = fetch_row(
+            cur, f"SELECT coalesce(title, text) AS text FROM ({items_sql}) "
+                 "WHERE list_code = ? AND group_code = ? AND kind = ? AND seq = ?",
             items_params + key[1:],
-        ).fetchall()[0][0]
-        if not exists:
+        )
+        if item_row is None:
             raise UserError(f"Checklist item {k} does not exist in the knowledge base.")
         where = "workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
         found = cur.execute(f"SELECT {field} FROM checklist_answer WHERE {where}", key).fetchall()
         old = found[0][0] if found else None
         if found and old == value:
             return  # nothing changed: keep who/when of the last real change
+        if texts.is_checked(expected) and not texts.same(old, value) and not texts.same(old, expected):
+            last = fetch_row(cur, f"SELECT changed_by, changed_at FROM checklist_change WHERE {where} AND field = ? "
+                                  "ORDER BY changed_at DESC LIMIT 1", key + [field])
+            name = " ".join(str(item_row["text"] or k).split())
+            label = "Checklist item “" + (name if len(name) <= 60 else name[:59] + "…") + "”"
+            return conflict(cur, workspace_id, "checklist_answer", str(k), field, stored=old, mine=value,
+                            expected=expected, changed_by=who, row_label=label, who_when=last or {})
+        if found and texts.same(old, value):
+            return  # the same text (NULL and empty are the same)
         now = utcnow()
         # field comes from checklists.FIELDS (validated above), never from user input
         cur.execute(
@@ -130,18 +151,31 @@ def save_checklist_answer(store: Store, workspace_id: str, item, field: str, val
             key + [field, old, value, who, now],
         )
 
-    write_in_workspace(store, workspace_id, apply)
+    raise_conflict(write_in_workspace(store, workspace_id, apply))
     return checklist_answer(store, workspace_id, k) or {}
 
 
 def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int = 50) -> pd.DataFrame:
     """The latest changes of a workspace's checklist answers (of one item when ``item`` is given),
-    newest first."""
-    sql = "SELECT * FROM checklist_change WHERE workspace_id = ?"
-    params: list = [workspace_id]
+    newest first: checklist_change (``is_saved`` true) and the notes and owners refused because
+    someone else had saved the field meanwhile (from text_change, ``is_saved`` false: old_value
+    is the text stored then, new_value the refused one)."""
+    applied = "SELECT *, true AS is_saved FROM checklist_change WHERE workspace_id = ?"
+    refused = (
+        "SELECT text_change_id AS change_id, workspace_id, split_part(row_key, '/', 1) AS list_code, "
+        "split_part(row_key, '/', 2) AS group_code, split_part(row_key, '/', 3) AS kind, "
+        "CAST(split_part(row_key, '/', 4) AS INTEGER) AS seq, field, old_value, new_value, changed_by, changed_at, "
+        "false AS is_saved FROM text_change WHERE workspace_id = ? AND table_name = 'checklist_answer' "
+        "AND NOT is_saved"
+    )
+    p_applied: list = [workspace_id]
+    p_refused: list = [workspace_id]
     if item is not None:
         k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
-        sql += " AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
-        params += [k.list_code, k.group_code, k.kind, k.seq]
-    sql += " ORDER BY changed_at DESC, change_id LIMIT ?"
-    return store.df(sql, params + [int(limit)])
+        applied += " AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+        p_applied += [k.list_code, k.group_code, k.kind, k.seq]
+        refused += " AND row_key = ?"
+        p_refused.append(str(k))
+    sql = (f"SELECT change_id, workspace_id, list_code, group_code, kind, seq, field, old_value, new_value, changed_by, "
+           f"changed_at, is_saved FROM ({applied}) UNION ALL ({refused}) ORDER BY changed_at DESC, change_id LIMIT ?")
+    return store.df(sql, p_applied + p_refused + [int(limit)])

@@ -4,6 +4,8 @@ value chains (per workspace: the stages, who covers them locally, and the gaps).
 The ``initiative`` view is the union of ``kb_initiative`` (read-only) and ``user_initiative``.
 User initiatives belong to no workspace; value-chain stages do, so their writes go through the
 workspace guard. Validation: :mod:`clusterdash.initiatives` and :mod:`clusterdash.value_chains`.
+A stage's texts (name, local actors, notes) are written with compare and set and recorded in the
+change history (:mod:`clusterdash.queries.texts`), also when a stage is added or removed.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import secrets
 import pandas as pd
 
 from clusterdash import initiatives as ini
+from clusterdash import texts
 from clusterdash import value_chains as vc
 from clusterdash.errors import UserError
 from clusterdash.queries.common import fetch_row, next_seq, utcnow, write_in_workspace
 from clusterdash.queries.knowledge import knowledge_table
+from clusterdash.queries.texts import NOT_CHECKED, raise_conflict, record_row, set_text
 from clusterdash.store import Store
 
 __all__ = [
@@ -166,7 +170,7 @@ def _vc_check_room(cur, workspace_id: str, initiative_id: str, adding: int) -> N
 
 def add_value_chain_stage(store: Store, workspace_id: str, initiative_id: str, stage_name: str, *,
                           local_actors: str | None = None, coverage_status: str | None = None,
-                          notes: str | None = None) -> str:
+                          notes: str | None = None, changed_by: str | None = None) -> str:
     """Append a stage to the initiative's value chain in the workspace. Returns its id."""
     name = vc.clean_field("stage_name", stage_name)
     actors = vc.clean_field("local_actors", local_actors)
@@ -177,12 +181,15 @@ def add_value_chain_stage(store: Store, workspace_id: str, initiative_id: str, s
     def apply(cur):
         _vc_require_initiative(cur, initiative_id)
         _vc_check_room(cur, workspace_id, initiative_id, 1)
+        seq = _vc_next_seq(cur, workspace_id, initiative_id)
         cur.execute(
             "INSERT INTO value_chain_stage (workspace_id, initiative_id, stage_id, seq, stage_name, local_actors, "
             "coverage_status, notes, template_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-            [workspace_id, initiative_id, sid, _vc_next_seq(cur, workspace_id, initiative_id), name, actors, status,
-             note, utcnow()],
+            [workspace_id, initiative_id, sid, seq, name, actors, status, note, utcnow()],
         )
+        record_row(cur, workspace_id, "value_chain_stage", sid, {"stage_name": name, "local_actors": actors,
+                                                                  "notes": note},
+                   changed_by=changed_by, row_label=_vc_label(seq, name))
         return sid
 
     return write_in_workspace(store, workspace_id, apply)
@@ -196,20 +203,35 @@ def _vc_stage_row(cur, workspace_id: str, stage_id: str) -> dict:
     return row
 
 
-def update_value_chain_stage(store: Store, workspace_id: str, stage_id: str, field: str, value) -> None:
+def _vc_label(seq, name) -> str:
+    return f"Stage {seq}" + (f" (“{name}”)" if name else "")
+
+
+def update_value_chain_stage(store: Store, workspace_id: str, stage_id: str, field: str, value, *,
+                             expected=NOT_CHECKED, changed_by: str | None = None) -> None:
     """Save one field of a stage (stage_name, local_actors, coverage_status, notes) the moment it
-    is given. UserError names the stage's position and the field; the store is unchanged."""
+    is given. UserError names the stage's position and the field; the store is unchanged. A text
+    field given ``expected`` (the text the writer's page showed) raises TextConflict instead of
+    writing over a text saved meanwhile."""
     vc.check_field_name(field)  # the column name comes from this fixed list only
+    is_text = texts.is_text_field("value_chain_stage", field)
+    if texts.is_checked(expected) and not is_text:
+        raise ValueError("expected= is for a text field")
 
     def apply(cur):
         row = _vc_stage_row(cur, workspace_id, stage_id)
         clean = vc.clean_field(field, value, row=row["seq"])
+        if is_text:
+            return set_text(cur, workspace_id, "value_chain_stage", {"workspace_id": workspace_id, "stage_id": stage_id},
+                            stage_id, field, row[field], clean, expected=expected, changed_by=changed_by,
+                            row_label=_vc_label(row["seq"], row["stage_name"]))
         cur.execute(
             f"UPDATE value_chain_stage SET {field} = ?, updated_at = ? WHERE workspace_id = ? AND stage_id = ?",
             [clean, utcnow(), workspace_id, stage_id],
         )
+        return None
 
-    write_in_workspace(store, workspace_id, apply)
+    raise_conflict(write_in_workspace(store, workspace_id, apply))
 
 
 def _vc_renumber(cur, workspace_id: str, initiative_id: str, order: list[str]) -> None:
@@ -225,10 +247,13 @@ def _vc_stage_order(cur, workspace_id: str, initiative_id: str) -> list[str]:
     ).fetchall()]
 
 
-def delete_value_chain_stage(store: Store, workspace_id: str, stage_id: str) -> None:
+def delete_value_chain_stage(store: Store, workspace_id: str, stage_id: str, *, changed_by: str | None = None) -> None:
+    """Remove a stage (its texts go into the change history) and renumber the chain."""
     def apply(cur):
         row = _vc_stage_row(cur, workspace_id, stage_id)
         cur.execute("DELETE FROM value_chain_stage WHERE workspace_id = ? AND stage_id = ?", [workspace_id, stage_id])
+        record_row(cur, workspace_id, "value_chain_stage", stage_id, row, removed=True, changed_by=changed_by,
+                   row_label=_vc_label(row["seq"], row["stage_name"]))
         _vc_renumber(cur, workspace_id, row["initiative_id"], _vc_stage_order(cur, workspace_id, row["initiative_id"]))
 
     write_in_workspace(store, workspace_id, apply)
@@ -250,7 +275,8 @@ def move_value_chain_stage(store: Store, workspace_id: str, stage_id: str, delta
     write_in_workspace(store, workspace_id, apply)
 
 
-def apply_value_chain_template(store: Store, workspace_id: str, initiative_id: str, template_code: str) -> int:
+def apply_value_chain_template(store: Store, workspace_id: str, initiative_id: str, template_code: str, *,
+                               changed_by: str | None = None) -> int:
     """Append the template's stages that the chain does not have yet (same name, ignoring case),
     not yet assessed. Returns the number added."""
 
@@ -271,11 +297,14 @@ def apply_value_chain_template(store: Store, workspace_id: str, initiative_id: s
         seq = _vc_next_seq(cur, workspace_id, initiative_id)
         now = utcnow()
         for k, name in enumerate(new):
+            sid = "vc-" + secrets.token_hex(6)
             cur.execute(
                 "INSERT INTO value_chain_stage (workspace_id, initiative_id, stage_id, seq, stage_name, template_code, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [workspace_id, initiative_id, "vc-" + secrets.token_hex(6), seq + k, name, template_code, now],
+                [workspace_id, initiative_id, sid, seq + k, name, template_code, now],
             )
+            record_row(cur, workspace_id, "value_chain_stage", sid, {"stage_name": name}, changed_by=changed_by,
+                       row_label=_vc_label(seq + k, name))
         return len(new)
 
     return write_in_workspace(store, workspace_id, apply)

@@ -196,7 +196,7 @@ def workspace_overview(store: Store, *, include_archived: bool = False) -> pd.Da
     counts = [
         f"SELECT {t.workspace_column} AS workspace_id, count(*) AS n FROM {t.name} GROUP BY 1"
         for t in workspaces.workspace_tables()
-        if t.name != "checklist_change"  # history, not entries
+        if t.name not in workspaces.HISTORY_TABLES  # history, not entries
     ]
     entries = " UNION ALL ".join(counts) if counts else "SELECT NULL AS workspace_id, 0 AS n WHERE false"
     sql = (

@@ -6,6 +6,10 @@ export         ``export indicators``: the indicators of a dataset as CSV
 fetch-cbp      download County Business Patterns by state for a year from the Census API
 attach-crosswalk  give an existing dataset (e.g. the embedded CBP data) the clusters of a
                crosswalk file, and optionally a relatedness file, in one transaction
+aggregate-ea   sum a CBP county dataset to BEA Economic Areas (a new dataset)
+
+``export`` also writes the analysis tables (:mod:`clusterdash.stats.exports`): shift-share,
+shift-share-regions, structure, wages, drilldown, candidate-clusters.
 """
 
 from __future__ import annotations
@@ -89,9 +93,12 @@ def cmd_import(args) -> int:
     return 0
 
 
-@register("export", "export derived tables as CSV (export indicators ...)")
+@register("export", "export derived tables as CSV (export indicators | shift-share | structure | wages ...)")
 def setup_export(p) -> None:
-    p.add_argument("what", choices=["indicators"], help="what to export")
+    from clusterdash.stats.exports import EXPORTS
+
+    p.add_argument("what", choices=["indicators", *EXPORTS],
+                   help="what to export: indicators, " + "; ".join(f"{k}: {v}" for k, v in EXPORTS.items()))
     p.add_argument("--dataset", required=True, help="dataset name (see 'info' or the Import statistics page)")
     p.add_argument("--year", type=int, help="only this year")
     p.add_argument("--base-year", type=int,
@@ -99,6 +106,18 @@ def setup_export(p) -> None:
     p.add_argument("--benchmark", choices=["nation", "country", "eu28"],
                    help="LQ benchmark (default: the dataset's: the region's country for NUTS regions, else the nation)")
     p.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    # the analysis exports (clusterdash.stats.exports)
+    p.add_argument("--from", dest="from_year", type=int, help="shift-share: start year")
+    p.add_argument("--to", dest="to_year", type=int, help="shift-share: end year")
+    p.add_argument("--variant", choices=["classic", "esteban-marquillas"], default="classic",
+                   help="shift-share: classic, or Esteban-Marquillas (regional shift split into competitive and allocation)")
+    p.add_argument("--cluster-type", choices=["traded", "local", "unclassified"],
+                   help="only clusters of this type (shift-share, structure, candidate clusters)")
+    p.add_argument("--region", help="drilldown: region code")
+    p.add_argument("--cluster", help="drilldown: cluster code")
+    p.add_argument("--groups", type=int, help="candidate-clusters: number of groups")
+    p.add_argument("--measure", choices=["lq", "rank"], default="lq",
+                   help="candidate-clusters: correlation of LQs (Pearson) or of their ranks (Spearman)")
     p.set_defaults(func=cmd_export)
 
 
@@ -115,6 +134,8 @@ def cmd_export(args) -> int:
             raise UserError(f"no dataset {args.dataset!r} in the store" + (f" (it has: {', '.join(names)})" if names else ""))
         if args.year is not None and not dataset["year_min"] <= args.year <= dataset["year_max"]:
             raise UserError(f"year {args.year} is not in {args.dataset} ({dataset['year_min']}–{dataset['year_max']})")
+        if args.what != "indicators":
+            return _export_analysis(store, dataset, args)
         from clusterdash.stats import indicators
 
         ind = indicators.compute_indicators(store, args.dataset, year=args.year, base_year=args.base_year,
@@ -126,6 +147,45 @@ def cmd_export(args) -> int:
     analysis.write_indicators_csv(out, args.out)
     print(f"{len(out):,} rows written to {args.out}")
     print(f"source: {analysis.citation(dataset)}")
+    return 0
+
+
+def _export_analysis(store, dataset: dict, args) -> int:
+    from clusterdash import export
+    from clusterdash.stats import exports
+
+    opts = {"year": args.year, "base_year": args.base_year, "from_year": args.from_year, "to_year": args.to_year,
+            "variant": args.variant, "region": args.region, "cluster": args.cluster, "groups": args.groups,
+            "measure": args.measure, "cluster_type": args.cluster_type, "benchmark": args.benchmark}
+    out = exports.build(store, args.what, dataset, **opts)
+    source = exports.source_line(dataset, args.what, **opts)
+    out = out.assign(source=source)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(export.csv_bytes(out, source=source))
+    print(f"{len(out):,} rows written to {args.out}")
+    print(f"source: {source}")
+    return 0
+
+
+@register("aggregate-ea", "sum a County Business Patterns county dataset to BEA Economic Areas (a new dataset)")
+def setup_aggregate(p) -> None:
+    p.add_argument("--dataset", required=True, help="the county dataset (region type U.S. county)")
+    p.add_argument("--to", dest="target", help="name of the new dataset (default <dataset>_ea)")
+    p.add_argument("--replace", action="store_true", help="replace a dataset of that name")
+    p.set_defaults(func=cmd_aggregate)
+
+
+def cmd_aggregate(args) -> int:
+    from clusterdash.stats import geographies
+    from clusterdash.store import open_store
+
+    store = open_store(args.db or config.db_path())
+    try:
+        summary = geographies.aggregate_to_economic_areas(store, args.dataset, args.target, replace=args.replace)
+    finally:
+        store.close()
+    for line in summary.lines():
+        print(line)
     return 0
 
 

@@ -46,3 +46,13 @@ def load_cbp_demo(store, *, shared_dir: Path | None = None, progress: Progress |
         replace=replace,
     )
     return importer.import_dataset(store, spec, progress)
+
+
+def shared_crosswalk_files(shared_dir: Path | None = None) -> dict[str, Path] | None:
+    """The U.S. Cluster Mapping crosswalk in ../shared/data (and its related-clusters file when
+    present, key ``related``), for attaching to a dataset; None when the crosswalk is not there."""
+    d = Path(shared_dir) if shared_dir else config.shared_data_dir()
+    cw, rel = d.joinpath(*CROSSWALK_FILE), d.joinpath(*RELATED_FILE)
+    if not cw.is_file():
+        return None
+    return {"crosswalk": cw, **({"related": rel} if rel.is_file() else {})}

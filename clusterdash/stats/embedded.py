@@ -136,3 +136,23 @@ def status(store) -> list[dict]:
     return [{"embedded_key": e.key, "file": f"data/stats/{e.file}", "title": e.title,
              "outcome": rec.get(e.key, {}).get("outcome"), "loaded_at": rec.get(e.key, {}).get("loaded_at"),
              "is_present": e.key in have} for e in EMBEDDED]
+
+
+def about() -> list[dict]:
+    """What the import page says about each embedded dataset, from ``data/stats/manifest.json``:
+    dataset_code, title, publisher, licence, cite_as, file, bytes, rows, provenance,
+    cluster_definition (where the data comes from and on which terms)."""
+    import json
+
+    manifest = json.loads((STATS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    out = []
+    for d in manifest.get("datasets", []):
+        e = BY_KEY.get(d.get("dataset_code"))
+        out.append({
+            "dataset_code": d.get("dataset_code"), "title": d.get("title"), "publisher": d.get("publisher"),
+            "licence": d.get("licence"), "cite_as": d.get("cite_as"),
+            "file": f"data/stats/{e.file}" if e else d.get("output", {}).get("path"),
+            "bytes": d.get("output", {}).get("bytes"), "rows": d.get("output", {}).get("rows"),
+            "provenance": d.get("input", {}).get("provenance"), "cluster_definition": d.get("cluster_definition"),
+        })
+    return out

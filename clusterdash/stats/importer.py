@@ -220,7 +220,11 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
             skipped[reason] = skipped.get(reason, 0) + n
 
     # ---- regions
-    regions = _build_regions(con, spec)
+    kinds = {r.region_kind or "state" for r in reports} if spec.format == "cbp" else set()
+    if len(kinds) > 1:
+        raise StatsImportError("the files mix state and county data; import counties and states as separate datasets")
+    counties = kinds == {"county"}
+    regions = _build_regions(con, spec, counties=counties)
     if spec.national_region:
         if spec.national_region not in regions["region_code"].values:
             raise StatsImportError(f"national region {spec.national_region!r} does not occur in the data")
@@ -265,7 +269,7 @@ def _import(store, spec: ImportSpec, stage: readers.Stage, report: Progress, t0:
     rejected = con.execute("SELECT * FROM rejected ORDER BY file_name, source_line").df()
     regions_real = regions[~regions["is_national"]]
     no_coords = sorted(regions_real.loc[regions_real["latitude"].isna(), "region_code"].tolist())
-    title, source, region_type, emp_unit, pay_unit = _describe(spec, period)
+    title, source, region_type, emp_unit, pay_unit = _describe(spec, period, counties=counties)
     has_payroll = con.execute("SELECT count(payroll) FROM obs").fetchall()[0][0] > 0
     files = "; ".join(
         [", ".join(f.name for f in spec.files)]
@@ -344,7 +348,8 @@ def delete_dataset(store, dataset_code: str) -> None:
 
 STATS_TABLES = ("stats_observation", "stats_industry", "stats_cluster", "stats_crosswalk", "stats_region",
                 "stats_relatedness", "stats_rejected_row", "stats_dataset_profile", "stats_region_country",
-                "stats_withheld_estimate", "stats_dataset")
+                "stats_withheld_estimate", "stats_cluster_cell", "stats_grouping_industry", "stats_grouping_group",
+                "stats_grouping", "stats_dataset")
 
 
 def _delete(cur, code: str) -> None:
@@ -376,7 +381,7 @@ def _check_duplicates(con) -> None:
         raise StatsImportError(f"duplicate keys (one row per region × industry × year): {listed}")
 
 
-def _build_regions(con, spec: ImportSpec) -> pd.DataFrame:
+def _build_regions(con, spec: ImportSpec, *, counties: bool = False) -> pd.DataFrame:
     df = con.execute(
         "SELECT region_code, any_value(region_name) FILTER (WHERE region_name IS NOT NULL) AS region_name "
         "FROM obs GROUP BY 1 ORDER BY 1"
@@ -385,7 +390,14 @@ def _build_regions(con, spec: ImportSpec) -> pd.DataFrame:
     df["longitude"] = None
     df["coordinate_source"] = None
     df["is_national"] = False
-    if spec.format == "cbp":
+    if spec.format == "cbp" and counties:
+        from clusterdash.stats import geographies
+
+        known = geographies.us_counties()
+        df["latitude"] = df["region_code"].map(lambda c: known[c]["latitude"])
+        df["longitude"] = df["region_code"].map(lambda c: known[c]["longitude"])
+        df["coordinate_source"] = geographies.US_COUNTIES_SOURCE
+    elif spec.format == "cbp":
         known = us_states()
         df["latitude"] = df["region_code"].map(lambda c: known[c]["latitude"])
         df["longitude"] = df["region_code"].map(lambda c: known[c]["longitude"])
@@ -498,21 +510,21 @@ def _fallback_clusters(industries: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame
         names = classification_groups(NAICS_GROUPS_FILE)
         for code, f in zip(industries["industry_code"], finest):
             groups.append(code[:3] if f and re.fullmatch(r"\d{3,6}", code) else (code if f else None))
-        definition = ("No crosswalk imported: clusters are the NAICS 2017 3-digit subsectors "
+        definition = ("No crosswalk: the groups are the NAICS 2017 3-digit subsectors "
                       "(titles: U.S. Census Bureau, 2017 NAICS)")
     elif fmt == "eurostat":
         names = classification_groups(NACE_GROUPS_FILE)
         for code, f in zip(industries["industry_code"], finest):
             groups.append(code if f and code != "NRP" else None)
-        definition = ("No crosswalk imported: clusters are the NACE Rev. 2 sections/aggregates of the file "
-                      "('no response' is in none)")
+        definition = ("No crosswalk: the groups are the NACE Rev. 2 sections (A*10 aggregates) of the file; "
+                      "employment with no NACE answer (NRP) is in none")
     else:
         for code, name, f in zip(industries["industry_code"], industries["industry_name"], finest):
             g = code[:2] if f and re.fullmatch(r"\d{3,}", code) else (code if f else None)
             groups.append(g)
         own = dict(zip(industries["industry_code"], industries["industry_name"]))
         names = {g: own.get(g) for g in set(groups) if g}
-        definition = ("No crosswalk imported: clusters are the industry codes' own 2-digit groups "
+        definition = ("No crosswalk: the groups are the industry codes' own 2-digit groups "
                       "(codes of 3+ digits grouped by their first two digits)")
     industries["cluster_code"] = groups
     used = sorted({g for g in groups if g})
@@ -524,13 +536,13 @@ def _fallback_clusters(industries: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame
     return clusters, definition
 
 
-def _describe(spec: ImportSpec, period: str) -> tuple[str, str, str, str, str | None]:
+def _describe(spec: ImportSpec, period: str, *, counties: bool = False) -> tuple[str, str, str, str, str | None]:
     """title, source, region type, employment unit, payroll unit."""
     names = ", ".join(f.name for f in spec.files)
     if spec.format == "cbp":
-        title = spec.title or f"U.S. County Business Patterns {period}, states"
+        title = spec.title or f"U.S. County Business Patterns {period}, {'counties' if counties else 'states'}"
         source = spec.source or f"U.S. Census Bureau, County Business Patterns {period}"
-        return title, source, "U.S. state", CBP_EMPLOYMENT_UNIT, CBP_PAYROLL_UNIT
+        return title, source, "U.S. county" if counties else "U.S. state", CBP_EMPLOYMENT_UNIT, CBP_PAYROLL_UNIT
     if spec.format == "eurostat":
         stem = Path(spec.files[0].name).stem
         code = stem if re.fullmatch(r"[a-z0-9_]+", stem) else "dataset"
@@ -563,20 +575,27 @@ def cluster_terms(fmt: str, has_crosswalk: bool) -> tuple[str, str]:
 
 def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: str | None = None) -> None:
     """(Re)write the coverage tables of one dataset inside the caller's transaction: its regions'
-    countries, the withheld-cell estimates and the profile (cluster term, benchmark, strong rule,
-    default base year). Called by every import, by attach_crosswalk and by migration v009."""
-    from clusterdash.stats import coverage
+    countries, the withheld-cell estimates, the profile (cluster term, benchmark, strong rule,
+    default base year) and the region × cluster × year sums (clusterdash.stats.cells). Called by
+    every import, by attach_crosswalk, by migration v009 and by every analysis write that changes
+    a dataset's clusters or cells."""
+    from clusterdash.stats import cells, coverage
 
     (fmt, has_cw, region_type, national), = cur.execute(
         "SELECT format, has_crosswalk, region_type, national_region_code FROM stats_dataset WHERE dataset_code = ?",
         [code]).fetchall()
     nuts = region_type.startswith("NUTS")
+    name_source = US_STATES_SOURCE
+    if fmt == "cbp" and region_type != "U.S. state":  # counties, economic areas (clusterdash.stats.geographies)
+        from clusterdash.stats import geographies
+
+        name_source = geographies.name_source(region_type)
     cur.execute("DELETE FROM stats_region_country WHERE dataset_code = ?", [code])
     rows = []
     for rcode, lat, is_national in cur.execute(
             "SELECT region_code, latitude, is_national FROM stats_region WHERE dataset_code = ?", [code]).fetchall():
         if fmt == "cbp":
-            rows.append((code, rcode, "US", "United States", US_STATES_SOURCE, "region" if lat is not None else "none",
+            rows.append((code, rcode, "US", "United States", name_source, "region" if lat is not None else "none",
                          None, None))
         elif nuts:
             known = nuts_regions()
@@ -611,6 +630,7 @@ def write_derived(cur, code: str, *, origin: str = "import", embedded_sha256: st
         [code, origin, embedded_sha256, plural, singular, "country" if nuts and not national else "nation",
          bool(has_estab), STRONG_RULE if has_estab else STRONG_RULE_NO_ESTABLISHMENTS,
          base.year if base else None, base.reason if base else None])
+    cells.refresh(cur, code)  # the region × cluster × year sums the indicators read
 
 
 def _incomplete_years(con, spec: ImportSpec) -> list[str]:

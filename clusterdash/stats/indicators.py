@@ -28,8 +28,11 @@ methodology):
 - **cluster_strength_pct** (per region × year) — share of the region's traded employment in
   its strong clusters (fallback datasets: of all cluster employment).
 
-Nothing is stored: every call computes from the imported observations (well under a second for
-every state × cluster × year of CBP 2017–2021).
+No indicator is stored: every call computes them from the region × cluster × year sums of the
+finest-level cells, which :mod:`clusterdash.stats.cells` keeps in ``stats_cluster_cell`` (rewritten
+with every import or change of a dataset's clusters), so a query never aggregates the observations
+again (well under a second for every state × cluster × year of CBP 2017–2021; about 2 s for 1 M
+county × cluster × year rows, bench/results.md).
 """
 
 from __future__ import annotations
@@ -63,27 +66,14 @@ members AS (  -- the regions whose sums form each benchmark
                WHEN $benchmark = 'eu28' THEN NOT is_national AND list_contains($eu28, country_code)
                ELSE NOT is_national END
 ),
-rc AS (  -- region × cluster × year, finest-level industries only
-    SELECT o.region_code, i.cluster_code, o.year,
-           sum(o.employment) AS employment,
-           sum(o.establishments) AS establishments,
-           sum(o.payroll) AS payroll,
-           sum(o.employment) FILTER (WHERE o.payroll IS NOT NULL) AS employment_with_payroll,
-           sum(o.establishments) FILTER (WHERE o.employment IS NOT NULL) AS establishments_with_employment,
-           count(*) FILTER (WHERE o.employment IS NULL) AS withheld_cells,
-           sum(o.establishments) FILTER (WHERE o.employment IS NULL) AS withheld_establishments,
-           CAST(coalesce(sum(e.estimated_employment), 0) AS DOUBLE) AS withheld_employment_est,
-           CAST(count(*) FILTER (WHERE o.employment IS NULL AND e.estimated_employment IS NULL) AS BIGINT)
-               AS unknown_withheld_cells
-    FROM stats_observation o
-    JOIN stats_industry i ON i.dataset_code = o.dataset_code AND i.industry_code = o.industry_code
-    LEFT JOIN stats_withheld_estimate e ON e.dataset_code = o.dataset_code AND e.region_code = o.region_code
-         AND e.industry_code = o.industry_code AND e.year = o.year
-    WHERE o.dataset_code = $dataset AND i.is_finest AND i.cluster_code IS NOT NULL
-    GROUP BY ALL
+rc AS (  -- region × cluster × year sums of the finest-level industries, kept by clusterdash.stats.cells
+    SELECT region_code, cluster_code, year, employment, establishments, payroll, employment_with_payroll,
+           establishments_with_employment, withheld_cells, withheld_establishments, withheld_employment_est,
+           unknown_withheld_cells
+    FROM stats_cluster_cell WHERE dataset_code = $dataset
 ),
-typed AS (
-    SELECT rc.*, c.cluster_name, c.cluster_type, r.region_name, r.is_national
+typed AS (  -- names are joined at the end (indicators): wide text columns make every step dearer
+    SELECT rc.*, c.cluster_type, r.is_national
     FROM rc JOIN clusters c USING (cluster_code) JOIN regions r USING (region_code)
 ),
 national_rows AS (
@@ -120,7 +110,7 @@ region_base AS (
            sum(employment) AS total
     FROM typed WHERE NOT is_national GROUP BY ALL
 ),
-lq AS (
+lq AS NOT MATERIALIZED (  -- inlined into lq2: one 1 M-row copy less at county scale
     SELECT t.*, g.bgroup,
            CASE t.cluster_type WHEN 'traded' THEN b.traded WHEN 'local' THEN b.local ELSE b.total END AS base_employment,
            n.national_employment, n.national_withheld_share_pct, n.national_unknown_withheld_cells,
@@ -145,13 +135,15 @@ lq2 AS (
                AS withheld_share_pct
     FROM lq
 ),
-pct AS (  -- per cluster and year, among regions with employment > 0
+pct0 AS (  -- per cluster and year, among regions with employment > 0 (both LQ percentiles in one sort)
     SELECT cluster_code, year,
-           quantile_cont(lq, 0.75) AS lq_p75,
-           quantile_cont(lq, 0.90) AS lq_p90,
+           quantile_cont(lq, [0.75, 0.90]) AS lq_q,
            quantile_cont(employment, 0.25) AS employment_p25,
            quantile_cont(establishments, 0.25) AS establishments_p25
     FROM lq2 WHERE employment > 0 GROUP BY ALL
+),
+pct AS (
+    SELECT cluster_code, year, lq_q[1] AS lq_p75, lq_q[2] AS lq_p90, employment_p25, establishments_p25 FROM pct0
 ),
 flagged AS (
     SELECT l.*, p.lq_p75, p.lq_p90, p.employment_p25, p.establishments_p25,
@@ -239,6 +231,8 @@ indicators AS (
                 CASE WHEN base_year_unknown_cells + unknown_withheld_cells + coalesce(national_unknown_withheld_cells, CAST(0 AS BIGINT)) > 0
                      THEN 'withheld cells of unknown size' END) END AS growth_note
     FROM judged
+    JOIN (SELECT cluster_code, cluster_name FROM clusters) cn USING (cluster_code)
+    JOIN (SELECT region_code, region_name FROM regions) rn USING (region_code)
 )
 """
 

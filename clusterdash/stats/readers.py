@@ -93,6 +93,7 @@ class ReadReport:
     notes: list[str] = field(default_factory=list)
     classification: str | None = None
     year_from_name: int | None = None
+    region_kind: str | None = None  # CBP: "county" for county files (default: states)
 
     def skip(self, reason: str, n: int = 1) -> None:
         if n:
@@ -280,6 +281,10 @@ def read_cbp(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int |
     if head == b"[":
         return read_cbp_json(stage, f, states, year=year, progress=progress)
     t = read_csv_table(f, progress=progress)
+    if "fipscty" in [h.lower() for h in t.header]:  # the Census county file layout (cbpYYco.txt)
+        from clusterdash.stats import geographies
+
+        return geographies.read_cbp_county_file(stage, f, t, year=year)
     extra = require_columns(t, CBP_REQUIRED, CBP_OPTIONAL, "CBP CSV")
     report = ReadReport(rows_read=len(t), classification="NAICS 2017")
     if extra:
@@ -298,11 +303,17 @@ def read_cbp(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int |
     return report
 
 
+CBP_WITHHELD = "emp = 0 AND estab > 0 AND payann_k = 0"
+
+
 def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: ReadReport, *, raw_text: str,
-               line_label: str = "line", typed_sql: str | None = None) -> None:
+               line_label: str = "line", typed_sql: str | None = None, region_width: int = 2,
+               withheld: str = CBP_WITHHELD, region_word: str = "state FIPS") -> None:
     """From the validated text table ``raw`` (year, state_fips, naics, estab, emp, payann_k,
     [naics_title], source_line) — or, with ``typed_sql``, from a query giving the typed columns
-    directly (typed Parquet) — to staged observations and rejected rows."""
+    directly (typed Parquet) — to staged observations and rejected rows. ``states``: the known
+    region codes and names (states, or counties with ``region_width`` 5); ``withheld``: the SQL
+    condition of a withheld cell on the typed columns."""
     con = stage.con
     con.execute("CREATE OR REPLACE TEMP TABLE _states (code VARCHAR, name VARCHAR)")
     con.executemany("INSERT INTO _states VALUES (?, ?)", list(states.items()))
@@ -314,7 +325,7 @@ def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: Rea
         f"""
         CREATE OR REPLACE TEMP TABLE typed AS
         SELECT source_line, {raw_text} AS raw_text,
-               lpad(trim(state_fips), 2, '0') AS region_code,
+               lpad(trim(state_fips), {region_width}, '0') AS region_code,
                trim(naics) AS industry_code,
                {"nullif(trim(naics_title), '')" if has_title else "NULL"} AS industry_name,
                CAST(trim(year) AS INTEGER) AS year,
@@ -325,13 +336,16 @@ def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: Rea
         """
         )
     naics_re = NAICS_CODE[1:-1]
+    withheld_text = ("'withheld (emp = 0, payroll = 0, estab > 0)'" if withheld == CBP_WITHHELD
+                     else "CASE WHEN emp = 0 AND estab > 0 AND payann_k = 0 THEN 'withheld (emp = 0, payroll = 0, estab > 0)' "
+                          "ELSE 'withheld (noise flag ' || emp_nf || ', emp = 0)' END")
     con.execute(
         f"""
         INSERT INTO rejected
         SELECT ?, source_line,
                CASE WHEN NOT regexp_full_match(industry_code, '{naics_re}')
                         THEN 'industry code "' || industry_code || '" is not a NAICS code'
-                    ELSE 'unknown state FIPS code "' || region_code || '"' END,
+                    ELSE 'unknown {region_word} code "' || region_code || '"' END,
                raw_text
         FROM typed
         WHERE NOT regexp_full_match(industry_code, '{naics_re}')
@@ -344,11 +358,11 @@ def _stage_cbp(stage: Stage, file_name: str, states: dict[str, str], report: Rea
         INSERT INTO obs
         SELECT ?, source_line, region_code, s.name, industry_code, industry_name,
                {naics_level_sql('industry_code')}, year,
-               CASE WHEN emp = 0 AND estab > 0 AND payann_k = 0 THEN NULL ELSE emp END,
+               CASE WHEN {withheld} THEN NULL ELSE emp END,
                estab,
-               CASE WHEN emp = 0 AND estab > 0 AND payann_k = 0 THEN NULL ELSE payann_k END,
-               (emp = 0 AND estab > 0 AND payann_k = 0),
-               CASE WHEN emp = 0 AND estab > 0 AND payann_k = 0 THEN 'withheld (emp = 0, payroll = 0, estab > 0)' END
+               CASE WHEN {withheld} THEN NULL ELSE payann_k END,
+               ({withheld}),
+               CASE WHEN {withheld} THEN {withheld_text} END
         FROM typed JOIN _states s ON s.code = typed.region_code
         WHERE regexp_full_match(industry_code, '{NAICS_CODE[1:-1]}')
         """,
@@ -523,6 +537,11 @@ def read_cbp_json(stage: Stage, f: SourceFile, states: dict[str, str], *, year: 
                 raise StatsImportError(
                     f"{f.name}: the Census API response has no YEAR column; give the year of the data (--year, or the year field)"
                 )
+    county = "COUNTY" in idx  # for=county:* (a state and a county column)
+    if county:
+        from clusterdash.stats import geographies
+
+        states = geographies.county_names()
     n = len(header)
     cols = {k: [] for k in ("year", "state_fips", "naics", "estab", "emp", "payann_k", "naics_title")}
     lines = []
@@ -531,7 +550,7 @@ def read_cbp_json(stage: Stage, f: SourceFile, states: dict[str, str], *, year: 
             raise StatsImportError(f"{f.name} row {i}: {len(row)} fields, expected {n} ({', '.join(header)})")
         get = lambda c: "" if row[idx[c]] is None else str(row[idx[c]])  # noqa: E731
         cols["year"].append(get(year_col) if year_col else str(year))
-        cols["state_fips"].append(get("STATE"))
+        cols["state_fips"].append(get("STATE").strip().zfill(2) + get("COUNTY").strip().zfill(3) if county else get("STATE"))
         cols["naics"].append(get(naics_col))
         cols["estab"].append(get("ESTAB"))
         cols["emp"].append(get("EMP"))
@@ -547,7 +566,10 @@ def read_cbp_json(stage: Stage, f: SourceFile, states: dict[str, str], *, year: 
     check_numbers(con, "raw", f.name, {"estab": ("integer", True), "emp": ("integer", True),
                                        "payann_k": ("integer", True)}, line_label="row")
     _stage_cbp(stage, f.name, states, report,
-               raw_text="concat_ws(',', year, state_fips, naics, estab, emp, payann_k)", line_label="row")
+               raw_text="concat_ws(',', year, state_fips, naics, estab, emp, payann_k)", line_label="row",
+               region_width=5 if county else 2, region_word="county FIPS" if county else "state FIPS")
+    if county:
+        report.region_kind = "county"
     return report
 
 

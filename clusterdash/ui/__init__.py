@@ -33,6 +33,7 @@ from clusterdash.ui.shell import (
     DEFAULT_PARTICIPANT,
     allowed,
     app_run,
+    can_answer,
     can_edit,
     current_participant,
     current_workspace,
@@ -46,6 +47,8 @@ from clusterdash.ui.shell import (
     page_link,
     participant_input,
     repo_path,
+    role,
+    select_id,
     set_presenting,
     sidebar,
     switch_workspace,
@@ -55,10 +58,10 @@ from clusterdash.ui.shell import (
 errors.install()  # no widget callback ever replaces a page with a traceback
 
 __all__ = [
-    "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_edit", "csv_bytes", "current_participant", "current_workspace",
-    "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error", "flash_success", "get_store",
-    "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message", "page_intro", "page_link",
-    "participant_input", "plain", "plain_label",
-    "repo_path", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
+    "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_answer", "can_edit", "csv_bytes", "current_participant",
+    "current_workspace", "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error",
+    "flash_success", "get_store", "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message",
+    "page_intro", "page_link", "participant_input", "plain", "plain_label", "repo_path", "role", "select_id",
+    "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
     "view_only_reason",
 ]

@@ -26,6 +26,21 @@ field) is shown and the stored value comes back; success toasts "Saved".
 
 Writes from buttons, forms and uploads go through :func:`write` / :func:`action_button` (the
 same check, the same messages).
+
+Texts several people edit (``text(..., checked=True)``, issue #13 item 8)
+    The widget remembers the text it was rendered from (its key is that text's version) and
+    saves with it: ``save(value, expected=<that text>, changed_by=<participant>)``, which the
+    queries layer compares with the text stored now (clusterdash.texts). When someone else saved
+    the field in between, nothing is written over their text (:class:`TextConflict`) and this
+    session's field enters the conflict state: it keeps the user's text (not saved, kept in the
+    change history too), a plain-text warning above it names who saved theirs and when, shows
+    their text, and offers "Keep mine" (save mine over theirs), "Take theirs" (the field shows
+    the stored text) and "Keep both" (theirs, then mine). Editing the field meanwhile only
+    changes "mine"; nothing is saved until one is chosen.
+
+    autosave.text(name, f"canvas|{wid}|{code}", entries.get(code),
+                  lambda v, **cas: queries.save_canvas_entry(store, wid, code, v, **cas),
+                  area=True, checked=True)
 """
 
 from __future__ import annotations
@@ -37,7 +52,8 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 import streamlit as st
 
-from clusterdash.errors import UserError
+from clusterdash import texts
+from clusterdash.errors import TextConflict, UserError
 from clusterdash.ui import shell
 from clusterdash.ui.output import flash_error, plain
 
@@ -70,15 +86,18 @@ def _ok(message) -> None:
         st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
-def _on_change(key: str, base_key: str, save: Save, toast) -> None:
+def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False) -> None:
     value = st.session_state.get(key)
     rounds = st.session_state.setdefault(_ROUND, {})
     rounds[base_key] = rounds.get(base_key, 0) + 1  # whatever happens: a fresh widget, from the store
-    if not shell.can_edit():
-        flash_error(shell.view_only_reason())
+    if not (shell.can_answer() if answering else shell.can_edit()):
+        flash_error(shell.view_only_reason(answering=answering))
         return
     try:
         save(value)
+    except TextConflict as exc:  # only a checked text raises it: the field keeps the user's text
+        _remember_conflict(base_key, exc)
+        return
     except UserError as exc:
         flash_error(str(exc))
         return
@@ -108,7 +127,8 @@ def _put_in_state(key: str, stored) -> None:
 
 
 def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, value_arg: str = "value",
-          initial=_SAME, via_state: bool = False, context=None, toast=SAVED, disabled: bool = False, **kwargs):
+          initial=_SAME, via_state: bool = False, context=None, toast=SAVED, disabled: bool = False,
+          answering: bool = False, **kwargs):
     """The one implementation: ``widget`` (an st.* input) keyed by the stored value's version and
     showing ``stored`` as its initial value (passed as ``value_arg``; ``initial`` when the widget
     wants another form of it, e.g. a selectbox's index), saving through ``save(value)``. The
@@ -116,15 +136,19 @@ def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, va
     (the key counts this session's changes), a browser that missed a re-draw gets the initial
     value with the widget itself. ``toast`` may be a function of the saved value. Returns the
     widget's value."""
-    round_ = st.session_state.get(_ROUND, {}).get(base_key, 0)
-    key = versioned_key(base_key, stored, context, round_)
+    key = _current_key(base_key, stored, context)
     if via_state:
         _put_in_state(key, stored)
         kwargs[value_arg] = None
     else:
         kwargs[value_arg] = stored if initial is _SAME else initial
-    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast),
-                  disabled=disabled or not shell.can_edit(), **kwargs)
+    may = shell.can_answer() if answering else shell.can_edit()
+    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast, answering),
+                  disabled=disabled or not may, **kwargs)
+
+
+def _current_key(base_key: str, stored, context=None) -> str:
+    return versioned_key(base_key, stored, context, st.session_state.get(_ROUND, {}).get(base_key, 0))
 
 
 def _fmt(labels: dict | None, format_func: Callable | None):
@@ -133,10 +157,134 @@ def _fmt(labels: dict | None, format_func: Callable | None):
     return lambda o: (labels or {}).get(o, str(o))
 
 
-def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, **kwargs):
-    """A text field (``area``: a text area) saved when it is left, or on Enter / Ctrl+Enter."""
+def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, checked: bool = False,
+         notices=None, **kwargs):
+    """A text field (``area``: a text area) saved when it is left, or on Enter / Ctrl+Enter.
+
+    ``checked``: a text several people may edit at once. ``save`` is then called as
+    ``save(value, expected=<the text this widget was rendered from>, changed_by=<participant>)``
+    and raises TextConflict when someone else saved the field meanwhile: see the module
+    docstring (the conflict state, Keep mine / Take theirs / Keep both). ``notices``: a
+    container (e.g. above a grid of narrow fields) for the conflict's warning and choices, which
+    then name the field; by default they are shown right above the field."""
     stored = "" if is_missing(stored) else str(stored)
-    return field(st.text_area if area else st.text_input, label, base_key, stored, save, **kwargs)
+    widget = st.text_area if area else st.text_input
+    if not checked:
+        return field(widget, label, base_key, stored, save, **kwargs)
+    pending = conflict_of(base_key)
+    if pending is not None and texts.same(pending["mine"], stored):
+        clear_conflict(base_key)  # the stored text is the user's own now (typed the same, or saved)
+        pending = None
+    if pending is None:
+        return field(widget, label, base_key, stored, _checked_save(save, stored), **kwargs)
+    pending["key"] = _current_key(base_key, stored, "conflict")  # where the choices read the user's text
+    if notices is None:
+        _conflict_notice(base_key, pending, save, multiline=area)
+    else:
+        with notices:
+            _conflict_notice(base_key, pending, save, multiline=area, named=True)
+        who = plain(pending.get("changed_by") or "someone else")
+        st.caption(f":material/warning: Not saved: {who} changed it. Your text is kept here; choose above.")
+    return field(widget, label, base_key, stored, lambda v: _edit_mine(base_key, v), initial=pending["mine"],
+                 context="conflict", toast=None, **kwargs)
+
+
+# ---- texts several people edit: compare and set, the conflict state --------------------------------
+
+_CONFLICT = "_autosave_conflict"  # base key -> this session's unresolved conflict of that text
+
+
+def _checked_save(save: Save, loaded: str) -> Save:
+    def run(value):
+        return save(value, expected=loaded, changed_by=shell.current_participant())
+    return run
+
+
+def conflict_of(base_key: str) -> dict | None:
+    """This session's unresolved conflict of a checked text: mine (the user's text, not saved),
+    theirs (stored when the save was refused), changed_by, changed_at, what, field."""
+    return st.session_state.get(_CONFLICT, {}).get(base_key)
+
+
+def clear_conflict(base_key: str) -> None:
+    st.session_state.get(_CONFLICT, {}).pop(base_key, None)
+
+
+def _remember_conflict(base_key: str, exc: TextConflict) -> None:
+    st.session_state.setdefault(_CONFLICT, {})[base_key] = {
+        "mine": exc.mine, "theirs": exc.theirs, "changed_by": exc.changed_by, "changed_at": exc.changed_at,
+        "what": exc.what, "field": exc.field,
+    }
+    who = exc.changed_by or "someone else"
+    st.toast(f"{exc.what}, {exc.field}: not saved, {who} changed it meanwhile. Yours is kept in the field.",
+             icon=":material/warning:", duration="long")
+
+
+def _bump(base_key: str) -> None:
+    rounds = st.session_state.setdefault(_ROUND, {})
+    rounds[base_key] = rounds.get(base_key, 0) + 1
+
+
+def _edit_mine(base_key: str, value) -> None:
+    pending = conflict_of(base_key)
+    if pending is not None:
+        pending["mine"] = texts.norm(value)
+
+
+def conflict_message(pending: dict) -> str:
+    """The warning of a conflict, in words, short enough for a narrow canvas column (plain text:
+    escape it before markdown)."""
+    who = pending.get("changed_by") or "Someone else"
+    at = pending.get("changed_at")
+    when = f" at {at:%H:%M} UTC" if hasattr(at, "strftime") else ""
+    return f"Not saved: {who} saved a different text{when} after your page had loaded it."
+
+
+def _resolve(base_key: str, save: Save, both: bool, multiline: bool) -> None:
+    pending = conflict_of(base_key)
+    if pending is None or not shell.allowed():
+        return
+    mine = texts.norm(st.session_state.get(pending.get("key"), pending["mine"]))  # edited in the same click
+    pending["mine"] = mine
+    expected = pending["theirs"]
+    value = texts.merge(expected, mine, multiline=multiline) if both else mine
+    try:
+        save(value, expected=expected, changed_by=shell.current_participant())
+    except TextConflict as exc:  # changed again meanwhile: a new conflict, mine still kept
+        _remember_conflict(base_key, exc)
+        _bump(base_key)
+        return
+    except UserError as exc:
+        flash_error(str(exc))
+        return
+    clear_conflict(base_key)
+    _bump(base_key)  # a fresh widget, from the store
+    _ok(SAVED)
+
+
+def _take_theirs(base_key: str) -> None:
+    clear_conflict(base_key)
+    _bump(base_key)
+
+
+def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: bool, named: bool = False) -> None:
+    """Above a field in the conflict state: the warning, their text (as plain text) and the choices.
+    ``named``: shown away from the field, so the warning names it."""
+    with st.container(border=True, key=f"conflict|{base_key}"):
+        what = f"{pending['what']}, {pending['field']} — " if named else ""
+        st.warning(plain(what + conflict_message(pending)), icon=":material/warning:")
+        st.caption(plain(f"Their text ({pending.get('changed_by') or 'someone else'}), stored now:"))
+        st.text(pending["theirs"] or "(empty)")
+        st.caption("Yours is in the field" + (" (marked ⚠ below)" if named else " below")
+                   + ", not saved yet (and kept in the change history).")
+        editable = shell.can_edit()
+        with st.container(horizontal=True, key=f"conflict-actions|{base_key}"):
+            st.button("Keep mine", key=f"keep-mine|{base_key}", type="primary", disabled=not editable,
+                      help="Save your text over theirs (theirs stays in the change history)", on_click=_resolve, args=(base_key, save, False, multiline))
+            st.button("Take theirs", key=f"take-theirs|{base_key}", help="Drop your text and show theirs (yours stays in the change history)",
+                      on_click=_take_theirs, args=(base_key,))
+            st.button("Keep both", key=f"keep-both|{base_key}", disabled=not editable,
+                      help="Save their text followed by yours", on_click=_resolve, args=(base_key, save, True, multiline))
 
 
 def choice(label: str, options: Iterable, base_key: str, stored, save: Save, *, labels: dict | None = None,
@@ -187,11 +335,11 @@ def toggle(label: str, base_key: str, stored, save: Save, **kwargs):
 # ---- writes from buttons, forms and uploads ------------------------------------------------------
 
 def write(fn: Callable, *args, toast: str | None = SAVED, on_error: Callable[[str], None] = flash_error,
-          unlocked_only: bool = False, **kwargs) -> tuple[bool, Any]:
+          unlocked_only: bool = False, answering: bool = False, **kwargs) -> tuple[bool, Any]:
     """The body of a write callback: refuse when this session may not edit (checked now, not at
     render time); run ``fn(*args, **kwargs)``; on UserError pass its message to ``on_error``.
     Returns (done, fn's result)."""
-    if not shell.allowed(unlocked_only=unlocked_only):
+    if not shell.allowed(unlocked_only=unlocked_only, answering=answering):
         return False, None
     try:
         result = fn(*args, **kwargs)
@@ -203,10 +351,13 @@ def write(fn: Callable, *args, toast: str | None = SAVED, on_error: Callable[[st
 
 
 def action_button(label: str, key: str, fn: Callable, *args, toast: str | None = SAVED, icon: str | None = None,
-                  help: str | None = None, type: str = "secondary", disabled: bool = False, **kwargs) -> None:
-    """A button whose action is written at once (remove a row, add the guide's examples)."""
-    st.button(label, key=key, icon=icon, help=help, type=type, disabled=disabled or not shell.can_edit(),
-              on_click=lambda: write(fn, *args, toast=toast), **kwargs)
+                  help: str | None = None, type: str = "secondary", disabled: bool = False,
+                  answering: bool = False, **kwargs) -> None:
+    """A button whose action is written at once (remove a row, add the guide's examples;
+    ``answering``: clear one's answer, which a participant may)."""
+    may = shell.can_answer() if answering else shell.can_edit()
+    st.button(label, key=key, icon=icon, help=help, type=type, disabled=disabled or not may,
+              on_click=lambda: write(fn, *args, toast=toast, answering=answering), **kwargs)
 
 
 def _on_add(base_key: str, key: str, add: Callable[[str], Any], toast) -> None:

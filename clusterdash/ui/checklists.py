@@ -9,6 +9,7 @@ import streamlit as st
 from clusterdash import checklists, queries
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
+from clusterdash.ui.output import plain
 
 
 def answer_key(workspace_id: str, field: str, item_key: str, scope: str = "") -> str:
@@ -35,18 +36,20 @@ def status_control(store: Store, workspace_id: str, item: dict, *, scope: str = 
         "Status", checklists.STATUSES, answer_key(workspace_id, "status", item["item_key"], scope),
         _display("status", item.get("status")), _saver(store, workspace_id, item["item_key"], "status"),
         format_func=checklists.STATUS_LABELS.get, label_visibility=label_visibility, width="content",
-        help=checklists.status_hint(item["kind"]),
+        help=checklists.status_hint(item["kind"]), answering=True,
     )
 
 
 def text_control(store: Store, workspace_id: str, item: dict, field: str, *, scope: str = "",
                  label: str | None = None, placeholder: str = "") -> None:
-    """The note or owner of one checklist item, saved when the field is left or Enter is pressed."""
+    """The note or owner of one checklist item, saved when the field is left or Enter is pressed;
+    against the text the field showed (someone else's newer text is not overwritten: autosave)."""
     autosave.text(
         label or field.capitalize(), answer_key(workspace_id, field, item["item_key"], scope),
-        _display(field, item.get(field)), _saver(store, workspace_id, item["item_key"], field),
-        max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
-        label_visibility="collapsed" if not label else "visible",
+        _display(field, item.get(field)),
+        lambda v, **cas: queries.save_checklist_answer(store, workspace_id, item["item_key"], field, v, **cas),
+        checked=True, max_chars=checklists.MAX_LENGTH[field], placeholder=placeholder,
+        label_visibility="collapsed" if not label else "visible", answering=True,
     )
 
 
@@ -61,3 +64,44 @@ def who_when(item: dict) -> str:
     status = "No status yet" if effective == checklists.NO_ANSWER else checklists.STATUS_NAMES[effective]
     ww = checklists.who_when(item, tz_name=tz)
     return f"{status} · {ww}" if ww else status
+
+
+# ---- the room board (presentation mode: the projector) -------------------------------------------
+
+BOARD_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
+
+
+def room_board(store: Store, workspace_id: str) -> None:
+    """The checklists on the projector: how to join, then the room's progress and the latest
+    answers as they arrive, re-read every BOARD_REFRESH_S seconds by itself (a fragment: the rest
+    of the page, and anyone's own view, does not move). No filters, no editing controls."""
+    from clusterdash.charts import checklists as charts
+    from clusterdash.ui import room as room_ui
+
+    with st.container(border=True):
+        room_ui.join_panel(workspace_id)
+
+    @st.fragment(run_every=BOARD_REFRESH_S)
+    def live() -> None:
+        board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+        whole = checklists.overall_progress(board)
+        changes = queries.checklist_changes(store, workspace_id, limit=200)
+        people = sorted({p for p in changes["changed_by"].dropna() if str(p).strip()})
+        with st.container(key="room-board"):
+            m = st.columns(4)
+            m[0].metric("Done", f"{whole['done']} of {whole['applicable']}")
+            m[1].metric("In progress", whole["in_progress"])
+            m[2].metric("Not yet", whole["not_yet"])
+            m[3].metric("People who answered", len(people))
+            st.plotly_chart(charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title"),
+                            config={"displayModeBar": False}, key="room_progress_chart")
+            st.subheader("Latest answers")
+            texts = dict(zip(board["item_key"], board["text"]))
+            latest = checklists.changes_frame(changes.head(6), texts)
+            if latest.empty:
+                st.info("No answers yet: they appear here as they are given.")
+            for r in latest.to_dict("records"):
+                to = r["to"] if r["to"] is not None else "cleared"
+                st.markdown(plain(f"{r['changed_by'] or 'Someone'} — {to} ({r['field']}): {r['item']}"))
+
+    live()

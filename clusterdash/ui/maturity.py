@@ -53,17 +53,28 @@ def selector(store: Store, workspace_id: str, *, allow_create: bool = True) -> d
     aid = current_assessment_id(store, workspace_id)
     rows = queries.list_assessments(store, workspace_id)
     if len(rows):
-        labels = {r.assessment_id: maturity.assessment_label(r._asdict()) for r in rows.itertuples()}
-        key = f"_mat_pick|{workspace_id}"
-        if st.session_state.get(key) != aid:
-            st.session_state[key] = aid
-        st.selectbox(
-            "Assessment", list(labels), key=key, format_func=lambda k: label_text(labels.get(k, k)),
-            on_change=lambda: _set_assessment(workspace_id, st.session_state[key]),
+        # labels without live counts: the value is the id, the label only what is shown
+        labels = {r.assessment_id: maturity.assessment_title(r._asdict()) for r in rows.itertuples()}
+        shell.select_id(
+            "Assessment", list(labels), labels, f"_mat_pick|{workspace_id}", aid,
+            lambda picked: _set_assessment(workspace_id, picked),
             help="Assessments of this workspace: a cluster initiative and a date. Its link (?a=…) opens it again.",
         )
-    if allow_create:
+    if allow_create and not shell.is_presenting():
         _new_assessment_form(store, workspace_id, expanded=not len(rows))
+    return _assessment(store, workspace_id, aid)
+
+
+def shown_assessment(store: Store, workspace_id: str) -> dict | None:
+    """The assessment of this tab without any control (presentation mode: no editing on the
+    projector); its title as a heading."""
+    a = _assessment(store, workspace_id, current_assessment_id(store, workspace_id))
+    if a is not None:
+        st.markdown(f"**{plain(maturity.assessment_title(a))}**")
+    return a
+
+
+def _assessment(store: Store, workspace_id: str, aid: str | None) -> dict | None:
     if not aid:
         return None
     a = queries.get_assessment(store, workspace_id, aid)
@@ -158,21 +169,35 @@ def answer_key(statement_code: str, scope: str = "") -> str:
     return f"mat-ans-{scope + '-' if scope else ''}{statement_code}"
 
 
-def _answer_toast(value) -> str:
-    return "Answer saved" if value else "Answer removed"
+def clear_key(statement_code: str, scope: str = "") -> str:
+    return f"mat-clear-{scope + '-' if scope else ''}{statement_code}"
 
 
 def answer_control(store: Store, workspace_id: str, assessment_id: str, statement, participant: str,
                    stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed") -> None:
-    """The answer scale for one statement (not true … fully true, don't know), saved on click;
-    clicking the selected answer again removes it. ``statement`` is a maturity.Statement."""
+    """The answer scale for one statement (not true … fully true, don't know), saved on click.
+    A click on the selected answer keeps it (``required``: a repeat click, or a stale browser
+    resending it, never removes an answer); the small "Clear" button next to it removes it on
+    purpose. ``statement`` is a maturity.Statement."""
     code = statement.statement_code
-    autosave.choice(
-        statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code,
-        lambda v: queries.save_assessment_answer(store, workspace_id, assessment_id, code, participant, v),
-        context=(workspace_id, assessment_id, participant), toast=_answer_toast,
-        format_func=maturity.answer_label, label_visibility=label_visibility, width="content",
-    )
+
+    def save(value) -> None:
+        if value is not None:  # only "Clear" removes an answer
+            queries.save_assessment_answer(store, workspace_id, assessment_id, code, participant, value)
+
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        autosave.choice(
+            statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code, save,
+            context=(workspace_id, assessment_id, participant), toast=lambda v: "Answer saved" if v else None,
+            format_func=maturity.answer_label, label_visibility=label_visibility, width="content", required=True,
+            answering=True,
+        )
+        if stored_code:
+            autosave.action_button(
+                "Clear", clear_key(code, scope), queries.save_assessment_answer, store, workspace_id, assessment_id,
+                code, participant, None, toast="Answer removed", icon=":material/backspace:", type="tertiary",
+                help="Remove your answer to this statement", answering=True,
+            )
 
 
 def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, participant: str,
@@ -183,7 +208,7 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
     st.caption(
         "Scale: " + " · ".join(f"**{o.label}**" + ("" if o.score is None else f" = {maturity.fraction(o.score)}")
                                for o in maturity.ANSWER_OPTIONS)
-        + " (left out of the scores). Click the selected answer again to remove it."
+        + " (left out of the scores). “Clear” removes your answer."
     )
     for d in q.dimensions:
         st.subheader(d.dimension_name, divider="gray")
@@ -196,12 +221,22 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
 
 # ---- results -------------------------------------------------------------------------------------------
 
-def result_summary(result, *, large: bool = False) -> None:
+def result_summary(result, *, large: bool | None = None) -> None:
     """The assigned stage with next stage, answers and flags as metrics; the reasons; the
-    consistency flags and coverage warnings."""
-    c = st.columns(2)
-    c[0].metric("Assigned stage", result.stage_name)
-    c[1].metric("Next stage", maturity.stage_name(result.next_stage_code) if result.next_stage_code else "— (last stage)")
+    consistency flags and coverage warnings. ``large`` (default: in presentation mode): the
+    stage as a headline in display type, readable from the back of the room."""
+    large = shell.is_presenting() if large is None else large
+    following = maturity.stage_name(result.next_stage_code) if result.next_stage_code else "— (last stage)"
+    if large:
+        with st.container(key="mat-headline"):
+            st.markdown("Assigned stage")
+            with st.container(key="mat-headline-stage"):
+                st.markdown(plain(result.stage_name))
+            st.markdown(plain(f"Next stage: {following}"))
+    else:
+        c = st.columns(2)
+        c[0].metric("Assigned stage", result.stage_name)
+        c[1].metric("Next stage", following)
     st.caption(f"{result.n_scored_statements} of {result.n_statements} statements have a score · {result.n_answers} "
                f"answers, {result.n_dont_know_answers} of them “don't know” · {len(result.flags)} consistency "
                f"flag{'s' if len(result.flags) != 1 else ''}")
@@ -264,6 +299,8 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
         if result.unknowns:
             st.caption(f"{len(result.unknowns)} statement(s) of this stage without a score (unanswered or don't know).")
 
+    if presenting:  # the projector shows the result, not the tables (they are in the Export tab)
+        return
     st.subheader("Fulfilment per stage")
     stages = result.stages_frame()
     st.dataframe(stages, hide_index=True, width="stretch",
@@ -278,6 +315,35 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
     download_csv(dims, f"maturity_dimensions_{aid}.csv", units="percent of the maximum score",
                  source=f"ClusterDash maturity assessment {aid} ({scope}); dimensions from seed 004 PART 2",
                  key="dl-mat-dims")
+
+
+TABLE_LABELS = {  # the workshop tables' columns as people read them (the CSVs keep the names)
+    "statement_code": "Code", "statement": "Statement", "stage": "Stage", "dimension": "Dimension",
+    "n_scored": "Scored by", "n_dont_know": "Don't know", "mean_score": "Mean", "std_score": "Spread (std)",
+    "min_score": "Lowest", "max_score": "Highest", "range_score": "Range", "participant": "Participant",
+    "answers": "Answers", "dont_know_answers": "Don't know", "last_answer_at": "Last answer (UTC)",
+    **{f"{code}_pct": f"{maturity.stage_name(code)} %" for code in maturity.STAGES},
+}
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """A table for people: human column labels, numbers rounded, no "None"/"nan" cells (a dash;
+    a numeric column with gaps becomes text)."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            col = col.dt.strftime("%Y-%m-%d %H:%M")
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            col = col.astype("float64").round(2)
+            if col.isna().any():
+                col = col.map(lambda v: "–" if pd.isna(v) else f"{v:g}")
+            elif (col == col.round()).all():
+                col = col.astype("int64")
+        if col.isna().any():
+            col = col.astype(object).where(col.notna(), "–")
+        out[c] = col
+    return out.rename(columns=TABLE_LABELS)
 
 
 def export_view(store: Store, workspace_id: str, q, assessment: dict, answers: pd.DataFrame,

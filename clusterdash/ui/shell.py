@@ -101,6 +101,30 @@ def page_link(key: str, *, label: str | None = None, icon: str | None = None, qu
     st.page_link(spec.path, label=label or spec.title, icon=icon or spec.icon, query_params=query_params, **kwargs)
 
 
+# ---- choosing by id ---------------------------------------------------------------------------
+
+def select_id(label: str, ids, labels: dict, base_key: str, current, on_select, **kwargs):
+    """A selectbox over ids (the value, in the URL and in the store, is always an id; the labels
+    are only shown). Streamlit 1.67's selectbox sends back the *text* it displayed; when a label
+    changes (a rename, live counts) the old text would come back as the value. So the widget's key
+    carries a digest of the labels and of the current id: a changed label or another current id
+    is a new widget, and a value that is not one of the ids is ignored. ``on_select(id)`` runs
+    when the user picks another one."""
+    from clusterdash.ui import autosave
+
+    ids = list(ids)
+    shown = {i: label_text(labels.get(i, i)) for i in ids}  # user names: no bidi/zero-width, shortened
+    key = autosave.versioned_key(base_key, current, context=tuple(shown.items()))
+
+    def changed() -> None:
+        value = st.session_state.get(key)
+        if value in shown and value != current:
+            on_select(value)
+
+    return st.selectbox(label, ids, index=ids.index(current) if current in ids else None, key=key,
+                        format_func=lambda k: shown.get(k, str(k)), on_change=changed, **kwargs)
+
+
 # ---- workspace (in the URL: ?ws=...) -------------------------------------------------------
 
 def current_workspace(store: Store) -> str:
@@ -156,54 +180,136 @@ def link_params(workspace_id: str, **extra) -> dict:
 
 # ---- access ----------------------------------------------------------------------------------
 
+ROLE = "_role"  # this session's role once a code or token gave it (see clusterdash.access)
+TOKEN_PARAM = "key"  # the facilitator's signed token in the URL: a reload keeps the role
+JOIN_PARAM = "join"  # the participant link's signed token
+
+
+def role() -> str:
+    """This session's role: 'facilitator' (manages and answers), 'participant' (answers) or
+    'viewer'. Without a passcode everyone is facilitator (single-user local mode). A valid token
+    in the URL (``&key=`` facilitator, ``&join=`` participant link) gives its role on a reload;
+    open answering makes everyone a participant."""
+    from clusterdash import access
+
+    if not access.passcode_configured():
+        return access.FACILITATOR
+    ss = st.session_state
+    if ss.get(ROLE) != access.FACILITATOR:
+        for param in (TOKEN_PARAM, JOIN_PARAM):
+            token = st.query_params.get(param)
+            got = access.token_role(token)
+            if got == access.FACILITATOR or (got and not ss.get(ROLE)):
+                ss[ROLE] = got
+                ss[f"_token|{param}"] = token
+    if ss.get("_unlocked"):  # the facilitator flag (kept in step with the role; tests set it)
+        return access.FACILITATOR
+    if ss.get(ROLE):
+        return ss[ROLE]
+    return access.PARTICIPANT if access.answering_open() else "viewer"
+
+
+def set_role(new_role: str | None) -> None:
+    """Give this session a role (after a code) or none (lock): the facilitator's token goes into
+    the URL, so a reload of this browser keeps it; locking removes it."""
+    from clusterdash import access
+
+    st.session_state[ROLE] = new_role
+    st.session_state["_unlocked"] = new_role == access.FACILITATOR
+    if not new_role:
+        for param in (TOKEN_PARAM, JOIN_PARAM):
+            st.session_state.pop(f"_token|{param}", None)
+    if new_role == access.FACILITATOR:
+        st.query_params[TOKEN_PARAM] = access.make_token(access.FACILITATOR)
+    else:
+        for param in (TOKEN_PARAM, JOIN_PARAM):
+            if param in st.query_params and not (new_role and param == JOIN_PARAM):
+                del st.query_params[param]
+
+
+def keep_role_in_url() -> None:
+    """Write the facilitator's token back into the URL (st.navigation drops query parameters on
+    a page switch), like the participant's name."""
+    from clusterdash import access
+
+    ss = st.session_state
+    if ss.get(ROLE) == access.FACILITATOR and access.passcode_configured():
+        if access.token_role(st.query_params.get(TOKEN_PARAM)) != access.FACILITATOR:
+            st.query_params[TOKEN_PARAM] = access.make_token(access.FACILITATOR)
+    elif ss.get(ROLE) == access.PARTICIPANT and access.token_role(ss.get(f"_token|{JOIN_PARAM}")):
+        if st.query_params.get(JOIN_PARAM) != ss[f"_token|{JOIN_PARAM}"]:  # a participant link's reload keeps it
+            st.query_params[JOIN_PARAM] = ss[f"_token|{JOIN_PARAM}"]
+
+
 def can_edit() -> bool:
-    """Whether this browser session may change data: not when the workspace is archived, and,
-    when a facilitator passcode is configured, only after unlocking. Without a passcode
-    ClusterDash runs in single-user local mode and everyone may edit."""
+    """Whether this browser session may manage and change data: not when the workspace is
+    archived, and, when a facilitator passcode is configured, only as facilitator. Without a
+    passcode ClusterDash runs in single-user local mode and everyone may edit."""
     if st.session_state.get("_ws_archived"):
         return False
     return is_unlocked()
 
 
+def can_answer() -> bool:
+    """Whether this session may answer (assessment answers, checklist answers): the facilitator
+    or a participant, in a workspace that is not archived."""
+    from clusterdash import access
+
+    if st.session_state.get("_ws_archived"):
+        return False
+    return role() in (access.FACILITATOR, access.PARTICIPANT)
+
+
 def is_unlocked() -> bool:
-    """Whether this session passed the facilitator passcode (always, when none is configured).
+    """Whether this session is the facilitator (always, when no passcode is configured).
     Managing workspaces (create, rename, archive, restore) needs only this."""
     from clusterdash import access
 
-    if not access.passcode_configured():
-        return True
-    return bool(st.session_state.get("_unlocked"))
+    return role() == access.FACILITATOR
 
 
 def locked_message() -> str:
-    """The view-only message of a session locked by the facilitator passcode."""
+    """The view-only message of a session that is not the facilitator."""
+    from clusterdash import access
+
     where = "above" if is_presenting() else "in the sidebar"
-    return f"View only: enter the facilitator passcode {where} to make changes."
+    if role() == access.PARTICIPANT:
+        return f"You can answer; only the facilitator can change this (facilitator passcode {where})."
+    other = " or the participant code" if access.configured_participant_code() else ""
+    return f"View only: enter the facilitator passcode{other} {where} to make changes."
 
 
-def view_only_reason() -> str:
+def view_only_reason(*, answering: bool = False) -> str:
     """Why this session cannot change anything: the one "view only" message of the app (an
-    archived workspace, or a session locked by the facilitator passcode). Empty when it can."""
+    archived workspace, or a session without the role). Empty when it can. ``answering``: for
+    an answer (participants may), not a management change."""
     if st.session_state.get("_ws_archived"):
         return "This workspace is archived: it is shown read-only. Restore it on the Workspaces page to change it."
-    if not is_unlocked():
+    if not (can_answer() if answering else is_unlocked()):
         return locked_message()
     return ""
 
 
-def allowed(*, unlocked_only: bool = False) -> bool:
+def allowed(*, unlocked_only: bool = False, answering: bool = False) -> bool:
     """The check at the moment of writing, first thing in every write callback: True when this
     session may edit; else flash the view-only message and return False. ``unlocked_only``:
-    managing workspaces needs only the passcode, not an active workspace."""
+    managing workspaces needs only the passcode, not an active workspace. ``answering``: an
+    answer, which participants may give."""
+    if answering:
+        if can_answer():
+            return True
+        flash_error(view_only_reason(answering=True))
+        return False
     if is_unlocked() if unlocked_only else can_edit():
         return True
     flash_error(locked_message() if unlocked_only else view_only_reason())
     return False
 
 
-def edit_notice() -> None:
-    """A notice at the top of an editing page when this session may not edit."""
-    reason = view_only_reason()
+def edit_notice(*, answering: bool = False) -> None:
+    """A notice at the top of an editing page when this session may not edit (``answering``:
+    a page where participants answer)."""
+    reason = view_only_reason(answering=answering)
     if reason:
         st.info(reason, icon=":material/lock:")
 
@@ -284,6 +390,7 @@ def sidebar(store: Store, page: registry.PageSpec | None = None) -> None:
     'Exit presentation'."""
     wid = current_workspace(store)
     keep_participant_in_url()
+    keep_role_in_url()
     show_flash()
     if is_presenting():
         presentation_bar()
@@ -310,21 +417,15 @@ def workspace_switcher(store: Store, wid: str) -> None:
         if ws:
             by_id = {wid: ws, **by_id}
     labels = {k: workspaces.label(w) + (" (archived)" if pd.notna(w.get("archived_at")) else "") for k, w in by_id.items()}
-    st.session_state["_ws_switch"] = wid
-
-    def on_switch():
-        switch_workspace(st.session_state["_ws_switch"])
-
-    st.selectbox(
-        "Workspace", list(by_id), key="_ws_switch", format_func=lambda k: label_text(labels.get(k, k)), on_change=on_switch,
-        help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.",
-    )
+    select_id("Workspace", list(by_id), labels, "_ws_switch", wid, switch_workspace,
+              help="Everything you answer is saved in this workspace. Its link (?ws=…) opens it again.")
     page_link("workspaces", label="Manage workspaces", query_params={"ws": wid})
 
 
 def unlock_form(*, in_main: bool = False) -> None:
-    """The facilitator passcode form (when a passcode is configured and this session is locked),
-    or a 'Lock' button once unlocked. Attempts are throttled per session and server-wide."""
+    """The code form (when a passcode is configured and this session is not the facilitator):
+    the participant code lets this session answer, the facilitator passcode manage; or a 'Lock'
+    button once unlocked. Attempts are throttled per browser session (never server-wide)."""
     from clusterdash import access
 
     if not access.passcode_configured():
@@ -334,20 +435,22 @@ def unlock_form(*, in_main: bool = False) -> None:
     except access.AccessConfigError as exc:
         st.error(str(exc), icon=":material/lock:")
         return
-    if st.session_state.get("_unlocked"):
+    current = role()
+    if current == access.FACILITATOR:
         if not in_main and st.button("Lock (view only)", key="_lock", icon=":material/lock:",
                                      help="Stop editing in this browser session; the passcode unlocks again."):
-            st.session_state["_unlocked"] = False
+            set_role(None)
             st.rerun()
         return
     throttle = st.session_state.setdefault("_throttle", access.Throttle())
     with st.form("unlock", border=False):
         st.caption(locked_message())
-        given = st.text_input("Passcode", type="password", key="_passcode")
+        given = st.text_input("Code", type="password", key="_passcode",
+                              help="The participant code (to answer) or the facilitator passcode (to manage).")
         if st.form_submit_button("Unlock", icon=":material/lock_open:"):
-            ok, msg = access.try_unlock(given, throttle)
-            if ok:
-                st.session_state["_unlocked"] = True
+            got, msg = access.try_code(given, throttle)
+            if got:
+                set_role(got)
                 st.rerun()
             else:
                 st.error(msg)
@@ -367,5 +470,5 @@ def presentation_bar() -> None:
         st.button("Exit presentation", key="_exit_present", icon=":material/close_fullscreen:", shortcut="Esc",
                   on_click=set_presenting, args=(False,), help="Exit presentation (Esc)")
     if not is_unlocked() and not st.session_state.get("_ws_archived"):
-        with st.expander("Facilitator: unlock to record answers", icon=":material/lock:"):
+        with st.expander("Unlock with a code", icon=":material/lock:"):
             unlock_form(in_main=True)

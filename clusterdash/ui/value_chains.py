@@ -4,6 +4,8 @@ local actors, notes; add, move, delete, start from the guide's templates."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from clusterdash import queries
 from clusterdash import value_chains as vc
 from clusterdash.charts import value_chains as chart
 from clusterdash.store import Store
-from clusterdash.ui import autosave, shell
+from clusterdash.ui import autosave, history, shell
 from clusterdash.ui.output import download_csv, flash_success, label_text, plain, source_line
 
 OVERVIEW_COLUMNS = ["name", "stages", "covered", "partly_covered", "gaps", "not_assessed"]
@@ -80,14 +82,14 @@ def stage_row(store: Store, wid: str, rec: dict, n_stages: int, template_names: 
     options = [*vc.COVERAGE_STATUSES, vc.NOT_ASSESSED]
 
     def save(field: str):
-        return lambda v: queries.update_value_chain_stage(store, wid, sid, field, v)
+        return lambda v, **cas: queries.update_value_chain_stage(store, wid, sid, field, v, **cas)
 
     with st.container(border=True, key=f"vc_row_{sid}"):
         c0, c1, c2, c3 = st.columns([0.35, 3.2, 4.6, 1.3], vertical_alignment="bottom")
         c0.markdown(f"### {int(rec['seq'])}")
         with c1:
             autosave.text("Stage", f"vc_name_{sid}", rec["stage_name"], save("stage_name"),
-                          max_chars=vc.MAX_LEN["stage_name"])
+                          max_chars=vc.MAX_LEN["stage_name"], checked=True)
         with c2:
             autosave.choice("Coverage", options, f"vc_cov_{sid}", vc.coverage_key(rec["coverage_status"]),
                             save("coverage_status"), format_func=lambda k: vc.COVERAGE_LABELS[k], required=True,
@@ -104,30 +106,33 @@ def stage_row(store: Store, wid: str, rec: dict, n_stages: int, template_names: 
                                        disabled=rec["seq"] == n_stages)
             with x.popover("", icon=":material/delete:", help="Delete this stage"):
                 st.markdown(f"Delete stage {int(rec['seq'])}, **{plain(rec['stage_name'])}**?")
-                autosave.action_button("Delete", f"vc_del_{sid}", queries.delete_value_chain_stage, store, wid, sid,
+                autosave.action_button("Delete", f"vc_del_{sid}",
+                                       partial(queries.delete_value_chain_stage, changed_by=shell.current_participant()),
+                                       store, wid, sid,
                                        type="primary", toast=None)
         _, e1, e2 = st.columns([0.35, 4.6, 4.5])
         with e1:
             autosave.text("Local actors", f"vc_actors_{sid}", rec["local_actors"], save("local_actors"), area=True,
-                          height=68, placeholder="Firms, institutes, service providers in the region…",
+                          checked=True, height=68, placeholder="Firms, institutes, service providers in the region…",
                           max_chars=vc.MAX_LEN["local_actors"])
             if rec["template_code"]:
                 st.caption("From the guide's template: "
                            + plain(template_names.get(rec["template_code"], rec["template_code"])))
         with e2:
-            autosave.text("Notes", f"vc_notes_{sid}", rec["notes"], save("notes"), area=True, height=68,
+            autosave.text("Notes", f"vc_notes_{sid}", rec["notes"], save("notes"), area=True, height=68, checked=True,
                           max_chars=vc.MAX_LEN["notes"], placeholder="Evidence, actors to attract, next step")
 
 
 def _add_stage(store: Store, wid: str, initiative_id: str) -> None:
     done, _ = autosave.write(queries.add_value_chain_stage, store, wid, initiative_id,
-                             st.session_state.get("vc_new_name", ""), toast=None)
+                             st.session_state.get("vc_new_name", ""), toast=None, changed_by=shell.current_participant())
     if done:
         st.session_state["vc_new_name"] = ""
 
 
 def _use_template(store: Store, wid: str, initiative_id: str, template_code: str) -> None:
-    done, n = autosave.write(queries.apply_value_chain_template, store, wid, initiative_id, template_code, toast=None)
+    done, n = autosave.write(queries.apply_value_chain_template, store, wid, initiative_id, template_code, toast=None,
+                             changed_by=shell.current_participant())
     if done:
         flash_success(f"{n} stage{'s' if n != 1 else ''} added from the template." if n
                       else "The chain already has every stage of this template.")
@@ -178,6 +183,8 @@ def chain_view(store: Store, wid: str, iid: str, overview: pd.DataFrame) -> None
         add_stage_form(store, wid, iid)
         if len(templates):
             templates_section(store, wid, iid, templates, expanded=len(stages) == 0)
+    history.text_history(store, wid, ("value_chain_stage",), key="vc-history",
+                         title="Change history of the stages' texts (all chains of this workspace)")
     if len(overview) > 1 or (len(overview) == 1 and overview["initiative_id"].iloc[0] != iid):
         with st.expander("Other value chains in this workspace"):
             st.dataframe(overview[OVERVIEW_COLUMNS], hide_index=True, width="stretch")

@@ -102,8 +102,12 @@ def test_answers_survive_reload_and_server_kill(new_server, template_db, tmp_pat
         "Fully true", "Partly true", "Don't know")
     assert selected(page, "ini_02") is None
 
-    # clicking the chosen answer again removes it
+    # clicking the chosen answer again keeps it; "Clear" removes it
     control(page, "est_03").get_by_role("radio", name="Partly true", exact=True).click()
+    page.wait_for_timeout(400)
+    wait_for_app(page)
+    assert selected(page, "est_03") == "Partly true"
+    page.locator(".st-key-mat-clear-est_03 button").first.click()
     page.wait_for_function("() => !document.querySelector('.st-key-mat-st-est_03 button[aria-checked=\"true\"]')")
     wait_for_app(page)
 

@@ -192,13 +192,13 @@ def test_passcode_viewer_cannot_change_anything(new_server, page):
     screenshot(page, "checklists-view-only")
 
     side = page.get_by_test_id("stSidebar")
-    side.get_by_role("textbox", name="Passcode").fill("not-it")
+    side.get_by_role("textbox", name="Code").fill("not-it")
     side.get_by_role("button", name="Unlock").click()
     wait_for_app(page)
-    assert side.get_by_text("Wrong passcode").is_visible()
+    assert side.get_by_text("Wrong code").is_visible()
     assert item_box(page, 1).get_by_role("radio", name="Done", exact=True).is_disabled()
 
-    side.get_by_role("textbox", name="Passcode").fill("workshop-2026")
+    side.get_by_role("textbox", name="Code").fill("workshop-2026")
     side.get_by_role("button", name="Unlock").click()
     wait_for_app(page)
     item_box(page, 1).wait_for()

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from clusterdash.charts.stats import MAP_HEIGHT_PX
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.browser.conftest import ARTIFACTS, Server, assert_no_exception, screenshot, wait_for_app
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_cluster_map_renders_offline_with_its_canvas(cbp_server, page):
 
 
 @pytest.mark.parametrize("view, extra, expect", [
-    ("Region profile", {"region": "53", "year": "2021", "base": "2017"}, "traded cluster portfolio"),
+    ("Region profile", {"region": "53", "year": "2021", "base": "2017"}, "portfolio of traded clusters"),
     ("Compare regions", {"year": "2021"}, "Cluster strength"),
     ("Related clusters", {"region": "53", "year": "2021"}, "Diversification opportunities"),
     ("Data", {}, "All indicators"),
@@ -130,3 +130,93 @@ def test_import_a_file_through_the_page(new_server, page, tmp_path):
     wait_for_app(page)
     assert page.get_by_text("Datasets in the store").count() == 1
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+
+
+# ---- issue #11: a fresh store built without ../shared, the embedded data ---------------------------
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A server whose store is built on its first page load, as on a fresh machine: no ../shared."""
+    d = tmp_path_factory.mktemp("fresh_server")
+    (d / "no_shared").mkdir()
+    s = Server(d / "clusterdash.duckdb", {"CLUSTERDASH_SHARED_DATA": str(d / "no_shared")}).start()
+    yield s
+    s.stop()
+
+
+def canvas_colours(page) -> int:
+    return page.evaluate(
+        """() => {
+            const c = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+            if (!c) return 0;
+            const tmp = document.createElement('canvas'); tmp.width = 80; tmp.height = 50;
+            const ctx = tmp.getContext('2d'); ctx.drawImage(c, 0, 0, 80, 50);
+            const d = ctx.getImageData(0, 0, 80, 50).data; const seen = new Set();
+            for (let i = 0; i < d.length; i += 4) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+            return seen.size;
+        }"""
+    )
+
+
+def shoot_element(locator, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def wait_for_map(page) -> None:
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+    chart.wait_for(timeout=60_000)
+    chart.locator("canvas").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # let deck.gl draw
+    assert canvas_colours(page) > 5, "the map canvas looks blank"
+
+
+def test_fresh_store_without_shared_shows_statistics(fresh_server, page):
+    open_view(page, fresh_server, ds="cbp_states_2017_2021", cluster="336", year="2021")
+    assert page.get_by_text("No statistics imported yet").count() == 0
+    wait_for_map(page)
+    assert page.get_by_text("NAICS subsectors", exact=False).count() >= 1
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    shoot_element(page.locator('[data-testid="stDeckGlJsonChart"]').first, "stats-us-map-bubbles")
+    screenshot(page, "stats-fresh")
+
+
+def test_us_states_choropleth(fresh_server, page):
+    open_view(page, fresh_server, ds="cbp_states_2017_2021", cluster="336", year="2021", map="States filled")
+    wait_for_map(page)
+    shoot_element(page.locator('[data-testid="stDeckGlJsonChart"]').first, "stats-us-map-choropleth")
+
+
+def test_eurostat_map_renders_offline(fresh_server, page):
+    """No request leaves the machine (the page fixture fails the test otherwise)."""
+    open_view(page, fresh_server, ds="eurostat_lfs_nuts2", cluster="B-E", year="2015")
+    wait_for_map(page)
+    assert page.get_by_text("country's position, not at the regions'", exact=False).count() >= 1
+    legend = page.locator('[data-testid="stats-map-legend"]')
+    assert "strong against the region's country" in legend.inner_text()
+    shoot_element(page.locator('[data-testid="stDeckGlJsonChart"]').first, "stats-eurostat-map")
+    legend.scroll_into_view_if_needed()
+    screenshot(page, "stats-eurostat-map-page")
+
+
+@pytest.mark.parametrize("ds, region, year, name", [
+    ("cbp_states_2017_2021", "26", "2021", "stats-portfolio-us"),
+    ("eurostat_lfs_nuts2", "AT31", "2015", "stats-portfolio-eurostat"),
+])
+def test_portfolio(fresh_server, page, ds, region, year, name):
+    open_view(page, fresh_server, ds=ds, view="Region profile", region=region, year=year)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    assert page.get_by_text("portfolio of", exact=False).count() >= 1
+    shoot_element(chart, name)
+
+
+def test_compare_heatmap(fresh_server, page):
+    open_view(page, fresh_server, ds="cbp_states_2017_2021", view="Compare regions", year="2021",
+              compare="26,21,06,48,39,53")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    shoot_element(chart, "stats-compare-heatmap")

@@ -1,0 +1,158 @@
+"""The workshop room: the join panel (short code, QR code, participant link) for the projector,
+and the join page's lookup. The codes and the QR code come from clusterdash.room (pure)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import streamlit as st
+
+from clusterdash import access, queries, room
+from clusterdash.store import Store
+from clusterdash.ui import shell
+from clusterdash.ui.output import plain
+
+PUBLIC_URL_ENV = "CLUSTERDASH_PUBLIC_URL"  # e.g. https://workshop.example.org, when behind a proxy
+
+
+def _lan_address() -> str | None:
+    """This machine's address on the local network (the route to the outside; nothing is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, no packet leaves
+            addr = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if addr.startswith("127.") else addr
+
+
+def public_base_url() -> tuple[str, str]:
+    """The address phones can open, and a note when it is a guess: ``CLUSTERDASH_PUBLIC_URL`` when
+    set; else the browser's address, with 127.0.0.1/localhost replaced by this machine's network
+    address (a phone cannot open 127.0.0.1)."""
+    configured = (os.environ.get(PUBLIC_URL_ENV) or "").strip()
+    if configured:
+        return configured.rstrip("/"), ""
+    url = st.context.url or "http://localhost:8501/"
+    base = url.split("?")[0].rsplit("/", 1)[0]
+    if room.is_loopback_url(base):
+        lan = _lan_address()
+        if lan:
+            return room.with_host(base, lan), (f"This browser opened ClusterDash as {base}; phones need the network "
+                                               f"address shown. Set {PUBLIC_URL_ENV} if it is not reachable.")
+        return base, f"Phones cannot open {base}: start ClusterDash on a network address or set {PUBLIC_URL_ENV}."
+    return base, ""
+
+
+def candidates(store: Store) -> list[tuple[str, str | None]]:
+    """Every (workspace, assessment or None) a join code can name."""
+    out: list[tuple[str, str | None]] = []
+    for wid in queries.list_workspaces(store)["workspace_id"]:
+        out.append((wid, None))
+        out += [(wid, aid) for aid in queries.list_assessments(store, wid)["assessment_id"]]
+    return out
+
+
+def participant_link(workspace_id: str, assessment_id: str | None = None) -> tuple[str, str, str]:
+    """(code, link, note): the join code and the participant link. When answering needs a code
+    and this session is the facilitator, the link carries a participant token (&join=): scanning
+    the QR code lets a phone answer, never manage. The facilitator's own token is never in it."""
+    code = room.join_code(workspace_id, assessment_id)
+    base, note = public_base_url()
+    token = None
+    if access.passcode_configured() and not access.answering_open() and shell.is_unlocked():
+        token = access.make_token(access.PARTICIPANT)
+    return code, room.join_url(base, code, join=token), note
+
+
+def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
+    """The join code in display type, the QR code of the participant link, and the link itself."""
+    code, link, note = participant_link(workspace_id, assessment_id)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    with left:
+        st.markdown("**Join on your phone**: scan the code, or open the address and type the join code")
+        with st.container(key="join-code"):
+            st.markdown(room.display_code(code))
+        st.code(link.split("?")[0], language=None)
+        if note:
+            st.caption(plain(note))
+    with right:
+        st.image(room.qr_svg(link), width=320)
+
+
+ROOM_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
+
+
+def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: bool,
+              assessment_id: str | None) -> None:
+    """Under a workshop card: the room's answers to it as they arrive, re-read every
+    ROOM_REFRESH_S seconds by itself (a fragment: the card and its controls do not move).
+    A statement card: how many answered and the count of each answer; a checklist card: its
+    status and the latest changes, with who made them."""
+    from clusterdash import checklists, maturity
+
+    @st.fragment(run_every=ROOM_REFRESH_S)
+    def live() -> None:
+        with st.container(key="card-room"):
+            if is_statement:
+                if not assessment_id:
+                    return
+                answers = queries.assessment_answers(store, workspace_id, assessment_id)
+                here = answers[answers["statement_code"] == item_key]
+                people = answers["participant"].nunique()
+                counts = here["answer_code"].value_counts()
+                parts = [f"{maturity.answer_label(c)}: {int(counts[c])}" for c in maturity.ANSWER_CODES if c in counts]
+                st.markdown(plain(f"The room: {len(here)} of {people} participant(s) answered this card"
+                                  + (" — " + " · ".join(parts) if parts else "")))
+            else:
+                changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
+                if changes.empty:
+                    st.markdown("The room: no answer to this card yet.")
+                    return
+                lines = checklists.changes_frame(changes, {}).to_dict("records")
+                st.markdown(plain("The room: " + " · ".join(
+                    f"{r['changed_by'] or 'someone'} set {r['field']} to {r['to'] if r['to'] is not None else '(cleared)'}"
+                    for r in lines)))
+
+    live()
+
+
+def session_report(store: Store, workspace_id: str):
+    """The whole session of a workspace as a clusterdash.report.Report (assessments, checklists, votes)."""
+    from clusterdash import checklists, maturity, report, voting
+    from clusterdash.ui import maturity as mat_ui
+
+    ws = queries.get_workspace(store, workspace_id) or {"name": workspace_id}
+    r = report.Report(workspace_name=ws["name"], generated_at=queries.utcnow())
+    q = mat_ui.questionnaire(store)
+    for a in queries.list_assessments(store, workspace_id).to_dict("records"):
+        answers = queries.assessment_answers(store, workspace_id, a["assessment_id"])
+        result = maturity.assess(q, maturity.aggregate_answers(answers))
+        r.assessments.append(report.AssessmentPart(
+            title=maturity.assessment_title(a), stage_name=result.stage_name, reasons=list(result.reasons),
+            participants=sorted(answers["participant"].unique()), n_answers=len(answers),
+            source=f"ClusterDash maturity assessment {a['assessment_id']}; method and statements from seed 004 PART 2",
+            answers=maturity.answers_frame(q, answers)))
+    r.board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+    for v in queries.list_votes(store, workspace_id).to_dict("records"):
+        dots = queries.vote_dots(store, workspace_id, v["vote_id"], v["round"])
+        r.votes.append(report.VotePart(
+            title=v["title"], round=int(v["round"]), is_anonymous=bool(v["is_anonymous"]),
+            voters=sorted(dots["voter"].unique()), ranking=voting.ranking(
+                queries.vote_options(store, workspace_id, v["vote_id"]), dots),
+            source=f"ClusterDash dot-vote {v['vote_id']}, round {v['round']}: the dots saved in this workspace"))
+    return r
+
+
+def report_downloads(store: Store, workspace_id: str) -> None:
+    """The session report (printable HTML) and the ZIP of all its CSVs."""
+    from clusterdash import report
+
+    r = session_report(store, workspace_id)
+    with st.container(horizontal=True):
+        st.download_button("Session report (printable HTML)", report.to_html(r).encode("utf-8"),
+                           file_name=f"workshop_report_{workspace_id}.html", mime="text/html",
+                           icon=":material/print:", key="dl-session-report")
+        st.download_button("All tables (ZIP of CSVs)", report.csv_zip(r), file_name=f"workshop_{workspace_id}.zip",
+                           mime="application/zip", icon=":material/folder_zip:", key="dl-session-zip")

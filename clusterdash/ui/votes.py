@@ -1,0 +1,125 @@
+"""Dot-voting in the workshop room: the facilitator opens a vote (on the checklist items marked to
+do, or on lines typed in), reveals or hides the results, closes it, starts a new round; each
+participant places their dots with + and −; the results, ranked, refresh by themselves."""
+
+from __future__ import annotations
+
+import secrets
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from clusterdash import checklists, queries, voting
+from clusterdash.store import Store
+from clusterdash.ui import autosave, shell
+from clusterdash.ui.output import plain
+
+REFRESH_S = 2
+
+
+def voter(vote: dict) -> str:
+    """Who this session votes as: its name, or, in an anonymous vote, a pseudonym of this browser
+    session (one budget per session; no name stored)."""
+    if vote["is_anonymous"]:
+        return st.session_state.setdefault("_anon_voter", "anonymous-" + secrets.token_hex(4))
+    return shell.current_participant()
+
+
+def new_vote_form(store: Store, workspace_id: str) -> None:
+    """The facilitator's form: the question, the options, the dot budget, stacking, anonymous."""
+    board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+    todo = checklists.action_items(board)
+    with st.expander("Open a new vote", icon=":material/how_to_vote:", expanded=False):
+        with st.form("vote_new", border=False, enter_to_submit=False):
+            st.text_input("Question", value="Which actions first?", key="vote_title", max_chars=voting.MAX_TITLE_CHARS)
+            st.checkbox(f"The checklist items marked to do ({len(todo)})", value=len(todo) >= 2,
+                        key="vote_use_todo", disabled=len(todo) < 2)
+            st.text_area("Or the options, one a line", key="vote_lines", placeholder="Joint training programme\n...")
+            c1, c2, c3 = st.columns(3)
+            c1.number_input("Dots per person", min_value=1, max_value=voting.MAX_DOTS, value=3, key="vote_dots")
+            c2.checkbox("Several dots on one option", value=True, key="vote_stack")
+            c3.checkbox("Anonymous", value=False, key="vote_anon")
+            st.form_submit_button("Open the vote", icon=":material/how_to_vote:", type="primary",
+                                  disabled=not shell.can_edit(), on_click=_create, args=(store, workspace_id, todo))
+
+
+def _create(store: Store, workspace_id: str, todo: pd.DataFrame) -> None:
+    ss = st.session_state
+    if ss.get("vote_use_todo") and len(todo) >= 2:
+        labels, refs = list(todo["text"]), list(todo["item_key"])
+    else:
+        labels, refs = (ss.get("vote_lines") or "").splitlines(), None
+    done, vid = autosave.write(queries.create_vote, store, workspace_id, ss.get("vote_title"), labels,
+                               dots_per_person=ss.get("vote_dots") or 3, is_stacking=bool(ss.get("vote_stack")),
+                               is_anonymous=bool(ss.get("vote_anon")), source_refs=refs, toast="Vote opened")
+    if done:
+        st.query_params["vote"] = vid
+
+
+def facilitator_bar(store: Store, workspace_id: str, vote: dict) -> None:
+    """Reveal/hide, close/reopen, new round."""
+    vid = vote["vote_id"]
+    with st.container(horizontal=True):
+        autosave.action_button("Hide results" if vote["is_revealed"] else "Reveal results", f"vote_reveal|{vid}",
+                               partial(queries.set_vote_state, is_revealed=not vote["is_revealed"]), store,
+                               workspace_id, vid, toast=None, icon=":material/visibility:", type="primary")
+        autosave.action_button("Reopen" if not vote["is_open"] else "Close the vote", f"vote_open|{vid}",
+                               partial(queries.set_vote_state, is_open=not vote["is_open"]), store,
+                               workspace_id, vid, toast=None, icon=":material/lock_clock:")
+        autosave.action_button("New round", f"vote_round|{vid}", queries.new_vote_round, store, workspace_id, vid,
+                               toast="New round: dots start again; the earlier round is kept",
+                               icon=":material/replay:")
+
+
+def ballot(store: Store, workspace_id: str, vote: dict) -> None:
+    """This participant's dots: per option − and + (saved at once), the dots left."""
+    vid, me = vote["vote_id"], voter(vote)
+    options = queries.vote_options(store, workspace_id, vid)
+    dots = queries.vote_dots(store, workspace_id, vid, vote["round"])
+    mine = dict(zip(*[dots.loc[dots["voter"] == me, c] for c in ("seq", "dots")]))
+    left = int(vote["dots_per_person"]) - sum(mine.values())
+    st.markdown(plain(f"{'Voting anonymously' if vote['is_anonymous'] else 'Voting as ' + me} · round "
+                      f"{vote['round']} · {left} of {vote['dots_per_person']} dots left"))
+    if not vote["is_open"]:
+        st.info("This vote is closed.", icon=":material/lock_clock:")
+    for o in options.to_dict("records"):
+        seq, have = int(o["seq"]), int(mine.get(o["seq"], 0))
+        with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"vote-opt-{seq}"):
+            st.markdown(plain(o["label"]) + ("  " + "● " * have if have else ""), width="stretch")
+            off = not vote["is_open"]
+            autosave.action_button("−", f"vote_minus|{vid}|{seq}", queries.set_dots, store, workspace_id, vid, seq, me,
+                                   have - 1, toast=None, disabled=off or have == 0, answering=True,
+                                   help="Take a dot away")
+            autosave.action_button("+", f"vote_plus|{vid}|{seq}", queries.set_dots, store, workspace_id, vid, seq, me,
+                                   have + 1, toast=None, disabled=off or left <= 0, answering=True,
+                                   help="Put a dot on this option")
+
+
+def results(store: Store, workspace_id: str, vote_id: str) -> None:
+    """The ranking, live (hidden from participants until the facilitator reveals it)."""
+
+    @st.fragment(run_every=REFRESH_S)
+    def live() -> None:
+        vote = queries.get_vote(store, workspace_id, vote_id)
+        if vote is None:
+            return
+        dots = queries.vote_dots(store, workspace_id, vote_id, vote["round"])
+        voters = dots["voter"].nunique()
+        with st.container(key="room-board"):
+            st.markdown(plain(f"Round {vote['round']}: {voters} voter(s), {int(dots['dots'].sum()) if len(dots) else 0} dots"))
+            if not vote["is_revealed"] and not shell.is_unlocked():
+                st.info("The results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
+                return
+            if not vote["is_revealed"]:
+                st.caption("Hidden from participants until you reveal them.")
+            ranked = voting.ranking(queries.vote_options(store, workspace_id, vote_id), dots)
+            for r in ranked.to_dict("records"):
+                st.markdown(plain(f"{r['rank']}. {r['option']} — {r['dots']} dot{'s' if r['dots'] != 1 else ''}"))
+            if vote["round"] > 1:
+                prev = voting.ranking(queries.vote_options(store, workspace_id, vote_id),
+                                      queries.vote_dots(store, workspace_id, vote_id, vote["round"] - 1))
+                st.caption(plain("Round " + str(vote["round"] - 1) + ": " + " · ".join(
+                    f"{r['option']} {r['dots']}" for r in prev.head(5).to_dict("records"))))
+
+    live()

@@ -1,0 +1,25 @@
+import streamlit as st
+
+from clusterdash import registry, room, ui
+from clusterdash.ui import room as room_ui
+
+store = ui.get_store()
+
+st.title("Join the workshop")
+st.caption("Type the join code shown on the projector and your name; then answer on this device.")
+code = st.text_input("Join code", value=st.query_params.get("code", ""), max_chars=12, key="_join_code",
+                     placeholder="e.g. K7P-2QX")
+ui.participant_input("_join_who", help="Shown with your answers, so the room sees who answered.")
+if st.button("Join", type="primary", icon=":material/login:", key="_join", width="stretch"):
+    hit = room.resolve(code, room_ui.candidates(store))
+    if hit is None:
+        st.error("No workshop has this join code. Check it on the projector (letters and digits, no 0, 1, I or O).")
+    else:
+        wid, aid = hit
+        who = ui.current_participant()
+        params = {"ws": wid, **({"who": who} if who != ui.DEFAULT_PARTICIPANT else {})}
+        if st.query_params.get("join"):
+            params["join"] = st.query_params["join"]
+        if aid:
+            st.switch_page(registry.page("assessment").path, query_params={**params, "a": aid})
+        st.switch_page(registry.page("checklists").path, query_params=params)

@@ -1,0 +1,145 @@
+"""Joining a workshop (issue 13 item 1): short join codes, the QR code made locally, the join
+page (a code and a name, then the assessment or the checklists of the code), and the participant
+link's token (answer, never manage)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterdash import access, presentation, queries, room
+from clusterdash.store import Store
+
+
+def test_join_codes_are_short_stable_and_forgiving():
+    code = room.join_code("default", "as-1")
+    assert len(code) == room.CODE_LENGTH and set(code) <= set(room.ALPHABET)
+    assert code == room.join_code("default", "as-1")  # the same on every run
+    assert code != room.join_code("default") and code != room.join_code("other", "as-1")
+    assert not set("01IOL") & set(room.ALPHABET)
+    typed = " " + room.display_code(code).lower() + " "
+    assert room.resolve(typed, [("default", None), ("default", "as-1")]) == ("default", "as-1")
+    assert room.resolve("ZZZ-ZZZ", [("default", None)]) is None
+    assert room.resolve("", [("default", None)]) is None
+    assert room.normalise_code("o0-1il") == "QQJJJ"  # look-alikes read as fixed letters
+
+
+def test_loopback_addresses_and_the_link():
+    assert room.is_loopback_url("http://127.0.0.1:8501") and room.is_loopback_url("http://localhost:8501/x")
+    assert not room.is_loopback_url("http://192.168.1.20:8501")
+    assert room.with_host("http://127.0.0.1:8501/app", "10.0.0.5") == "http://10.0.0.5:8501/app"
+    assert room.join_url("http://h:1/", "ABCDEF", join=None) == "http://h:1/join?code=ABCDEF"
+    assert room.join_url("http://h:1", "ABCDEF", join="p1.x") == "http://h:1/join?code=ABCDEF&join=p1.x"
+
+
+def test_qr_code_is_a_local_svg():
+    svg = room.qr_svg("http://10.0.0.5:8501/join?code=ABCDEF")
+    assert svg.startswith("<svg") and "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+@pytest.fixture
+def seeded(db_path):
+    s = Store(db_path)
+    try:
+        ws = queries.default_workspace(s)
+        aid = queries.create_assessment(s, ws, "ac_serbia", "2026-03-01", "workshop")
+    finally:
+        s.close()
+    return ws, aid
+
+
+def join(at, code, name):
+    at.text_input(key="_join_code").input(code)
+    at.text_input(key="_join_who").input(name).run()
+    at.button(key="_join").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def qp(at, name):
+    v = at.query_params.get(name)
+    return v[0] if isinstance(v, list) else v
+
+
+def test_join_page_takes_a_code_and_a_name_to_the_assessment(app_v2, seeded):
+    ws, aid = seeded
+    at = app_v2("pages/join.py")
+    join(at, room.display_code(room.join_code(ws, aid)).lower(), "Dana")
+    assert qp(at, "a") == aid and qp(at, "ws") == ws and qp(at, "who") == "Dana"
+    assert any(t.label == "Your name" and t.value == "Dana" for t in at.text_input)
+    # the workspace's own code opens its checklists
+    at2 = app_v2("pages/join.py", code=room.join_code(ws))
+    at2.text_input(key="_join_who").input("Eli").run()
+    at2.button(key="_join").click().run()
+    assert qp(at2, "ws") == ws and qp(at2, "who") == "Eli" and "a" not in at2.query_params
+    assert [w for w in at2.segmented_control if w.key and w.key.startswith("ans|")]
+
+
+def test_a_wrong_code_is_refused(app_v2, seeded):
+    at = app_v2("pages/join.py")
+    join(at, "ZZZ-ZZZ", "Dana")
+    assert any("No workshop has this join code" in e.value for e in at.error)
+
+
+def test_the_participant_link_lets_a_phone_answer_but_not_manage(app_v2, seeded, monkeypatch, store):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    for var in (access.PARTICIPANT_ENV_VAR, access.OPEN_ENV_VAR):
+        monkeypatch.delenv(var, raising=False)
+    ws, _ = seeded
+    token = access.make_token(access.PARTICIPANT)
+    at = app_v2("pages/join.py", code=room.join_code(ws), join=token)
+    at.text_input(key="_join_who").input("Fay").run()
+    at.button(key="_join").click().run()
+    assert not at.exception
+    assert qp(at, "join") == token and "key" not in at.query_params
+    controls = [w for w in at.segmented_control if w.key and w.key.startswith("ans|")]
+    assert controls and not any(w.disabled for w in controls)
+    controls[0].set_value("done").run()
+    assert store.value("SELECT count(*) FROM checklist_answer") == 1
+    assert store.value("SELECT changed_by FROM checklist_answer") == "Fay"
+    at.switch_page("pages/workspaces.py").run()
+    assert at.button(key="ws-archive").disabled
+
+
+# ---- the live room boards (presentation mode) ------------------------------------------------------
+
+def markdown_text(at) -> str:
+    import re
+
+    return re.sub(r"\\(.)", r"\1", "\n".join([m.value for m in at.markdown] + [str(m.value) for m in at.metric]))
+
+
+def test_checklists_on_the_projector_are_the_room_board(app_v2, store):
+    ws = queries.default_workspace(store)
+    at = app_v2("pages/checklists.py", ws=ws, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.selectbox and not at.multiselect and not at.segmented_control  # no filters, no controls
+    assert room.display_code(room.join_code(ws)) in markdown_text(at)
+    assert any(i.value.startswith("No answers yet") for i in at.info)
+    # someone answers in another session: the board shows it on its next refresh
+    item = checklists_first_item(store, ws)
+    queries.save_checklist_answer(store, ws, item, "status", "done", changed_by="Gus")
+    at.run()
+    body = markdown_text(at)
+    assert "Gus — Done (status)" in body
+    assert "1 of" in body  # Done: 1 of N
+    assert [m for m in at.metric if m.label == "People who answered" and m.value == "1"]
+
+
+def checklists_first_item(store, ws):
+    from clusterdash import checklists
+
+    return checklists.prepare_board(queries.checklist_board(store, ws))["item_key"].iloc[0]
+
+
+def test_a_workshop_card_shows_the_rooms_answers(app_v2, store):
+    ws = queries.default_workspace(store)
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "w")
+    codes = list(queries.assessment_statements(store)["statement_code"])
+    queries.save_assessment_answer(store, ws, aid, codes[0], "Hana", "fully")
+    queries.save_assessment_answer(store, ws, aid, codes[0], "Ivo", "partly")
+    queries.save_assessment_answer(store, ws, aid, codes[1], "Jo", "partly")
+    deck = presentation.assessment_decks(
+        queries.assessment_statements(store), queries.assessment_dimensions(store), {})[0].code
+    at = app_v2("pages/workshop.py", ws=ws, a=aid, deck=deck, card="1", present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    body = markdown_text(at)
+    assert "The room: 2 of 3 participant(s) answered this card — Partly true: 1 · Fully true: 1" in body, body[-800:]

@@ -1,0 +1,165 @@
+"""Dot-voting (issue 13 items 3-5): the budget (stacking or one per option) checked in the
+transaction, the ranking, hide-then-reveal, close, new rounds kept and comparable, anonymous
+votes under a per-session pseudonym — and the page (AppTest)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from clusterdash import access, queries, voting
+from clusterdash.errors import UserError
+
+
+@pytest.fixture
+def ws(store):
+    return queries.default_workspace(store)
+
+
+def test_budget_rules():
+    voting.check_dots({1: 2}, 2, 1, budget=3, stacking=True)
+    with pytest.raises(UserError, match="used all your 3 dots"):
+        voting.check_dots({1: 2, 2: 1}, 3, 1, budget=3, stacking=True)
+    with pytest.raises(UserError, match="one dot per option"):
+        voting.check_dots({}, 1, 2, budget=3, stacking=False)
+    assert voting.clean_options([" a ", "", "a", "b"]) == ["a", "b"]
+    with pytest.raises(UserError):
+        voting.clean_options(["only one"])
+    with pytest.raises(UserError):
+        voting.check_budget(0)
+
+
+def test_ranking_orders_by_dots_with_ties_in_the_order_shown():
+    options = pd.DataFrame({"seq": [1, 2, 3], "label": ["a", "b", "c"]})
+    dots = pd.DataFrame({"seq": [2, 3, 3, 1], "voter": ["x", "x", "y", "y"], "dots": [2, 1, 1, 2]})
+    r = voting.ranking(options, dots)
+    assert list(r["option"]) == ["a", "b", "c"] and list(r["rank"]) == [1, 1, 1]
+    dots.loc[0, "dots"] = 3
+    r = voting.ranking(options, dots)
+    assert list(r["option"]) == ["b", "a", "c"] and list(r["dots"]) == [3, 2, 2] and list(r["rank"]) == [1, 2, 2]
+    assert voting.ranking(options, dots.iloc[0:0])["dots"].sum() == 0
+
+
+def test_dots_are_stored_per_round_and_the_budget_holds(store, ws):
+    vid = queries.create_vote(store, ws, "Which first?", ["A", "B", "C"], dots_per_person=2)
+    v = queries.get_vote(store, ws, vid)
+    assert v["is_open"] and not v["is_revealed"] and v["round"] == 1
+    queries.set_dots(store, ws, vid, 1, "Ann", 2)
+    with pytest.raises(UserError, match="used all"):
+        queries.set_dots(store, ws, vid, 2, "Ann", 1)
+    queries.set_dots(store, ws, vid, 1, "Ann", 1)
+    queries.set_dots(store, ws, vid, 2, "Ann", 1)
+    queries.set_dots(store, ws, vid, 3, "Ben", 2)
+    assert queries.vote_dots(store, ws, vid)["dots"].sum() == 4
+    # a new round: the earlier round is kept, the budget starts again
+    assert queries.new_vote_round(store, ws, vid) == 2
+    queries.set_dots(store, ws, vid, 3, "Ann", 2)
+    assert len(queries.vote_dots(store, ws, vid, 1)) == 3 and len(queries.vote_dots(store, ws, vid, 2)) == 1
+    # closed: no more dots
+    queries.set_vote_state(store, ws, vid, is_open=False)
+    with pytest.raises(UserError, match="closed"):
+        queries.set_dots(store, ws, vid, 1, "Ben", 1)
+
+
+def test_one_dot_per_option_without_stacking(store, ws):
+    vid = queries.create_vote(store, ws, "Q", ["A", "B"], dots_per_person=2, is_stacking=False)
+    queries.set_dots(store, ws, vid, 1, "Ann", 1)
+    with pytest.raises(UserError, match="one dot per option"):
+        queries.set_dots(store, ws, vid, 1, "Ann", 2)
+
+
+def plus(at, vid, seq):
+    return at.button(key=f"vote_plus|{vid}|{seq}")
+
+
+def body(at):
+    import re
+
+    return re.sub(r"\\(.)", r"\1", "\n".join(m.value for m in at.markdown) + "\n".join(i.value for i in at.info))
+
+
+def test_the_page_hides_results_until_reveal_and_counts_dots(app_v2, store, ws, monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.OPEN_ENV_VAR, "1")
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta"], dots_per_person=2)
+    p = app_v2("pages/vote.py", ws=ws, who="Ann")
+    assert not p.exception, [e.value for e in p.exception]
+    assert not [b for b in p.button if b.key and b.key.startswith("vote_reveal")]  # participants do not manage
+    plus(p, vid, 2).click().run()
+    plus(p, vid, 2).click().run()
+    assert "0 of 2 dots left" in body(p)
+    assert plus(p, vid, 1).disabled  # the budget is used up
+    assert "hidden until the facilitator reveals" in body(p)  # hide-then-reveal
+    assert "Beta — 2 dots" not in body(p)
+    # the facilitator reveals; the participant's board shows the ranking
+    f = app_v2("pages/vote.py", ws=ws, key=access.make_token(access.FACILITATOR))
+    assert "Beta — 2 dots" in body(f)  # the facilitator sees them before the reveal
+    f.button(key=f"vote_reveal|{vid}").click().run()
+    assert queries.get_vote(store, ws, vid)["is_revealed"]
+    p.run()
+    assert "1. Beta — 2 dots" in body(p) and "2. Alpha — 0 dots" in body(p)
+    # a new round hides the results again and gives the dots back; round 1 stays
+    f.button(key=f"vote_round|{vid}").click().run()
+    p.run()
+    assert "2 of 2 dots left" in body(p) and "hidden until" in body(p)
+    assert len(queries.vote_dots(store, ws, vid, 1)) == 1
+
+
+def test_an_anonymous_vote_stores_no_name_and_one_budget_per_session(app_v2, store, ws):
+    vid = queries.create_vote(store, ws, "Q", ["A", "B"], dots_per_person=1, is_anonymous=True)
+    a = app_v2("pages/vote.py", ws=ws, who="Ann")
+    plus(a, vid, 1).click().run()
+    assert plus(a, vid, 2).disabled
+    b = app_v2("pages/vote.py", ws=ws, who="Ann")  # another browser session, the same name typed
+    plus(b, vid, 2).click().run()
+    dots = queries.vote_dots(store, ws, vid)
+    assert len(dots) == 2 and dots["voter"].nunique() == 2
+    assert not (dots["voter"] == "Ann").any() and dots["voter"].str.startswith("anonymous-").all()
+
+
+def test_the_facilitator_opens_a_vote_on_the_items_marked_to_do(app_v2, store, ws):
+    from clusterdash import checklists
+
+    items = list(checklists.prepare_board(queries.checklist_board(store, ws))["item_key"][:3])
+    for k in items:
+        queries.save_checklist_answer(store, ws, k, "status", "not_yet", changed_by="Ann")
+    at = app_v2("pages/vote.py", ws=ws)
+    assert any("No vote in this workspace yet" in i.value for i in at.info)
+    at.get("form_submit_button")  # the form is there
+    next(b for b in at.get("form_submit_button") if b.label == "Open the vote").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    votes = queries.list_votes(store, ws)
+    assert len(votes) == 1
+    opts = queries.vote_options(store, ws, votes.iloc[0]["vote_id"])
+    assert list(opts["source_ref"]) == items
+
+
+def test_the_session_report_lists_every_answer_vote_and_action(store, ws):
+    import io
+    import zipfile
+
+    from clusterdash import checklists, report
+    from clusterdash.ui import room as room_ui
+
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "room")
+    codes = list(queries.assessment_statements(store)["statement_code"])[:2]
+    for who in ("Ann", "<b>Ben</b>"):
+        for c in codes:
+            queries.save_assessment_answer(store, ws, aid, c, who, "fully")
+    item = checklists.prepare_board(queries.checklist_board(store, ws))["item_key"].iloc[0]
+    queries.save_checklist_answer(store, ws, item, "status", "not_yet", changed_by="Ann")
+    queries.save_checklist_answer(store, ws, item, "owner", "Cara", changed_by="Ann")
+    vid = queries.create_vote(store, ws, "First?", ["Alpha", "Beta"], is_anonymous=True)
+    queries.set_dots(store, ws, vid, 2, "anonymous-1", 2)
+    r = room_ui.session_report(store, ws)
+    page = report.to_html(r)
+    assert "Ann" in page and "&lt;b&gt;Ben&lt;/b&gt;" in page and "<b>Ben" not in page
+    assert "4 answers" in page and "Assigned stage" in page
+    assert "Action list (1 items marked to do)" in page and "owner: Cara" in page
+    assert "1 participant(s) (anonymous)" in page and "anonymous-1" not in page
+    assert "<td>Beta</td><td>2</td>" in page
+    assert page.count("Source:") >= 3
+    z = zipfile.ZipFile(io.BytesIO(report.csv_zip(r)))
+    assert {"assessment_1_answers.csv", "checklists.csv", "action_list.csv", "vote_1_ranking.csv"} <= set(z.namelist())
+    answers = pd.read_csv(io.BytesIO(z.read("assessment_1_answers.csv")), comment="#")
+    assert len(answers) == 4

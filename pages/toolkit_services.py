@@ -48,7 +48,7 @@ with rate_tab:
             with c2:
                 autosave.action_button("", f"{k}|delete", partial(queries.delete_cluster_service, changed_by=who), store,
                                        wid, sid,
-                             icon=":material/delete:", help=f"Remove {r.service_name}", toast="Removed")
+                             icon=":material/delete:", help=f"Remove {ui.plain_label(r.service_name, 80)}", toast="Removed")
             with st.container(horizontal=True, gap="medium", key=f"sv-ratings-{sid}"):
                 autosave.choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
                              toolkit.value_or_none(r.frequency), save("frequency"), required=False,

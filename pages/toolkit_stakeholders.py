@@ -47,7 +47,7 @@ for r in rows.itertuples():
                          labels=toolkit.LEVEL_LABELS)
             autosave.action_button("", f"{k}|delete", partial(queries.delete_stakeholder, changed_by=who), store, wid,
                          r.stakeholder_id,
-                         icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
+                         icon=":material/delete:", help=f"Remove {ui.plain_label(r.name, 80)}", toast="Removed")
         d1, d2 = st.columns(2)
         with d1:
             autosave.text("Description", f"{k}|description", r.description,

@@ -15,7 +15,7 @@ from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
 from clusterdash.ui import learn as learn_ui
-from clusterdash.ui.output import data_grid, download_csv, flash_to, peek_slot, plain, show_slot, source_line
+from clusterdash.ui.output import data_grid, download_csv, flash_to, label_text, peek_slot, plain, show_slot, source_line
 
 TAB_TABLE, TAB_PROFILE, TAB_FORM = "Table", "Profile", "Add / edit"
 SLOT = "ini"  # where this page's messages appear (clusterdash.ui.output.flash_to)
@@ -211,7 +211,7 @@ def profile_tab(store: Store, all_rows: pd.DataFrame, selected_id: str | None, *
     names = dict(zip(all_rows["initiative_id"], all_rows["name"] + " — " + all_rows["country"]))
     st.selectbox(
         "Initiative", sorted(names, key=lambda i: names[i].casefold()), key="ini_pick",
-        on_change=lambda: select(ss.get("ini_pick")), format_func=lambda i: names.get(i, i), index=None,
+        on_change=lambda: select(ss.get("ini_pick")), format_func=lambda i: label_text(names.get(i, i)), index=None,
         placeholder="Pick an initiative…",
     )
     record = queries.get_initiative(store, selected_id) if selected_id else None

@@ -13,7 +13,7 @@ from clusterdash.charts import maturity as charts
 from clusterdash.maturity_brief import render_brief
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, plain, source_line
+from clusterdash.ui.output import download_csv, label_text, plain, source_line
 
 
 def questionnaire(store: Store) -> maturity.Questionnaire:
@@ -112,7 +112,7 @@ def _new_assessment_form(store: Store, workspace_id: str, *, expanded: bool) -> 
                  for r in inits.itertuples()}
         with st.form("mat_new_assessment", border=False, enter_to_submit=False):
             c1, c2, c3 = st.columns([3, 1.2, 2])
-            c1.selectbox("Cluster initiative", list(names), format_func=lambda k: names.get(k, k), index=None,
+            c1.selectbox("Cluster initiative", list(names), format_func=lambda k: label_text(names.get(k, k)), index=None,
                          placeholder="Type to search the catalogue and your own initiatives", key="mat_new_initiative")
             c2.date_input("Date", key="mat_new_date", format="YYYY-MM-DD")
             c3.text_input("Occasion (optional)", key="mat_new_label", max_chars=queries.MAX_ASSESSMENT_LABEL_CHARS,

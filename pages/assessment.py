@@ -1,6 +1,7 @@
 import streamlit as st
 
 from clusterdash import queries, ui
+from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import maturity as mat_ui
 
 store = ui.get_store()
@@ -13,6 +14,7 @@ ui.page_intro(
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
 ui.edit_notice(answering=True)
+timer_ui.display(store, wid)
 q = mat_ui.questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "

@@ -24,15 +24,18 @@ _COLOURS = {countdown.IDLE: "#555", countdown.RUNNING: "#0b3d91", countdown.PAUS
 
 
 def snippet(c: countdown.Countdown, now, *, large: bool) -> str:
-    """The HTML of the display: the time left (computed here, then counted down in the browser
-    while running) and the state in words. Numbers and fixed words only."""
+    """The HTML of the display: the time left and the state in words; while running, the browser
+    counts down to the stored end. Numbers and fixed words only."""
     st_ = countdown.state(c, now)
     ends_ms = int(c.ends_at.replace(tzinfo=timezone.utc).timestamp() * 1000) if st_ == countdown.RUNNING else 0
     size = 168 if large else 56
+    # running: the seconds left when it was started (the script shows the time left at once), so
+    # the snippet stays the same on every refresh and the browser keeps it instead of reloading it
+    shown = c.left_s if st_ == countdown.RUNNING else countdown.remaining(c, now)
     return f"""<div style="font-family:system-ui,-apple-system,'Segoe UI',sans-serif;text-align:center;margin:0">
 <div id="cd-time" data-state="{st_}" data-ends="{ends_ms}" data-duration="{c.duration_s}"
  style="font-size:{size}px;font-weight:700;line-height:1.05;font-variant-numeric:tabular-nums;color:{_COLOURS[st_]}"
- role="timer" aria-live="off">{countdown.clock(countdown.remaining(c, now))}</div>
+ role="timer" aria-live="off">{countdown.clock(shown)}</div>
 <div id="cd-state" style="font-size:{max(14, size // 6)}px;color:#444">{countdown.STATE_LABELS[st_]}</div></div>
 <script>
 (function () {{
@@ -64,10 +67,10 @@ def display(store: Store, workspace_id: str, *, large: bool = False, hide_idle: 
         now = queries.utcnow()
         if hide_idle and countdown.state(c, now) == countdown.IDLE:
             return
-        with st.container(key="room-timer"):
-            components.html(snippet(c, now, large=large), height=250 if large else 110)
+        components.html(snippet(c, now, large=large), height=250 if large else 110)
 
-    live()
+    with st.container(key="room-timer"):
+        live()
 
 
 def controls(store: Store, workspace_id: str) -> None:
@@ -77,11 +80,11 @@ def controls(store: Store, workspace_id: str) -> None:
     now = queries.utcnow()
     state = countdown.state(c, now)
     if key not in st.session_state:
-        st.session_state[key] = round(c.duration_s / 60, 2) if c.duration_s % 60 else c.duration_s // 60
+        st.session_state[key] = max(1, round(c.duration_s / 60))
     who = shell.current_participant()
     with st.container(border=True, key="room-timer-controls"):
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.number_input("Timer (minutes)", min_value=0.25, max_value=float(countdown.MAX_MINUTES), step=1.0,
+            st.number_input("Timer (minutes)", min_value=1, max_value=countdown.MAX_MINUTES, step=1,
                             key=key, disabled=not shell.can_edit(), width=160,
                             help="Start runs this long when the timer is not started; Reset sets it.")
             autosave.action_button("Resume" if state == countdown.PAUSED else "Start", "timer_start",

@@ -107,3 +107,25 @@ def test_the_facilitator_runs_the_timer_and_everyone_sees_it(app_v2, store):
     f.button(key="timer_reset").click().run()
     assert shown(f) == ("idle", "2:00")
     assert queries.get_countdown(store, ws) == cd.fresh(120)
+
+
+def test_the_checklists_page_and_its_projector_board_show_the_running_timer(app_v2, store):
+    ws = queries.default_workspace(store)
+    page = app_v2("pages/checklists.py", ws=ws)
+    assert not timer_html(page)  # not started: nothing shown to participants
+    queries.start_countdown(store, ws, minutes=4)
+    page = app_v2("pages/checklists.py", ws=ws, who="Kim")
+    assert shown(page) == ("running", "4:00")
+    board = app_v2("pages/checklists.py", ws=ws, present="1")
+    assert shown(board)[0] == "running" and "font-size:168px" in timer_html(board)[0]
+
+
+def test_the_assessment_workshop_runs_the_timer_and_the_answer_page_shows_it(app_v2, store):
+    ws = queries.default_workspace(store)
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "room")
+    f = app_v2("pages/assessment_workshop.py", ws=ws, a=aid)
+    assert not f.exception, [e.value for e in f.exception]
+    f.button(key="timer_start").click().run()
+    assert shown(f)[0] == "running"
+    assert shown(app_v2("pages/assessment_workshop.py", ws=ws, a=aid, present="1"))[0] == "running"
+    assert shown(app_v2("pages/assessment.py", ws=ws, a=aid, who="Kim"))[0] == "running"

@@ -7,7 +7,7 @@ in the pages and the clusterdash package.
 import streamlit as st
 
 from clusterdash import registry, ui
-from clusterdash.errors import UserError
+from clusterdash.ui import errors
 
 with ui.app_run():  # pages know this run came through the app shell
     ui.enter_navigation_mode()
@@ -15,10 +15,15 @@ with ui.app_run():  # pages know this run came through the app shell
 
     try:
         store = ui.get_store()
-    except UserError as exc:
-        ui.show_error(exc)
+    except Exception as exc:  # noqa: BLE001 — a damaged, locked or unreadable store: one message, no trace
+        errors.show_store_error(exc)
         st.stop()
 
+    # .streamlit/config.toml sets client.showSidebarNavigation = false, so the first paint of a
+    # fresh server never shows Streamlit's file-name navigation of pages/ ("app", "assessment
+    # history", …). That switch also hides st.navigation's own sidebar menu, so it is turned back
+    # on here, once the script (and with it the real navigation) runs.
+    st.set_option("client.showSidebarNavigation", True)
     presenting = ui.is_presenting()
     specs = {}  # st.Page -> its registry entry
     pages = {}
@@ -29,5 +34,7 @@ with ui.app_run():  # pages know this run came through the app shell
             specs[id(page)] = p
             pages[section].append(page)
     nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
-    ui.sidebar(store, specs.get(id(nav)))
-    nav.run()
+    with errors.page_guard("the sidebar"):  # a failing sidebar leaves the page usable
+        ui.sidebar(store, specs.get(id(nav)))
+    with errors.page_guard(f"page {nav.url_path or nav.title}"):  # the app-wide handler: a message, never a trace
+        nav.run()

@@ -9,8 +9,6 @@ the item from the knowledge base (list, group, kind, seq, text, source) and its 
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +17,7 @@ import pandas as pd
 
 from clusterdash import fields, workspaces
 from clusterdash.errors import UserError
+from clusterdash.safe_text import html_text, plain_label
 
 # ---- which lists are checklists ------------------------------------------------------------
 
@@ -354,13 +353,11 @@ def who_when(row: dict, tz_name: str | None = None) -> str:
 
 # ---- the printable action list ------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def escape_markdown(text) -> str:
-    """Text shown literally in Markdown (no markup, no HTML)."""
+    """Text shown literally in Markdown, on one line (no markup, no HTML, no auto-link, no
+    invisible characters: safe_text.plain_label)."""
     s = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(s.split()))
+    return plain_label(s, None)
 
 
 def _present(v) -> bool:
@@ -428,7 +425,7 @@ def action_list_html(actions: pd.DataFrame, *, workspace_name: str, generated_at
                      applicable: int) -> str:
     """The open items as a self-contained, printable HTML page (no scripts, no external
     resources); every piece of user or knowledge text HTML-escaped."""
-    e = lambda v: html.escape("" if v is None else str(v), quote=True)  # noqa: E731
+    e = html_text  # user text for HTML: entities, no bidi overrides or zero-width characters
     title = f"Action list: {workspace_name}"
     out = [
         "<!DOCTYPE html>",

@@ -10,11 +10,12 @@ so a running dashboard holds it (the command then says so and exits with status 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from clusterdash import config
-from clusterdash.errors import UserError
+from clusterdash.errors import UserError, is_disk_full, is_lock_conflict, user_message
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -95,10 +96,27 @@ def _load_plugins() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Any error ends it with one line on stderr and a non-zero status: 2 for a
+    problem the user can fix (bad input, a locked store), 1 for anything else (the traceback only
+    with ``CLUSTERDASH_DEBUG=1``), 130 when interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing of an unfinished import or rebuild was saved", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — the command line never shows a traceback by default
+        if os.environ.get("CLUSTERDASH_DEBUG"):
+            raise
+        known = is_disk_full(exc) or is_lock_conflict(exc) or isinstance(exc, (RecursionError, MemoryError, OSError))
+        msg = user_message(exc, details="run with CLUSTERDASH_DEBUG=1 to see the traceback")
+        print(f"error: {_one_line(msg)}", file=sys.stderr)
+        return 2 if known else 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

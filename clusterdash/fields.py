@@ -728,6 +728,16 @@ _add("point_kind", "Printed as", "How a point of a regional narrative is printed
 _add("reading_kind", "Kind of reading",
      "Kind of a further-reading entry: publication, website or cluster_mapping_tool.",
      values=_vals(("publication", "Publication"), ("website", "Website"), ("cluster_mapping_tool", "Cluster mapping tool")))
+# -- links between policy programmes and initiatives (v015)
+_add("programme_code", "Programme",
+     "Policy programme named in the seeds (kb_policy_programme.programme_code); in kb_programme_initiative the "
+     "programme the initiative is linked to.")
+_add("link_kind", "Link",
+     "How the text links a programme and an initiative: supports = the text says the programme funds, co-funds, "
+     "established or supported it; implemented_by = the initiative is the programme's key implementer; named_with = "
+     "the text names the two together without saying that the programme supports it.",
+     values=_vals(("supports", "Supported by the programme"), ("implemented_by", "Key implementer of the programme"),
+                  ("named_with", "Named with the programme (no support stated)")))
 
 
 # ---- lookups --------------------------------------------------------------------------------------------

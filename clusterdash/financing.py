@@ -101,33 +101,204 @@ def category_name(kind: str, code: str) -> str:
     return category(kind, code).name
 
 
+# ---- amounts as people type them -------------------------------------------------------------
+
+MAX_AMOUNT = 1e12
+"""The largest amount one entry may hold: a trillion in the workspace's currency. The budget of a
+cluster organisation is thousands to a few million euros a year; 10^12 still holds a 50-million-euro
+budget in the currency with the most digits in common use (about 20,000 Indonesian rupiah or
+27,000 Vietnamese dong to the euro). Below 10^12 a float holds every cent exactly (15 significant
+digits), so totals of a year's categories print without float artefacts. A larger figure is a
+typo (an extra zero, a pasted account number, ``1e24``) and is refused, not stored."""
+
+MAX_DECIMALS = 2
+# digit-group separators besides "." and ",": spaces (also no-break and thin) and apostrophes (1'000)
+_GROUP_CHARS = " \u00a0\u202f\u2009'\u2019"
+_SHOWN_CHARS = 40  # a refused text longer than this is shown shortened
+
+# Languages whose numbers are written with a decimal comma (20.000,50 or 20 000,50); every other
+# known language writes a decimal point. Exceptions by region follow.
+_DECIMAL_COMMA_LANGUAGES = frozenset(
+    "af az be bg bs ca cs da de el es et eu fi fo fr gl hr hu hy id is it ka kk ky lt lv mk mn nb nl nn no "
+    "pl pt ro ru sk sl sq sr sv tr uk uz vi".split())
+_DECIMAL_POINT_LANGUAGES = frozenset(
+    "am ar bn en fa fil gu he hi ja km kn ko lo ml mr ms my ne pa si sw ta te th ur yue zh zu".split())
+_REGION_EXCEPTIONS = {"de-ch": ".", "de-li": ".", "it-ch": ".", "fr-ch": ".", "es-mx": ".", "es-us": ".",
+                      "es-pr": ".", "en-za": ",", "pt-mz": ","}
+
+
+def decimal_separator(locale_hint: str | None) -> str | None:
+    """The decimal separator of ``locale_hint``: "." or "," given as such, or a BCP-47 language
+    tag as browsers report it ("de-DE", "en-US", "fr"); None when unknown (then only text that
+    reads the same either way is accepted)."""
+    if locale_hint in (".", ","):
+        return locale_hint
+    if not locale_hint:
+        return None
+    tag = str(locale_hint).strip().replace("_", "-").lower()
+    parts = tag.split("-")
+    region = f"{parts[0]}-{parts[-1]}" if len(parts) > 1 else None
+    if region in _REGION_EXCEPTIONS:
+        return _REGION_EXCEPTIONS[region]
+    if parts[0] in _DECIMAL_COMMA_LANGUAGES:
+        return ","
+    if parts[0] in _DECIMAL_POINT_LANGUAGES:
+        return "."
+    return None
+
+
+def shorten(text: str, limit: int = _SHOWN_CHARS) -> str:
+    """``text`` for a message: as it is up to ``limit`` characters, else its start, "…" and its length."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: max(limit - 10, 8)]}… ({len(text):,} characters)"
+
+
+def _example(decimal: str | None) -> str:
+    if decimal == ",":
+        return "20000 or 20.000 for twenty thousand, 12,50 for twelve and a half"
+    if decimal == ".":
+        return "20000 or 20,000 for twenty thousand, 12.50 for twelve and a half"
+    return "20000 for twenty thousand, 12.50 or 12,50 for twelve and a half"
+
+
+def _grouped(text: str, sep: str) -> bool:
+    """True when ``text`` is digit groups separated by ``sep``: the first of 1–3 digits, then 3 each."""
+    groups = text.split(sep)
+    return (all(g.isdigit() and g.isascii() for g in groups) and 1 <= len(groups[0]) <= 3
+            and all(len(g) == 3 for g in groups[1:]))
+
+
+def parse_amount(text, locale_hint: str | None = None, *, where: str = "Amount",
+                 allow_negative: bool = False, max_decimals: int = MAX_DECIMALS) -> float | None:
+    """An amount as typed: ``None`` for blank (not entered, never 0), else a float; a clear
+    :class:`UserError` (naming ``where``) for anything that could be read two ways or is not an
+    amount. Never a silent misread:
+
+    * digits with an optional decimal part of at most ``max_decimals`` digits, after "." or ",";
+    * digit groups of three, separated by spaces, apostrophes, or by the separator that is *not*
+      the decimal one (``locale_hint``: "." / "," or a browser language such as "de-DE");
+    * one "." or "," followed by exactly three digits ("20.000", "20,000") is a thousands
+      separator only when ``locale_hint`` says so; without a hint, or when the hint makes it the
+      decimal separator, it is refused (twenty, or twenty thousand?);
+    * a separator used against the hint ("12,5" where the decimal separator is ".") is refused;
+    * no exponents (``1e24``), no ``nan``/``inf``, no letters; negative only with ``allow_negative``;
+    * at most :data:`MAX_AMOUNT` in absolute value.
+    """
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s:
+        return None
+    shown = repr(shorten(s))
+    decimal = decimal_separator(locale_hint)
+    how = f"write e.g. {_example(decimal)}"
+
+    def refuse(why: str):
+        raise UserError(f"{where}: {shown} {why} ({how}).")
+
+    negative = False
+    if s[0] in "-\u2212":
+        negative, s = True, s[1:].lstrip()
+    elif s[0] == "+":
+        s = s[1:].lstrip()
+    for ch in _GROUP_CHARS:
+        s = s.replace(ch, " ")
+    if not s or any(not (c.isascii() and (c.isdigit() or c in "., ")) for c in s):
+        if any(c in "eE" for c in s) and any(c.isdigit() for c in s):
+            refuse("is written with an exponent; use digits only")
+        refuse("is not a number")
+    dots, commas = s.count("."), s.count(",")
+    dec = None  # the decimal separator found in the text
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        if s.count(dec) > 1:
+            refuse("is not a number")
+        if decimal is not None and dec != decimal:
+            refuse(f"uses {dec!r} as the decimal separator, but numbers here are written with {decimal!r}")
+    elif dots or commas:
+        char = "." if dots else ","
+        if dots + commas > 1:  # several: digit groups
+            if decimal == char:
+                refuse(f"has several {char!r}, the decimal separator here")
+        else:
+            head, frac = s.split(char)
+            if " " not in head and len(frac) == 3 and 1 <= len(head) <= 3:
+                if decimal is None or decimal == char:
+                    refuse("can be read two ways (twenty or twenty thousand?)")
+                # the hint makes it a thousands separator: dec stays None
+            elif decimal is not None and decimal != char:
+                refuse(f"uses {char!r} as the decimal separator, but numbers here are written with {decimal!r}")
+            else:
+                dec = char
+    head, frac = (s.rsplit(dec, 1) if dec else (s, ""))
+    if dec and (not frac.isdigit()):
+        refuse("is not a number")
+    seps = {c for c in head if not c.isdigit()}
+    if len(seps) > 1:
+        refuse("mixes digit-group separators")
+    if seps and not _grouped(head, seps.pop()):
+        refuse("is not grouped in threes")
+    int_part = "".join(c for c in head if c.isdigit()) or ("0" if frac else "")
+    if not int_part:
+        refuse("is not a number")
+    if len(frac) > max_decimals:
+        refuse(f"has {len(frac)} decimals; at most {max_decimals}")
+    value = float(f"{int_part}.{frac or '0'}") if len(int_part.lstrip("0")) <= 13 else math.inf
+    if value > MAX_AMOUNT:
+        raise UserError(f"{where}: {shown} is above the largest amount one entry may hold "
+                        f"({_fmt_plain(MAX_AMOUNT)}); check for an extra digit.")
+    if negative and value:
+        if not allow_negative:
+            raise UserError(f"{where}: -{_fmt_plain(value)} is negative — amounts must be zero or more.")
+        value = -value
+    return value
+
+
+def amount_text(x: float | None, locale_hint: str | None = None) -> str:
+    """An amount as an input field shows it, so that :func:`parse_amount` reads it back exactly
+    with the same ``locale_hint``: no thousands separators, the hint's decimal separator, cents
+    only when there are any ("20000", "12,50" for a decimal comma); "" for not entered."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    sign = "-" if x < 0 else ""
+    cents = round(abs(float(x)) * 100)
+    whole, frac = divmod(cents, 100)
+    text = f"{sign}{whole}"
+    if frac:
+        text += ("," if decimal_separator(locale_hint) == "," else ".") + f"{frac:02d}"
+    return text
+
+
 # ---- validation -------------------------------------------------------------------------------
 
-def validate_amount(value, where: str) -> float | None:
-    """An amount as a float (``None`` for blank = not entered). Raises UserError naming ``where``
-    for anything that is not a finite number, and for negative amounts."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def validate_amount(value, where: str, *, locale_hint: str | None = None,
+                    allow_negative: bool = False) -> float | None:
+    """An amount as a float (``None`` for blank or a missing float = not entered). Text is read by
+    :func:`parse_amount` with ``locale_hint``; a number must be finite and at most
+    :data:`MAX_AMOUNT`. Raises UserError naming ``where`` for anything else, and for negative
+    amounts unless ``allow_negative``."""
+    if value is None:
         return None
+    if isinstance(value, str):
+        return parse_amount(value, locale_hint, where=where, allow_negative=allow_negative)
     if isinstance(value, bool):
         raise UserError(f"{where}: {value!r} is not a number.")
-    if isinstance(value, str):
-        text = value.strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
-        try:
-            number = float(text)
-        except ValueError:
-            raise UserError(f"{where}: {value.strip()!r} is not a number (write e.g. 12500 or 12500.50).") from None
-    else:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise UserError(f"{where}: {value!r} is not a number.") from None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise UserError(f"{where}: {shorten(repr(value))} is not a number.") from None
     if math.isnan(number):
         return None
     if math.isinf(number):
-        raise UserError(f"{where}: {value!r} is not a finite number.")
-    if number < 0:
+        raise UserError(f"{where}: {shorten(repr(value))} is not a finite number.")
+    if abs(number) > MAX_AMOUNT:
+        raise UserError(f"{where}: {_fmt_plain(number)[:40]} is above the largest amount one entry may hold "
+                        f"({_fmt_plain(MAX_AMOUNT)}); check for an extra digit.")
+    if number < 0 and not allow_negative:
         raise UserError(f"{where}: {_fmt_plain(number)} is negative — amounts must be zero or more.")
-    return number
+    return number + 0.0  # -0.0 -> 0.0
 
 
 def validate_year(value, where: str = "year") -> int:
@@ -179,17 +350,10 @@ def validate_profile_value(field_name: str, value, *, this_year: int):
     return value
 
 
-def validate_opening_balance(value, year: int) -> float | None:
+def validate_opening_balance(value, year: int, *, locale_hint: str | None = None) -> float | None:
     """Opening cash of the liquidity plan (may be negative: an overdraft); None for blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise UserError(f"Cash at the start of {year}: {value!r} is not a number.") from None
-    if v != v or v in (float("inf"), float("-inf")):
-        raise UserError(f"Cash at the start of {year}: {value!r} is not a finite number.")
-    return v
+    return validate_amount(value, f"Cash at the start of {year}", locale_hint=locale_hint, allow_negative=True)
+
 
 def _fmt_plain(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
@@ -228,14 +392,27 @@ class MixSummary:
 
     @property
     def total_income(self) -> float | None:
-        return sum(v for v in self.income.values() if v is not None) if self.income_entered else None
+        return _total(self.income.values()) if self.income_entered else None
 
     @property
     def total_costs(self) -> float | None:
-        return sum(v for v in self.costs.values() if v is not None) if self.costs_entered else None
+        return _total(self.costs.values()) if self.costs_entered else None
 
     def group_amount(self, group_code: str) -> float:
-        return sum(self.income.get(c.code) or 0.0 for c in INCOME_CATEGORIES if c.group_code == group_code)
+        """The income of a share group (0 when none of its categories is entered: for arithmetic;
+        :meth:`group_entered` tells the two apart)."""
+        return _total(self.income.get(c.code) for c in INCOME_CATEGORIES if c.group_code == group_code)
+
+    def group_entered(self, *group_codes: str) -> bool:
+        """True when at least one income category of these share groups has an amount entered."""
+        return any(self.income.get(c.code) is not None for c in INCOME_CATEGORIES if c.group_code in group_codes)
+
+    def group_share_pct(self, *group_codes: str) -> float | None:
+        """Share of these groups in total income; None when none of their categories is entered
+        ("not entered" is never shown as 0 %) or when total income is 0 or not entered."""
+        if not self.group_entered(*group_codes):
+            return None
+        return self.share_pct(sum(self.group_amount(g) for g in group_codes))
 
     def share_pct(self, amount: float) -> float | None:
         total = self.total_income
@@ -245,7 +422,7 @@ class MixSummary:
 
     @property
     def group_shares_pct(self) -> dict[str, float | None]:
-        return {g: self.share_pct(self.group_amount(g)) for g in INCOME_GROUPS}
+        return {g: self.group_share_pct(g) for g in INCOME_GROUPS}
 
     @property
     def public_amount(self) -> float:
@@ -257,15 +434,15 @@ class MixSummary:
 
     @property
     def public_share_pct(self) -> float | None:
-        return self.share_pct(self.public_amount)
+        return self.group_share_pct("public")
 
     @property
     def public_incl_projects_share_pct(self) -> float | None:
-        return self.share_pct(self.public_amount + self.group_amount("projects"))
+        return self.group_share_pct("public", "projects")
 
     @property
     def private_share_pct(self) -> float | None:
-        return self.share_pct(self.private_amount)
+        return self.group_share_pct(*PRIVATE_GROUPS)
 
     @property
     def cost_coverage_pct(self) -> float | None:
@@ -279,7 +456,7 @@ class MixSummary:
         ti, tc = self.total_income, self.total_costs
         if ti is None and tc is None:
             return None
-        return (ti or 0.0) - (tc or 0.0)
+        return round((ti or 0.0) - (tc or 0.0), 2)
 
     def largest_group(self) -> tuple[str, float] | None:
         shares = {g: s for g, s in self.group_shares_pct.items() if s is not None}
@@ -287,6 +464,12 @@ class MixSummary:
             return None
         g = max(shares, key=lambda k: (shares[k], -list(INCOME_GROUPS).index(k)))
         return g, shares[g]
+
+
+def _total(amounts: Iterable[float | None]) -> float:
+    """Sum of the amounts entered, exact to the cent (``math.fsum``, rounded to 2 decimals: no
+    float artefacts such as 0.30000000000000004 in a total)."""
+    return round(math.fsum(v for v in amounts if v is not None), 2) + 0.0
 
 
 def empty_entries() -> pd.DataFrame:
@@ -332,6 +515,31 @@ def shares_table(entries: pd.DataFrame) -> pd.DataFrame:
     for c in cols[1:]:
         df[c] = df[c].astype("Float64")
     return df
+
+
+NOT_ENTERED = "not entered"
+NO_INCOME = "no income to share"
+NO_COSTS = "no costs to cover"
+
+
+def shares_table_text(shares: pd.DataFrame) -> pd.DataFrame:
+    """:func:`shares_table` as the page shows it: amounts with thousands separators, shares with
+    one decimal and " %"; a share is "not entered" when its sources are not entered, and "no
+    income to share" when the year's total income is 0 (cost coverage: "no costs to cover") —
+    never "0.0 %" for either."""
+    out = pd.DataFrame({"year": [str(int(y)) for y in shares["year"]]})
+    for c in SHARES_COLUMNS[1:]:
+        if c == "cost_coverage_pct":  # income / costs
+            out[c] = [NO_COSTS if (pd.notna(tc) and tc == 0 and pd.notna(ti)) else
+                      (NOT_ENTERED if pd.isna(v) else format_pct(float(v)))
+                      for v, ti, tc in zip(shares[c], shares["total_income"], shares["total_costs"])]
+        elif c.endswith("_pct"):
+            out[c] = [NO_INCOME if (pd.notna(t) and t == 0 and pd.isna(v)) else
+                      (NOT_ENTERED if pd.isna(v) else format_pct(float(v)))
+                      for v, t in zip(shares[c], shares["total_income"])]
+        else:
+            out[c] = [NOT_ENTERED if pd.isna(v) else f"{float(v):,.2f}" for v in shares[c]]
+    return out
 
 
 SHARES_COLUMNS = (["year", "total_income", "total_costs", "balance", "public_share_pct"]
@@ -385,6 +593,9 @@ def _category_lookup() -> dict[tuple[str, str], str]:
             out[(kind, _norm(c.name))] = c.code
             out[(kind, _norm(c.code))] = c.code
     return out
+
+
+_NOT_A_NUMBER_WORDS = frozenset({"nan", "na", "n/a", "null", "none", "inf", "-inf", "+inf", "infinity", "-"})
 
 
 def parse_entries_csv(data: bytes | str) -> tuple[pd.DataFrame, list[int]]:
@@ -455,7 +666,12 @@ def parse_entries_csv(data: bytes | str) -> tuple[pd.DataFrame, list[int]]:
         seen[(kind, code)] = lineno
         for y, i in zip(years, year_cols):
             cell = row[i] if i < len(row) else ""
-            amount = validate_amount(cell, f"line {lineno}, column {y} ({name})")
+            where = f"line {lineno}, column {y} ({name})"
+            if cell.strip().lower() in _NOT_A_NUMBER_WORDS:
+                raise UserError(f"{where}: {shorten(cell.strip())!r} is not a number; leave the cell blank for "
+                                "“not entered” (the years of the file replace the amounts saved for them).")
+            # the export's format: a decimal point (a comma only between groups of three digits)
+            amount = validate_amount(cell, where, locale_hint=".")
             if amount is not None:
                 records.append({"year": y, "entry_kind": kind, "category_code": code, "amount": amount})
     if header is None:
@@ -683,8 +899,8 @@ def benchmark_points(summary: MixSummary | None, patterns: pd.DataFrame, mixes: 
         own = f"Your cluster ({summary.year})"
         if summary.public_share_pct is not None:
             add("public_share", own, summary.public_share_pct, "yours")
-        if summary.share_pct(summary.group_amount("membership_fees")) is not None:
-            add("membership_fee_share", own, summary.share_pct(summary.group_amount("membership_fees")), "yours")
+        if summary.group_share_pct("membership_fees") is not None:
+            add("membership_fee_share", own, summary.group_share_pct("membership_fees"), "yours")
         if summary.private_share_pct is not None:
             add("private_share", own, summary.private_share_pct, "yours")
     if patterns is not None and len(patterns):
@@ -731,17 +947,20 @@ def comparison_table(summary: MixSummary | None, patterns: pd.DataFrame, mixes: 
         if not summary.total_income:
             return "no income (total 0)"
         if m == "public_share":
-            return format_pct(summary.public_share_pct)
+            return format_pct(summary.public_share_pct) if summary.group_entered("public") else "not entered"
         if m == "membership_fee_share":
-            return format_pct(summary.share_pct(summary.group_amount("membership_fees")))
+            return format_pct(summary.group_share_pct("membership_fees")) if summary.group_entered(
+                "membership_fees") else "not entered"
         if m == "private_share":
-            return format_pct(summary.private_share_pct)
+            return (format_pct(summary.private_share_pct) if summary.group_entered(*PRIVATE_GROUPS)
+                    else "not entered")
         if m == "other_sources_share":
-            if summary.income.get("other") is None:
-                return "not entered"
-            return format_pct(summary.share_pct(summary.group_amount("other")))
+            return format_pct(summary.group_share_pct("other")) if summary.group_entered("other") else "not entered"
         if m == "public_private_balance":
-            return f"public {format_pct(summary.public_share_pct)} / private {format_pct(summary.private_share_pct)}"
+            pub = format_pct(summary.public_share_pct) if summary.group_entered("public") else "not entered"
+            priv = (format_pct(summary.private_share_pct) if summary.group_entered(*PRIVATE_GROUPS)
+                    else "not entered")
+            return f"public {pub} / private {priv}"
         return "—"
 
     rows = []
@@ -978,13 +1197,20 @@ def validate_plan_value(field_name: str, value) -> float | int:
     label = fields.label(field_name)
     if value is None:
         raise UserError(f"{label}: a value is required.")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise UserError(f"{label}: {value!r} is not a number.") from None
+    if isinstance(value, str):
+        v = parse_amount(value, None, where=label, allow_negative=True, max_decimals=6)
+        if v is None:
+            raise UserError(f"{label}: a value is required.")
+    else:
+        try:
+            v = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise UserError(f"{label}: {shorten(repr(value))} is not a number.") from None
     if math.isnan(v) or math.isinf(v):
         raise UserError(f"{label}: {value!r} is not a finite number.")
     lo, hi = PLAN_LIMITS[field_name]
+    lo = -MAX_AMOUNT if lo is None else lo  # amounts and counts: the bound of one entry (MAX_AMOUNT)
+    hi = MAX_AMOUNT if hi is None else hi
     if lo is not None and v < lo:
         raise UserError(f"{label}: {_fmt_plain(v)} is below the minimum {lo:g}.")
     if hi is not None and v > hi:

@@ -250,12 +250,43 @@ def members_display(row: Mapping[str, Any]) -> str | None:
 def _place_line(row: Mapping[str, Any]) -> str:
     place = row.get("place")
     place = place if isinstance(place, str) and place else None
+    precision = precision_key(row.get("location_precision"))
+    if place and precision == "country":  # the capital is where the pin is, not a place the text names
+        return f"{row.get('country')} (pin on {place})"
+    if place and precision == "region":
+        return f"{place}, {row.get('country')} (standing for the region)"
     return ", ".join(p for p in (place, row.get("country")) if p)
 
 
-def tooltip_text(row: Mapping[str, Any], *, others_here: int = 0) -> str:
-    """Plain text (never HTML) for the map tooltip: the facts and the source."""
+# What a pin stands for (kb_initiative.location_precision): a place the text names, or a main city /
+# the capital standing for a region / a country the text names without a place. The approximate pins
+# are drawn differently (a half-filled or an open ring) and say so in their tooltip.
+PRECISION_MARKERS: dict[str | None, dict] = {
+    None: {"fill_alpha": 235, "line": "white", "line_px": 1.5, "note": None, "short": None},
+    "place": {"fill_alpha": 235, "line": "white", "line_px": 1.5, "note": None, "short": None},
+    "region": {"fill_alpha": 120, "line": "stage", "line_px": 2.5, "short": "region only",
+               "note": "Region only: the text names the region, not a place; the pin is on its main city."},
+    "country": {"fill_alpha": 35, "line": "stage", "line_px": 3.0, "short": "country only",
+                "note": "Country only: the text names no place; the pin is on the national capital."},
+}
+
+
+def precision_key(value: Any) -> str | None:
+    return value if isinstance(value, str) and value in PRECISION_MARKERS else None
+
+
+def precision_note(row: Mapping[str, Any]) -> str | None:
+    """'Country only: …' / 'Region only: …' for an approximate pin, None for a located place."""
+    return PRECISION_MARKERS[precision_key(row.get("location_precision"))]["note"]
+
+
+def tooltip_text(row: Mapping[str, Any], *, others_here: int = 0, cite=None) -> str:
+    """Plain text (never HTML) for the map tooltip: the facts, what the pin stands for (country or
+    region only) and the source (``cite``: how seed sources are named, e.g. ``knowledge.cite``)."""
     lines = [str(row["name"]), _place_line(row)]
+    note = precision_note(row)
+    if note:
+        lines.append(note)
     if isinstance(row.get("sector"), str) and row["sector"]:
         lines.append(f"Sector: {row['sector']}")
     lines.append(f"Stage: {stage_label(row.get('stage_code'))}")
@@ -266,14 +297,17 @@ def tooltip_text(row: Mapping[str, Any], *, others_here: int = 0) -> str:
         lines.append(f"Founded: {int(y)}")
     if others_here:
         lines.append(f"+ {others_here} more at this place (see the table)")
-    lines.append(f"Source: {row.get('source')}")
+    source = row.get("source")
+    lines.append(f"Source: {cite(source) if cite and isinstance(source, str) else source}")
     return "\n".join(lines)
 
 
-def map_records(df: pd.DataFrame) -> list[dict]:
+def map_records(df: pd.DataFrame, *, cite=None) -> list[dict]:
     """One JSON-safe record per initiative with coordinates, for the ScatterplotLayer: position,
-    colour by stage, radius by members, tooltip text. Bigger markers first, so smaller ones are
-    drawn on top and stay clickable."""
+    colour by stage (``color``), the marker's fill and outline by what the pin stands for
+    (``fill_color``, ``line_color``, ``line_width_px``: :data:`PRECISION_MARKERS`), radius by
+    members, tooltip text (seed sources named by ``cite``). Bigger markers first, so smaller ones
+    are drawn on top and stay clickable."""
     mapped = df[has_coordinates(df)]
     if mapped.empty:
         return []
@@ -282,19 +316,26 @@ def map_records(df: pd.DataFrame) -> list[dict]:
     out = []
     for (_, row), n in zip(mapped.iterrows(), at_place):
         r = row.to_dict()
+        stage_hex = STAGE_COLORS[None if stage_key(r.get("stage_code")) == UNKNOWN_STAGE else r["stage_code"]]
+        precision = precision_key(r.get("location_precision"))
+        marker = PRECISION_MARKERS[precision]
         out.append({
             "initiative_id": r["initiative_id"],
             "name": r["name"],
             "latitude": float(r["latitude"]),
             "longitude": float(r["longitude"]),
             "stage": stage_label(r.get("stage_code")),
-            "color": hex_to_rgba(STAGE_COLORS[None if stage_key(r.get("stage_code")) == UNKNOWN_STAGE
-                                              else r["stage_code"]], 235),
+            "color": hex_to_rgba(stage_hex, 235),
+            "location_precision": precision,
+            "precision_label": marker["short"],
+            "fill_color": hex_to_rgba(stage_hex, marker["fill_alpha"]),
+            "line_color": [255, 255, 255, 255] if marker["line"] == "white" else hex_to_rgba(stage_hex, 255),
+            "line_width_px": marker["line_px"],
             "radius_px": marker_radius_px(r.get("members")),
             "members_known": members_display(r) is not None and r.get("members") is not None
             and not pd.isna(r.get("members")),
             "at_place": int(n),
-            "tooltip": tooltip_text(r, others_here=int(n) - 1),
+            "tooltip": tooltip_text(r, others_here=int(n) - 1, cite=cite),
         })
     out.sort(key=lambda rec: (-rec["radius_px"], rec["stage"] != maturity.UNKNOWN_STAGE_NAME, rec["name"]))
     return out
@@ -322,6 +363,18 @@ def legend_items(df: pd.DataFrame) -> list[dict]:
     return items
 
 
+def precision_legend(df: pd.DataFrame) -> list[dict]:
+    """The marker styles of what a pin stands for (place, region only, country only), each with its
+    fill alpha, outline width and the number of mapped initiatives shown in it."""
+    mapped = df[has_coordinates(df)]
+    keys = [precision_key(v) for v in (mapped["location_precision"] if "location_precision" in mapped else [])]
+    labels = {"place": "Place named in the text", "region": "Region only", "country": "Country only"}
+    return [{"precision": code, "label": labels[code], "fill_alpha": PRECISION_MARKERS[code]["fill_alpha"],
+             "line_px": PRECISION_MARKERS[code]["line_px"],
+             "count": sum(1 for k in keys if (k or "place") == code) if code == "place" else keys.count(code)}
+            for code in labels]
+
+
 def size_legend() -> list[dict]:
     """Example marker sizes for the legend."""
     return [{"label": str(m), "radius_px": marker_radius_px(m)} for m in (10, 50, 100)] + [
@@ -339,6 +392,7 @@ TABLE_COLUMNS = {
     "members": "members",
     "founding_year": "founding_year",
     "origin": "origin",
+    "location_precision": "location_precision",
     "latitude": "latitude",
     "longitude": "longitude",
     "source": "source",
@@ -358,6 +412,8 @@ def table_rows(df: pd.DataFrame) -> pd.DataFrame:
         "members": [members_display(r) for r in df.to_dict("records")],
         "founding_year": df["founding_year"].astype("Int64"),
         "origin": df["origin"],
+        "location_precision": (df["location_precision"] if "location_precision" in df else pd.Series(None, index=df.index))
+        .map(lambda v: fields.value_label("location_precision", v) if precision_key(v) else None),
         "latitude": df["latitude"].astype("Float64"),
         "longitude": df["longitude"].astype("Float64"),
         "source": df["source"],
@@ -380,6 +436,7 @@ PROFILE_FIELDS = [
     ("results_text", "Results and facts"),
     ("description", "Description"),
     ("coordinates", "Coordinates"),
+    ("location", "Pin stands for"),
     ("coordinate_source", "Coordinates from"),
     ("origin", "Origin"),
 ]
@@ -401,6 +458,8 @@ def profile_facts(record: Mapping[str, Any]) -> list[tuple[str, str]]:
         and not pd.isna(lat) and not pd.isna(lon) else "not given (listed, not on the map)"
     )
     values["origin"] = fields.value_label("origin", r.get("origin"))
+    values["location"] = precision_note(r) or (fields.value_label("location_precision", "place")
+                                               if precision_key(r.get("location_precision")) == "place" else None)
     if r.get("origin") == "user":
         values["coordinate_source"] = None
     out = []

@@ -57,6 +57,7 @@ TOPICS: dict[str, str] = {
     "kb_stakeholder_example": "Toolkit",
     "kb_toolkit_note": "Toolkit",
     "kb_policy_programme": "Policy programmes",
+    "kb_programme_initiative": "Policy programmes",
     "kb_glossary_term": "Definitions",
     "kb_learn_topic": "Learn",
     "kb_learn_item": "Learn",
@@ -244,7 +245,7 @@ _NOT_TEXT = {"source", "stage_code", "list_code", "group_code", "kind", "region_
              "location_precision", "allocation_basis", "short_title", "term_code", "source_file", "topic_code",
              "guidance_list_code", "shape_code", "event_code", "financing_region_code", "example_code",
              "quadrant", "quadrant_basis", "url", "world_region", "region_basis", "timeline_kind", "point_kind",
-             "reading_kind", "reading_list"}
+             "reading_kind", "reading_list", "link_kind"}
 
 
 def refresh_knowledge_index(cur) -> None:

@@ -6,12 +6,12 @@ and participant names are user text)."""
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from typing import Mapping
 
 import pandas as pd
 
 from clusterdash import maturity
+from clusterdash.safe_text import html_text as escape  # entities, no bidi overrides or zero-width characters
 from clusterdash.charts.maturity import ladder_svg, radar_svg
 
 CSS = """

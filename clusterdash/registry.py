@@ -38,6 +38,10 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "Home", ":material/home:", "Overview", default=True),
     PageSpec("sources", "Sources", ":material/menu_book:", "Reference"),
+    # ---- the whole guide, findable (issue 14)
+    PageSpec("learn", "Learn", ":material/school:", "Learn"),
+    PageSpec("world_regions", "Approaches by world region", ":material/public:", "Learn"),
+    PageSpec("programmes", "Policy programmes", ":material/account_balance:", "Learn"),
     # ---- toolkit (issue 4: the guide's toolkit); titles as in clusterdash.toolkit.TOOLS
     PageSpec("toolkit", "Toolkit", ":material/handyman:", "Toolkit", pillar_blurb="Maturity-stage assessment"),
     PageSpec("toolkit_swot", "SWOT board", ":material/grid_view:", "Toolkit", toolkit_tool="swot_analysis"),
@@ -121,9 +125,9 @@ def page_for_tool(phase_tool_code: str) -> PageSpec | None:
     return None
 
 
-# Navigation order: overview, the four pillars, the toolkit and workspace tools, reference.
+# Navigation order: overview, the four pillars, the toolkit and workspace tools, learn, reference.
 SECTION_ORDER = ["Overview", "Mapping", "Cluster analysis", "Maturity assessment", "Toolkit", "Financing",
-                 "Checklists & workshop", "Reference"]
+                 "Checklists & workshop", "Learn", "Reference"]
 
 
 def sections() -> dict[str, list[PageSpec]]:

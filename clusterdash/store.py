@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from clusterdash import config, schema
-from clusterdash.errors import UserError
+from clusterdash.errors import UserError, is_disk_full
 
 T = TypeVar("T")
 
@@ -36,6 +36,36 @@ class StoreLocked(StoreError):
     pass
 
 
+class StoreDamaged(StoreError):
+    """The store file (or its write-ahead log) cannot be read. ClusterDash never rewrites or
+    replaces such a file itself: the message says what to do."""
+
+
+def damage_message(path: Path, exc: BaseException) -> str | None:
+    """A plain explanation when ``exc`` (from DuckDB) says the store file is damaged or not a
+    database; None for any other error. Names the file, not the server's folders."""
+    text = str(exc)
+    low = text.lower()
+    name = path.name
+    keep = (f"ClusterDash has not changed it. Restore a backup of {name}, or move it aside (rename it) and "
+            "start again: a new, empty store is then built.")
+    if "replaying wal" in low or "corrupt wal" in low:
+        return (f"The store {name} cannot be opened: its write-ahead log {name}.wal is damaged (the store "
+                f"itself is intact up to its last checkpoint). Move {name}.wal aside to open the store as it was "
+                f"at that checkpoint (changes saved after it are lost), or restore a backup. ClusterDash has not "
+                "changed either file.")
+    if "not a valid duckdb database file" in low:
+        return f"The store {name} cannot be opened: it is not a DuckDB database file (empty or overwritten). {keep}"
+    if "could not read enough bytes" in low:
+        return (f"The store {name} cannot be opened: the file is shorter than its own index says (cut short, e.g. by "
+                f"a full disk or a copy that did not finish). {keep}")
+    if "corrupt database file" in low or "checksum" in low:
+        return f"The store {name} is damaged: a block of the file fails its checksum. {keep}"
+    if "serialization" in low and "version" in low or "storage version" in low:
+        return (f"The store {name} was written by another version of DuckDB that this one cannot read. {keep}")
+    return None
+
+
 class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
@@ -44,14 +74,20 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:  # the file is locked by another process
+        except duckdb.Error as exc:
             msg = str(exc)
-            if "lock" in msg.lower():
+            if isinstance(exc, duckdb.IOException) and "lock" in msg.lower():  # held by another process
                 raise StoreLocked(
                     f"The store {path} is open in another process (is the dashboard running?). "
                     "DuckDB lets one process write a database file: stop that process, or do this "
                     "through the dashboard, or point CLUSTERDASH_DB at another file."
                 ) from exc
+            damaged = damage_message(self.path, exc)
+            if damaged:
+                raise StoreDamaged(damaged) from exc
+            if is_disk_full(exc):
+                raise StoreError(f"The store {self.path.name} cannot be opened: the disk that holds it is full "
+                                 "(no space left on device). Free some space and start again.") from exc
             raise
         self._lock = threading.Lock()
 
@@ -188,15 +224,25 @@ def open_store(path: str | Path | None = None, *, build: bool = True) -> Store:
     from clusterdash import knowledge
 
     store = Store(path or config.db_path())
-    store.migrate()
-    # (Re)load the knowledge base when it is missing or the files in data/knowledge changed
-    # (e.g. after an upgrade added knowledge tables): the dashboard always shows the shipped
-    # knowledge. User data is never touched by this.
-    if build and (not knowledge.is_loaded(store) or not knowledge.is_current(store)):
-        knowledge.load_knowledge(store)
-    if build and not store.read_only:
-        # The embedded default statistics (data/stats/), once per store: a fresh start has data.
-        from clusterdash.stats import embedded
+    try:
+        store.migrate()
+        # (Re)load the knowledge base when it is missing or the files in data/knowledge changed
+        # (e.g. after an upgrade added knowledge tables): the dashboard always shows the shipped
+        # knowledge. User data is never touched by this.
+        if build and (not knowledge.is_loaded(store) or not knowledge.is_current(store)):
+            knowledge.load_knowledge(store)
+        if build and not store.read_only:
+            # The embedded default statistics (data/stats/), once per store: a fresh start has data.
+            from clusterdash.stats import embedded
 
-        embedded.ensure_loaded(store)
+            embedded.ensure_loaded(store)
+    except duckdb.Error as exc:
+        store.close()
+        damaged = damage_message(store.path, exc)
+        if damaged:
+            raise StoreDamaged(damaged) from exc
+        if is_disk_full(exc):
+            raise StoreError(f"The store {store.path.name} could not be prepared: the disk that holds it is full (no "
+                             "space left on device). Free some space and start again; nothing was lost.") from exc
+        raise
     return store

@@ -85,11 +85,28 @@ def tool_for_phase_tool(phase_tool_code: str) -> Tool | None:
 
 def guide_tools_table(phase_tools: pd.DataFrame) -> pd.DataFrame:
     """Every tool the guide attaches to a step (kb_phase_tool rows), with the ClusterDash tool that
-    serves it (its title, or None): the toolkit overview's table and its download."""
-    table = phase_tools[["stage_name", "step_no", "step_question", "tool_name", "tool_code", "source"]].copy()
+    serves it (its title, or None) and whether the step is the text's or ClusterDash's reading
+    (``allocation_basis``): the toolkit overview's table and its download."""
+    table = phase_tools[["stage_name", "step_no", "step_question", "tool_name", "tool_code", "allocation_basis",
+                         "allocation_note", "source"]].copy()
     table.insert(4, "clusterdash_tool", [t.title if (t := tool_for_phase_tool(c)) else None for c in table["tool_code"]])
     return table
 
+
+
+READING_MARK = "†"  # after a tool whose step is ClusterDash's reading of the guide's step graphic
+
+
+def is_reading(allocation_basis) -> bool:
+    """Whether a tool's step is ClusterDash's reading of a step graphic (not the text's)."""
+    return allocation_basis == "clusterdash_reading"
+
+
+def reading_explanation() -> str:
+    """The note shown wherever a step allocation that is ClusterDash's reading is marked."""
+    return (f"{READING_MARK} = {fields.value_label('allocation_basis', 'clusterdash_reading')}: only the guide's "
+            "step graphic names this tool; its layout was lost in extraction, so the step is read off the order of "
+            "the graphic's labels.")
 
 
 # =====================================================================================

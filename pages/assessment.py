@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import queries, ui
 from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -15,6 +16,7 @@ ui.page_intro(
 )
 ui.edit_notice(answering=True)
 timer_ui.display(store, wid)
+learn_ui.guidance_lists("assessment", title=None)  # the guide's four stages
 q = mat_ui.questionnaire(store)
 if not q.statements:
     st.error("The questionnaire is missing from this store (it was created before the maturity assessment existed). "

@@ -4,6 +4,7 @@ import streamlit as st
 from clusterdash import maturity, queries, ui
 from clusterdash.charts import maturity as charts
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -13,6 +14,7 @@ ui.page_intro(
     "How a cluster initiative's maturity developed over its assessments in this workspace, and two "
     "assessments side by side: per stage, per dimension and per statement.",
 )
+learn_ui.guidance_lists("assessment_history", title=None)  # the guide on monitoring progress
 ui.edit_notice()
 q = mat_ui.questionnaire(store)
 inits = queries.assessed_initiatives(store, wid)

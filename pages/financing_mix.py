@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import financing as fin
 from clusterdash import queries, ui
 from clusterdash.ui import financing as fin_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
@@ -37,3 +38,4 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         fin_ui.liquidity_tab(store, wid, year, summary, profile["currency"], rules)
+learn_ui.guidance_lists("financing_mix")

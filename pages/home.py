@@ -39,3 +39,4 @@ else:
             ui.source_line(fact.source)
 
 ui.page_link("sources", label="All sources and the whole knowledge base")
+ui.page_link("learn", label="Learn: definitions, shapes of clusters, approaches by world region, policy programmes")

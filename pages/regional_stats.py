@@ -2,6 +2,7 @@ import streamlit as st
 
 from clusterdash import queries, ui
 from clusterdash.ui import statistics as stats_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 
@@ -12,6 +13,7 @@ ui.page_intro(
     "U.S. County Business Patterns 2017–2021 and Eurostat's regional Labour Force Survey; import your own on the "
     "Import statistics page. Every table and chart has a CSV download with its units and source.",
 )
+learn_ui.guidance_lists("regional_stats", title=None)  # limitations of data-based cluster analysis
 
 datasets = queries.stats_datasets(store)
 if datasets.empty:

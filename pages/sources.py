@@ -27,7 +27,7 @@ if len(selected):
         st.markdown(ui.plain(rec["text"]))
         if isinstance(rec.get("figures"), str) and rec["figures"]:
             st.markdown(f"Figures: {ui.plain(rec['figures'])}")
-        ui.source_line(rec["source"])
+        ui.source_line(rec["source"], raw=True)  # the Sources page names the seed file
 else:
     st.caption("Click a row to read the whole record and its source.")
 ui.download_csv(

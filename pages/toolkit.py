@@ -1,6 +1,7 @@
 import streamlit as st
 
 from clusterdash import queries, toolkit, ui
+from clusterdash.ui import learn as learn_ui
 from clusterdash.ui import toolkit as tk_ui
 
 store = ui.get_store()
@@ -24,8 +25,10 @@ for stage, grp in table.groupby("stage_name", sort=False):
         st.markdown(f"**{ui.plain(stage)}**")
         for step_no, sg in grp.groupby("step_no", sort=True):
             names = [ui.plain(t.tool_name) + (" ✓" if isinstance(t.clusterdash_tool, str) else "")
+                     + (f" {toolkit.READING_MARK}" if toolkit.is_reading(t.allocation_basis) else "")
                      for t in sg.itertuples()]
             st.markdown(f"Step {int(step_no)} — *{ui.plain(sg['step_question'].iloc[0] or '')}*: " + " · ".join(names))
-st.caption("✓ = a ClusterDash tool (see the cards above).")
+st.caption("✓ = a ClusterDash tool (see the cards above). " + ui.plain(toolkit.reading_explanation()))
 ui.download_csv(table.drop(columns=["tool_code"]), "guide_tools_by_stage.csv", key="dl-guide-tools",
                 source=f"{toolkit.GUIDE} § PART 2 (steps and tools of each phase); see the source column")
+learn_ui.guidance_lists("toolkit", title="The guide's lists for these steps")

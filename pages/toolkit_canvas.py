@@ -4,6 +4,7 @@ import streamlit as st
 from clusterdash import queries, texts, toolkit, ui
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "business_model_canvas")
@@ -83,3 +84,4 @@ ui.download_csv(pd.concat([head_rows, export], ignore_index=True), f"canvas_{wid
 history.text_history(store, wid, texts.TOOL_TABLES["business_model_canvas"], key="canvas-history",
                      title="Change history of this canvas")
 tk_ui.notes(store, "business_model_canvas")
+learn_ui.guidance_lists("toolkit_canvas")

@@ -4,6 +4,7 @@ from clusterdash import queries, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "legal_form")
@@ -98,3 +99,4 @@ if len(others):
 ui.source_line(COMPARISON_SOURCE)
 ui.download_csv(points[["form_code", "aspect", "seq", "text", "source"]], "legal_form_comparison.csv",
                 key="dl-legal-comparison", source=COMPARISON_SOURCE, label="Download the comparison (CSV)")
+learn_ui.guidance_lists("toolkit_legal_form")

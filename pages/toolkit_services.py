@@ -7,6 +7,7 @@ from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "develop_services")
@@ -47,7 +48,7 @@ with rate_tab:
             with c2:
                 autosave.action_button("", f"{k}|delete", partial(queries.delete_cluster_service, changed_by=who), store,
                                        wid, sid,
-                             icon=":material/delete:", help=f"Remove {r.service_name}", toast="Removed")
+                             icon=":material/delete:", help=f"Remove {ui.plain_label(r.service_name, 80)}", toast="Removed")
             with st.container(horizontal=True, gap="medium", key=f"sv-ratings-{sid}"):
                 autosave.choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
                              toolkit.value_or_none(r.frequency), save("frequency"), required=False,
@@ -121,3 +122,4 @@ with portfolio_tab:
 ui.download_csv(toolkit.export_services(placed), f"service_portfolio_{wid}.csv", key="dl-services", source=SOURCE,
                 units="ratings high/medium/low; placement as in the guide's portfolio")
 history.text_history(store, wid, texts.TOOL_TABLES["develop_services"], key="services-history")
+learn_ui.guidance_lists("toolkit_services")

@@ -6,6 +6,7 @@ from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "stakeholder_analysis")
@@ -46,7 +47,7 @@ for r in rows.itertuples():
                          labels=toolkit.LEVEL_LABELS)
             autosave.action_button("", f"{k}|delete", partial(queries.delete_stakeholder, changed_by=who), store, wid,
                          r.stakeholder_id,
-                         icon=":material/delete:", help=f"Remove {r.name}", toast="Removed")
+                         icon=":material/delete:", help=f"Remove {ui.plain_label(r.name, 80)}", toast="Removed")
         d1, d2 = st.columns(2)
         with d1:
             autosave.text("Description", f"{k}|description", r.description,
@@ -79,3 +80,4 @@ with st.expander("The guide's example: stakeholder analysis in Baden-Württember
     ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
 tk_ui.notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")
 history.text_history(store, wid, texts.TOOL_TABLES["stakeholder_analysis"], key="stakeholders-history")
+learn_ui.guidance_lists("toolkit_stakeholders")

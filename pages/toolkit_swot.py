@@ -5,6 +5,7 @@ import streamlit as st
 from clusterdash import queries, texts, toolkit, ui
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "swot_analysis")
@@ -66,3 +67,4 @@ ui.download_csv(export, f"swot_{wid}.csv", key="dl-swot",
                        "Step 1 › SWOT - analysis, p. 75",
                 units="one row per item")
 history.text_history(store, wid, texts.TOOL_TABLES["swot_analysis"], key="swot-history")
+learn_ui.guidance_lists("toolkit_swot")

@@ -6,6 +6,7 @@ from clusterdash import queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
+from clusterdash.ui import learn as learn_ui
 
 store = ui.get_store()
 wid = tk_ui.header(store, "staffing")
@@ -41,7 +42,7 @@ for m in members.itertuples():
                      width=170)
         autosave.action_button("", f"{k}|delete", partial(queries.delete_team_member, changed_by=who), store, wid, mid,
                                icon=":material/delete:",
-                     help=f"Remove {m.member_name} and their scores", toast="Removed")
+                     help=f"Remove {ui.plain_label(m.member_name, 80)} and their scores", toast="Removed")
 if editable:
     autosave.adder("Add a team member", f"tm-add|{wid}", lambda name: queries.add_team_member(store, wid, name, changed_by=ui.current_participant()),
                 placeholder="Name or position, then Enter (starts at 100 % FTE)")
@@ -49,8 +50,9 @@ if editable:
 if len(members):
     st.subheader("Scores per team member")
     st.caption(toolkit.SCORE_SCALE + ". Click a score again to clear it.")
-    tabs = st.tabs([f"{m.member_name} ({m.fte_pct:g} %)" if list(members["member_name"]).count(m.member_name) == 1
-                    else f"{m.member_name} [{m.seq}] ({m.fte_pct:g} %)" for m in members.itertuples()])
+    tabs = st.tabs([f"{ui.plain_label(m.member_name, 40)} ({m.fte_pct:g} %)"  # tab labels render Markdown
+                    if list(members["member_name"]).count(m.member_name) == 1
+                    else f"{ui.plain_label(m.member_name, 40)} \\[{m.seq}\\] ({m.fte_pct:g} %)" for m in members.itertuples()])
     for tab, m in zip(tabs, members.itertuples()):
         mine = dict(zip(scores.loc[scores["member_id"] == m.member_id, "criterion_seq"],
                         scores.loc[scores["member_id"] == m.member_id, "score"]))
@@ -84,3 +86,4 @@ if len(members):
                     units="scores 0–5; FTE in % of a full-time position; team score FTE-weighted")
 tk_ui.notes(store, "staffing")
 history.text_history(store, wid, texts.TOOL_TABLES["staffing"], key="team-history")
+learn_ui.guidance_lists("toolkit_team")

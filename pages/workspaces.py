@@ -114,7 +114,7 @@ with st.form("ws-create", border=True):
     name = c1.text_input("Name", placeholder="e.g. Solar Cluster Morocco", max_chars=workspaces.MAX_NAME_LENGTH)
     occasion = c2.text_input("Occasion", placeholder="e.g. strategy workshop 2026", max_chars=workspaces.MAX_OCCASION_LENGTH)
     initiative = st.selectbox("Cluster initiative (optional)", options,
-                              format_func=lambda k: "— none —" if k is None else names.get(k, k))
+                              format_func=lambda k: "— none —" if k is None else ui.label_text(names.get(k, k)))
     if st.form_submit_button("Create and open", icon=":material/add:", type="primary", disabled=not unlocked):
         def create(s, name=name, occasion=occasion, initiative=initiative):
             return queries.create_workspace(s, workspaces.clean_name(name), initiative_id=initiative,

@@ -4,6 +4,7 @@ session), and the automatic ``browser`` / ``slow`` markers (see pytest.ini)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from clusterdash import config
 from clusterdash.store import Store, open_store
 
 REPO = config.REPO_ROOT
+
+# The app-wide error handler (clusterdash/ui/errors.py) shows a message and, in tests, re-raises:
+# a broken page still fails its test. tests/test_error_handler.py turns it off to see the message.
+os.environ.setdefault("CLUSTERDASH_RAISE_ERRORS", "1")
 SHARED_DATA = config.shared_data_dir()
 TESTS = Path(__file__).resolve().parent
 

@@ -58,7 +58,7 @@ def test_income_categories_follow_the_three_main_sources(store):
 # ---- validation ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [(None, None), ("", None), ("  ", None), (0, 0.0), ("1 234.5", 1234.5),
-                                             (12.5, 12.5), (float("nan"), None)])
+                                             (12.5, 12.5), (float("nan"), None), ("12,5", 12.5)])
 def test_validate_amount_accepts(value, expected):
     assert fin.validate_amount(value, "x") == expected
 
@@ -67,7 +67,9 @@ def test_validate_amount_accepts(value, expected):
     (-5, r"Membership fees 2024: -5 is negative — amounts must be zero or more"),
     ("-0.5", r"-0.5 is negative"),
     ("abc", r"'abc' is not a number"),
-    ("12,5", r"'12,5' is not a number"),
+    ("20.000", r"'20.000' can be read two ways"),  # twenty or twenty thousand: never guessed (tests/test_amounts.py)
+    ("1e24", r"exponent"),
+    (1e24, r"above the largest amount"),
     (float("inf"), r"not a finite number"),
     (True, r"not a number"),
 ])
@@ -87,7 +89,7 @@ def test_shares_of_a_crafted_mix():
     assert s.public_incl_projects_share_pct == pytest.approx(55.0)
     assert s.group_shares_pct == pytest.approx({
         "public": 50.0, "membership_fees": 25.0, "fee_based_services": 15.0, "sponsoring": 5.0,
-        "projects": 5.0, "other": 0.0})
+        "projects": 5.0, "other": None})  # not entered: no share, never 0 %
     assert s.total_costs == 120.0
     assert s.cost_coverage_pct == pytest.approx(100 / 120 * 100)
     assert s.balance == -20.0
@@ -125,8 +127,11 @@ def test_shares_table_one_row_per_year():
     t = fin.shares_table(two)
     assert list(t["year"]) == [2024, 2025]
     assert t.loc[1, "membership_fees_share_pct"] == 100
-    assert t.loc[1, "public_share_pct"] == 0
+    assert pd.isna(t.loc[1, "public_share_pct"])  # no public support entered for 2025: blank, not 0.0 %
     assert pd.isna(t.loc[1, "cost_coverage_pct"])
+    # entered as 0 is a 0 % share
+    zero = pd.concat([two, entries([(2025, "income", "public_local", 0.0)])])
+    assert fin.shares_table(zero).loc[1, "public_share_pct"] == 0
 
 
 # ---- findings -------------------------------------------------------------------------------------------
@@ -646,3 +651,21 @@ def test_rule_figures_as_stated(kb):
     assert fin.rule_figure_text(rules["cger_financial_autonomy"]) == "40 %"
     assert fin.rule_figure_text(rules["sustainable_financing_and_growth"]) == "90 clusters"
     assert fin.rule_figure_text(rules["mixture_matters"]) is None
+
+
+def test_shares_by_year_as_shown_says_not_entered_never_zero_percent():
+    """Issue #15: a blank used to show as 0.0 % in Shares by year."""
+    e = pd.DataFrame([
+        dict(year=2023, entry_kind="income", category_code="membership_fees", amount=100.0),
+        dict(year=2024, entry_kind="cost", category_code="personnel", amount=50.0),
+        dict(year=2025, entry_kind="income", category_code="membership_fees", amount=0.0),
+        dict(year=2025, entry_kind="cost", category_code="personnel", amount=0.0),
+    ])
+    shown = fin.shares_table_text(fin.shares_table(e)).set_index("year")
+    assert shown.loc["2023", "membership_fees_share_pct"] == "100.0 %"
+    assert shown.loc["2023", "sponsoring_share_pct"] == fin.NOT_ENTERED  # income entered, sponsoring not
+    assert shown.loc["2023", "total_costs"] == fin.NOT_ENTERED
+    assert shown.loc["2024", "total_income"] == fin.NOT_ENTERED and shown.loc["2024", "balance"] == "-50.00"
+    assert shown.loc["2025", "public_share_pct"] == fin.NO_INCOME  # 0 entered: no share, but not "not entered"
+    assert shown.loc["2025", "cost_coverage_pct"] == fin.NO_COSTS
+    assert not shown.isin(["0.0 %"]).any().any()

@@ -240,7 +240,7 @@ def test_tool_pages_say_where_the_guide_uses_them(app):
     at = open_page(app, "pages/toolkit_services.py")
     body = texts(at)
     assert "Where the guide uses it: Establishment, step 3" in body and "Operationalisation, step 3" in body
-    assert "004_8de2c7bdefb2b6f4.txt" in body
+    assert "Source: Cluster Development Guide, Part 2 ›" in body  # seeds named by title (knowledge.cite)
 
 
 def test_view_only_session_cannot_change_anything(app, db_path, monkeypatch):

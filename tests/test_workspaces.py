@@ -207,7 +207,7 @@ def test_copy_sql_uses_declared_identifiers_only():
 # ---- the Workspaces page and the sidebar switcher (AppTest) ----------------------------------------
 
 from tests.test_checklists_pages import ws_of  # noqa: E402
-from tests.ui_support import widget  # noqa: E402
+from tests.ui_support import shown, widget  # noqa: E402
 
 
 def submit(at, form_label):
@@ -227,14 +227,14 @@ def test_page_creates_and_opens_a_workspace(app_v2, store):
     assert wid != "default"
     ws = queries.get_workspace(store, wid)
     assert (ws["name"], ws["occasion"]) == ("Solar Cluster Morocco", "strategy workshop 2026")
-    assert any("created" in s.value for s in at.success)
+    assert any("created" in s for s in shown(at.success))
     assert "### Solar Cluster Morocco — strategy workshop 2026" in [m.value.replace("\\", "") for m in at.markdown]
 
 
 def test_page_refuses_an_empty_name(app_v2, store):
     at = app_v2("pages/workspaces.py")
     submit(at, "Create and open")
-    assert any("needs a name" in e.value for e in at.error)
+    assert any("needs a name" in e for e in shown(at.error))
     assert store.value("SELECT count(*) FROM workspace") == 1
 
 

@@ -25,6 +25,18 @@ def widgets(at, kind: str, prefix: str) -> list:
     return [w for w in getattr(at, kind) if w.key and w.key.startswith(prefix) and re.search(_SUFFIX + "$", w.key)]
 
 
+def unescaped(text: str) -> str:
+    """Markdown text as a reader sees it: ui.plain()'s backslash escapes, its invisible word joiners
+    (which break auto-links) and its hard line breaks undone."""
+    text = text.replace("  \n", "\n").replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def shown(elements) -> list[str]:
+    """The text of AppTest message elements (at.error, at.success, at.toast…) as a reader sees it."""
+    return [unescaped(e.value) for e in elements]
+
+
 def base_key(key: str) -> str:
     """A widget key without its version or generation."""
     return re.sub(_SUFFIX + "$", "", key)

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from clusterdash import fields
 from clusterdash.charts.common import style, wrap_label
+from clusterdash.safe_text import plotly_text
 
 # One colour per income group, used in every financing chart; a named case's components get the
 # colour of the group they correspond to.
@@ -144,7 +145,7 @@ def plan_chart(plan: pd.DataFrame, *, currency: str = "", source: str | None = N
     """The planner: income by source per year (stacked), costs (line) and, below, the public
     share against the target."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
-                        subplot_titles=[f"Income by source and costs ({currency})".replace(" ()", ""),
+                        subplot_titles=[f"Income by source and costs ({plotly_text(currency, 12)})".replace(" ()", ""),
                                         "Public share and target (%)"])
     years = plan["year"].astype(int).astype(str)
     cols = {"public": "Baseline support (public)", "membership_fees": "Membership fees",
@@ -213,7 +214,7 @@ def liquidity_chart(liq: pd.DataFrame, *, currency: str = "", cash_out_month: in
                            bordercolor=NEGATIVE_COLOR)
     fig.update_layout(
         barmode="group", bargap=0.25,
-        yaxis=dict(title=f"{fields.label('amount')} ({currency})" if currency else fields.label("amount"), tickformat=",.0f", gridcolor="#e5e9ef"),
+        yaxis=dict(title=f"{fields.label('amount')} ({plotly_text(currency, 12)})" if currency else fields.label("amount"), tickformat=",.0f", gridcolor="#e5e9ef"),
         xaxis=dict(type="category"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )

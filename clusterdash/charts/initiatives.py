@@ -1,5 +1,6 @@
 """The cluster-initiatives map: a pydeck Deck over the offline base layers, one marker per
-initiative (colour = maturity stage, radius = members), a count label where several initiatives
+initiative (colour = maturity stage, radius = members; a half-filled marker where the pin stands for a
+region, an open ring where it stands for a country: the text names no place), a count label where several initiatives
 share a place, and a ring around the selected one. No Streamlit.
 """
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pydeck as pdk
 
 from clusterdash import initiatives as ini
+from clusterdash import knowledge
 from clusterdash.charts import maps
 
 LAYER_ID = "initiatives"  # st.pydeck_chart selections are reported per layer id
@@ -25,13 +27,13 @@ def initiatives_layer(records: list[dict]) -> pdk.Layer:
         id=LAYER_ID,
         data=records,
         get_position="[longitude, latitude]",
-        get_fill_color="color",
+        get_fill_color="fill_color",  # by stage; pale or open where the pin stands for a region or a country
         get_radius="radius_px",
         radius_units="'pixels'",
         stroked=True,
-        get_line_color=[255, 255, 255, 255],
+        get_line_color="line_color",
         line_width_units="'pixels'",
-        get_line_width=1.5,
+        get_line_width="line_width_px",
         pickable=True,
         auto_highlight=True,
         highlight_color=[255, 214, 0, 200],
@@ -88,7 +90,7 @@ def initiatives_deck(shown: pd.DataFrame, *, selected_id: str | None = None, lar
     """The map of the initiatives in ``shown`` (the filtered rows of the ``initiative`` view).
     The initial view fits every mapped initiative; rows without coordinates are not drawn (the
     page lists them)."""
-    records = ini.map_records(shown)
+    records = ini.map_records(shown, cite=knowledge.cite)
     selected = next((r for r in records if r["initiative_id"] == selected_id), None)
     height = MAP_HEIGHT_LARGE_PX if large else MAP_HEIGHT_PX
     view = maps.fit_view_state(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-from html import escape
 from typing import Sequence
 
 import pandas as pd
@@ -18,6 +17,14 @@ import plotly.graph_objects as go
 
 from clusterdash import fields, maturity
 from clusterdash.charts.common import STAGE_COLORS, stage_color, style
+from clusterdash.safe_text import plotly_text
+
+
+def escape(text) -> str:
+    """User text (participant and initiative names) for Plotly and the brief's SVG: entities,
+    no bidi override or zero-width character, ``%{`` broken (safe_text.plotly_text)."""
+    return plotly_text(text, None)
+
 
 SOURCE = "answers in ClusterDash; statements and stages from seed 004 PART 2"
 GREY = "#d5dae1"

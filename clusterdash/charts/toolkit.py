@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from clusterdash import fields, toolkit
 from clusterdash.charts.common import style, wrap_lines
+from clusterdash.safe_text import plotly_text
 
 ASSESSMENT_COLORS = {"positive": "#2e7d32", "neutral": "#546e7a", "critical": "#c62828"}
 PLACEMENT_COLORS = {
@@ -78,10 +79,12 @@ def stack_in_cells(items: list[dict], x_levels: tuple[str, ...], y_levels: tuple
     for (i, j), members in sorted(cells.items()):
         shown = members if len(members) <= lines_per_cell else members[: lines_per_cell - 1]
         for k, it in enumerate(shown):
-            out.append(Placed(shorten(it["label"], chars), it["label"], i - 0.44, j + 0.5 - (k + 1) * step, it["color"]))
+            # user text (SWOT items, stakeholder names): Plotly reads HTML in text and hover labels
+            out.append(Placed(plotly_text(shorten(it["label"], chars), None), plotly_text(it["label"], 500),
+                              i - 0.44, j + 0.5 - (k + 1) * step, it["color"]))
         if len(shown) < len(members):
             rest = members[len(shown):]
-            out.append(Placed(f"+ {len(rest)} more", "<br>".join(r["label"] for r in rest), i - 0.44,
+            out.append(Placed(f"+ {len(rest)} more", "<br>".join(plotly_text(r["label"], 120) for r in rest), i - 0.44,
                               j + 0.5 - (len(shown) + 1) * step, "#5f6b7a", is_more=True))
     return out
 
@@ -194,10 +197,10 @@ def team_profile(team: pd.DataFrame, members: pd.DataFrame, scores: pd.DataFrame
         fig.add_trace(go.Scatter(
             y=[seq_to_label[s] for s in mine["criterion_seq"] if s in seq_to_label],
             x=[float(v) for s, v in zip(mine["criterion_seq"], mine["score"]) if s in seq_to_label],
-            mode="markers", name=f"{shorten(m.member_name, 24)} ({m.fte_pct:g} % FTE)",
+            mode="markers", name=f"{plotly_text(m.member_name, 24)} ({m.fte_pct:g} % FTE)",
             marker=dict(symbol=MEMBER_SYMBOLS[k % len(MEMBER_SYMBOLS)], size=11 + min(float(m.fte_pct), 100) / 20,
                         color="#08519c", line=dict(color="white", width=1)),
-            hovertemplate=f"{m.member_name}<br>%{{y}}: %{{x}}<extra></extra>",
+            hovertemplate=f"{plotly_text(m.member_name)}<br>%{{y}}: %{{x}}<extra></extra>",
         ))
     row_px = 44 if not large else 62
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)

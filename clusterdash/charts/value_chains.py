@@ -5,7 +5,6 @@ rows), arrows between them, each box coloured by coverage; gaps stand out (red, 
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
@@ -14,14 +13,16 @@ import plotly.graph_objects as go
 from clusterdash import fields
 from clusterdash import value_chains as vc
 from clusterdash.charts.common import FONT_FAMILY, style
+from clusterdash.safe_text import plotly_text
 
 ROW_HEIGHT_PX = 190
 ROW_HEIGHT_LARGE_PX = 250
 
 
 def _safe(text) -> str:
-    """User text for plotly: its HTML-like tags and entities shown literally."""
-    return html.escape("" if text is None else str(text), quote=False)
+    """User text for plotly: its HTML-like tags and entities shown literally, no bidi override or
+    zero-width character (safe_text.plotly_text)."""
+    return plotly_text(text, None)
 
 
 def _wrap(text: str, width: int, max_lines: int) -> str:

@@ -37,6 +37,9 @@ from clusterdash.queries.workspaces import (
 from clusterdash.queries.knowledge import (
     KNOWLEDGE_ORDER, knowledge_table_names, knowledge_table, headline_facts, source_documents,
     knowledge_index, knowledge_topics, knowledge_counts, maturity_stages, guidance_items, cluster_obstacles,
+    glossary, learn_topics, learn_items, cluster_shapes, concept_timeline, example_swot, further_reading,
+    guidance_lists, guidance_list, guidance_list_items, world_regions, region_points, country_regions, region_initiatives,
+    policy_programmes, programme_links,
 )
 from clusterdash.queries.checklists import (
     checklist_board, checklist_lists, checklist_area_intros, checklist_answer, save_checklist_answer,
@@ -96,6 +99,9 @@ __all__ = [
     'restore_workspace', 'duplicate_workspace', 'workspace_overview', 'KNOWLEDGE_ORDER',
     'knowledge_table_names', 'knowledge_table', 'headline_facts', 'source_documents', 'knowledge_index',
     'knowledge_topics', 'knowledge_counts', 'maturity_stages', 'guidance_items', 'cluster_obstacles',
+    'glossary', 'learn_topics', 'learn_items', 'cluster_shapes', 'concept_timeline', 'example_swot',
+    'further_reading', 'guidance_lists', 'guidance_list', 'guidance_list_items', 'world_regions', 'region_points', 'country_regions',
+    'region_initiatives', 'policy_programmes', 'programme_links',
     'checklist_board', 'checklist_lists', 'checklist_area_intros', 'checklist_answer',
     'save_checklist_answer', 'checklist_changes', 'initiatives', 'get_initiative', 'new_initiative_id',
     'add_user_initiative', 'update_user_initiative', 'delete_user_initiative', 'value_chain_stage_count',

@@ -21,6 +21,9 @@ __all__ = [
     "KNOWLEDGE_ORDER", "knowledge_table_names", "knowledge_table",
     "headline_facts", "source_documents", "knowledge_index", "knowledge_topics", "knowledge_counts",
     "maturity_stages", "guidance_items", "cluster_obstacles",
+    "glossary", "learn_topics", "learn_items", "cluster_shapes", "concept_timeline", "example_swot", "further_reading",
+    "guidance_lists", "guidance_list", "guidance_list_items", "world_regions", "region_points", "country_regions", "region_initiatives",
+    "policy_programmes", "programme_links",
 ]
 
 # ORDER BY of each knowledge table when read whole (our constants: column names of the table).
@@ -48,6 +51,11 @@ KNOWLEDGE_ORDER: dict[str, str] = {
     "kb_value_chain_template_stage": "template_code, seq",
     "kb_stakeholder_example": "seq",
     "kb_toolkit_note": "tool_code, seq",
+    "kb_learn_topic": "topic_order",
+    "kb_cluster_shape": "seq",
+    "kb_concept_timeline": "timeline_order",
+    "kb_region_approach": "seq",
+    "kb_further_reading": "reading_list, seq",
 }
 FILE_ORDER = "rowid"
 
@@ -136,3 +144,147 @@ def knowledge_counts(store: Store) -> pd.DataFrame:
     return store.df(
         "SELECT topic, table_name, count(*) AS records FROM knowledge_index GROUP BY ALL ORDER BY topic, table_name"
     )
+
+
+# ---- the Learn section, world regions and policy programmes (issue 14) ----------------------------
+
+def glossary(store: Store) -> pd.DataFrame:
+    """Every definition of the glossary in the knowledge file's order (rows of one term_code from
+    several seeds compare their definitions), with the seed's short title (``seed_title``)."""
+    return store.df(
+        "SELECT g.term_code, g.source_file, d.short_title AS seed_title, g.seq, g.term, g.definition, "
+        "g.attributed_to, g.note, g.source "
+        "FROM (SELECT *, rowid AS file_order FROM kb_glossary_term) g JOIN kb_source_document d USING (source_file) "
+        "ORDER BY g.file_order"
+    )
+
+
+def learn_topics(store: Store) -> pd.DataFrame:
+    """The Learn topics in their order, with the seed's short title and the number of their own
+    items (topics whose items are a guidance list have none: see ``guidance_list_code``)."""
+    return store.df(
+        "SELECT t.topic_code, t.topic_order, t.title, t.source_file, d.short_title AS seed_title, t.intro, "
+        "t.is_excerpt, t.guidance_list_code, t.note, t.source, "
+        "(SELECT count(*) FROM kb_learn_item i WHERE i.topic_code = t.topic_code) AS items "
+        "FROM kb_learn_topic t JOIN kb_source_document d USING (source_file) ORDER BY t.topic_order"
+    )
+
+
+def learn_items(store: Store) -> pd.DataFrame:
+    """Every item of every Learn topic, by topic order and the seed's order."""
+    return store.df(
+        "SELECT i.topic_code, i.seq, i.title, i.text, i.source FROM kb_learn_item i "
+        "JOIN kb_learn_topic t USING (topic_code) ORDER BY t.topic_order, i.seq"
+    )
+
+
+def cluster_shapes(store: Store) -> pd.DataFrame:
+    return knowledge_table(store, "cluster_shape")
+
+
+def concept_timeline(store: Store) -> pd.DataFrame:
+    return knowledge_table(store, "concept_timeline")
+
+
+def example_swot(store: Store) -> pd.DataFrame:
+    return knowledge_table(store, "example_swot")
+
+
+def further_reading(store: Store) -> pd.DataFrame:
+    return knowledge_table(store, "further_reading")
+
+
+def guidance_lists(store: Store) -> pd.DataFrame:
+    """Every guidance list (kb_guidance_list) with its number of items."""
+    return store.df(
+        "SELECT l.*, (SELECT count(*) FROM kb_guidance_item i WHERE i.list_code = l.list_code) AS items "
+        "FROM kb_guidance_list l ORDER BY l.rowid"
+    )
+
+
+def guidance_list(store: Store, list_code: str) -> dict | None:
+    """One guidance list (title, audience, stage, description, source), or None."""
+    rows = store.rows("SELECT * FROM kb_guidance_list WHERE list_code = ?", [list_code])
+    return rows[0] if rows else None
+
+
+def guidance_list_items(store: Store, list_codes: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The items of the given guidance lists (all when None) in the guide's order (the knowledge
+    file's order), with the list's title."""
+    sql = ("SELECT i.list_code, l.title AS list_title, i.group_code, i.group_name, i.kind, i.seq, i.title, i.text, "
+           "i.source FROM (SELECT *, rowid AS file_order FROM kb_guidance_item) i JOIN kb_guidance_list l USING (list_code)")
+    params: list = []
+    if list_codes is not None:
+        sql += " WHERE i.list_code IN (" + ", ".join("?" for _ in list_codes or [""]) + ")"
+        params = list(list_codes) or [""]
+    return store.df(sql + " ORDER BY i.file_order", params)
+
+
+def world_regions(store: Store) -> pd.DataFrame:
+    """The guide's world regions (kb_region_approach) in its order, with the number of catalogue
+    initiatives and policy programmes in each (through kb_country_region)."""
+    return store.df(
+        "SELECT r.*, "
+        "(SELECT count(*) FROM initiative i JOIN kb_country_region c USING (country) "
+        " WHERE c.world_region = r.world_region) AS initiatives, "
+        "(SELECT count(*) FROM kb_policy_programme p JOIN kb_country_region c USING (country) "
+        " WHERE c.world_region = r.world_region) AS programmes "
+        "FROM kb_region_approach r ORDER BY r.seq"
+    )
+
+
+def region_points(store: Store, world_region: str | None = None) -> pd.DataFrame:
+    """The narrative of one world region (all regions when None), paragraph by paragraph, in the guide's order."""
+    return knowledge_table(store, "region_approach_point", where={"world_region": world_region} if world_region else None)
+
+
+def country_regions(store: Store) -> pd.DataFrame:
+    """Every country or area with its world region, the region's name and the basis of the grouping."""
+    return store.df(
+        "SELECT c.country, c.country_code, c.world_region, r.region_name, c.region_basis, c.note, c.source "
+        "FROM kb_country_region c JOIN kb_region_approach r USING (world_region) ORDER BY r.seq, c.rowid"
+    )
+
+
+def region_initiatives(store: Store, world_region: str) -> pd.DataFrame:
+    """The initiatives (catalogue and user-added) whose country is in the world region, with the
+    basis of the country's grouping."""
+    return store.df(
+        "SELECT i.*, c.world_region, c.region_basis FROM initiative i JOIN kb_country_region c USING (country) "
+        "WHERE c.world_region = ? ORDER BY i.country, i.name",
+        [world_region],
+    )
+
+
+def policy_programmes(store: Store) -> pd.DataFrame:
+    """Every policy programme (kb_policy_programme, the knowledge file's order) with the world
+    region of its country or area (NULL where it has none), the basis of that grouping and the
+    number of catalogue initiatives the text links to it."""
+    return store.df(
+        "SELECT p.programme_code, p.name, p.country, c.world_region, r.region_name, c.region_basis, p.amount, "
+        "p.currency, p.amount_text, p.period, p.description, p.source, "
+        "(SELECT count(*) FROM kb_programme_initiative l WHERE l.programme_code = p.programme_code) AS initiatives "
+        "FROM (SELECT *, rowid AS file_order FROM kb_policy_programme) p "
+        "LEFT JOIN kb_country_region c USING (country) LEFT JOIN kb_region_approach r USING (world_region) "
+        "ORDER BY p.file_order"
+    )
+
+
+def programme_links(store: Store, *, programme_code: str | None = None,
+                    initiative_id: str | None = None) -> pd.DataFrame:
+    """The links between programmes and catalogue initiatives (kb_programme_initiative), optionally
+    of one programme or one initiative: names of both, the kind of link, its words and source."""
+    sql = (
+        "SELECT l.programme_code, p.name AS programme_name, l.initiative_id, i.name AS initiative_name, i.country, "
+        "i.location_precision, l.link_kind, l.text, l.note, l.source "
+        "FROM kb_programme_initiative l JOIN kb_policy_programme p USING (programme_code) "
+        "JOIN kb_initiative i USING (initiative_id) WHERE 1=1"
+    )
+    params: list = []
+    if programme_code is not None:
+        sql += " AND l.programme_code = ?"
+        params.append(programme_code)
+    if initiative_id is not None:
+        sql += " AND l.initiative_id = ?"
+        params.append(initiative_id)
+    return store.df(sql + " ORDER BY l.rowid", params)

@@ -242,7 +242,8 @@ def stage_recommendations(store: Store, stage_code: str) -> dict[str, pd.DataFra
         "key_actions": store.df("SELECT seq, key_action, description, source FROM kb_phase_key_action WHERE stage_code = ? ORDER BY seq", p),
         "steps": store.df("SELECT step_no, step_question, description, source FROM kb_phase_step WHERE stage_code = ? ORDER BY step_no", p),
         "tools": store.df(
-            """SELECT t.step_no, s.step_question, t.tool_code, t.tool_name, t.how_to, t.source
+            """SELECT t.step_no, s.step_question, t.tool_code, t.tool_name, t.how_to, t.allocation_basis,
+                      t.allocation_note, t.source
                FROM kb_phase_tool t LEFT JOIN kb_phase_step s USING (stage_code, step_no)
                WHERE t.stage_code = ? ORDER BY t.step_no, t.tool_code""", p),
         "key_questions": store.df("SELECT seq, key_question, source FROM kb_phase_key_question WHERE stage_code = ? ORDER BY seq", p),

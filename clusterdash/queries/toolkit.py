@@ -46,10 +46,12 @@ def _toolkit_id(prefix: str) -> str:
 
 def toolkit_phase_tools(store: Store, phase_tool_codes: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Where the guide uses the given tools (all of the guide's tools when None): stage, step
-    (with its question), the tool's how-to and source, in stage and step order."""
+    (with its question), the tool's how-to, whether the text puts it in that step
+    (``allocation_basis``, ``allocation_note``) and source, in stage and step order."""
     sql = (
         "SELECT t.stage_code, s.stage_name, s.stage_order, t.step_no, p.step_question, t.tool_code, t.tool_name, "
-        "t.how_to, t.source FROM kb_phase_tool t JOIN kb_maturity_stage s USING (stage_code) "
+        "t.how_to, t.allocation_basis, t.allocation_note, t.source "
+        "FROM kb_phase_tool t JOIN kb_maturity_stage s USING (stage_code) "
         "LEFT JOIN kb_phase_step p ON p.stage_code = t.stage_code AND p.step_no = t.step_no"
     )
     params: list = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clusterdash import fields
+from clusterdash import export, fields
 from clusterdash.errors import UserError
 
 MAX_COMPARE = 10
@@ -68,12 +68,9 @@ def whole_numbers(values: pd.Series) -> pd.Series:
 
 
 def write_indicators_csv(df: pd.DataFrame, path) -> None:
-    """Write the export frame as CSV with booleans as true/false."""
-    out = df.copy()
-    for c in out.columns:
-        if pd.api.types.is_bool_dtype(out[c]):
-            out[c] = out[c].map({True: "true", False: "false"})
-    out.to_csv(path, index=False, lineterminator="\n")
+    """Write the export frame as CSV through the one CSV writer (:func:`clusterdash.export.write_csv`:
+    booleans as true/false, text that a spreadsheet would run as a formula neutralised)."""
+    export.write_csv(df, path)
 
 
 # ---- citation and units ------------------------------------------------------------------------

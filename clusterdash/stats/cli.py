@@ -86,7 +86,9 @@ def cmd_import(args) -> int:
     for line in summary.lines():
         print(line)
     if args.rejected_out is not None:
-        summary.rejected.to_csv(args.rejected_out, index=False, lineterminator="\n")
+        from clusterdash import export
+
+        export.write_csv(summary.rejected, args.rejected_out)
         print(f"rejected rows written to {args.rejected_out}")
     return 0
 

@@ -213,13 +213,14 @@ def to_arrow(t: CsvTable, columns: list[str]) -> pa.Table:
 def check_numbers(con, table: str, file_name: str, specs: dict[str, tuple[str, bool]], line_label: str = "line") -> None:
     """Validate text columns of a staged raw table.
 
-    ``specs``: column -> (kind, required); kind is 'integer' (whole numbers ≥ 0) or 'number'
-    (≥ 0). Raises naming up to three offending lines and the column.
+    ``specs``: column -> (kind, required); kind is 'integer' (whole numbers ≥ 0), 'count' (whole
+    numbers ≥ 0, thousands separators "," allowed) or 'number' (≥ 0, "," allowed). Raises naming
+    up to three offending lines and the column (long values shortened).
     """
     for column, (kind, required) in specs.items():
-        sql_type = "BIGINT" if kind == "integer" else "DOUBLE"
-        word = "a whole number" if kind == "integer" else "a number"
-        cleaned = f"replace(trim({column}), ',', '')" if kind == "number" else f"trim({column})"
+        sql_type = "DOUBLE" if kind == "number" else "BIGINT"
+        word = "a number" if kind == "number" else "a whole number"
+        cleaned = f"replace(trim({column}), ',', '')" if kind in ("number", "count") else f"trim({column})"
         bad = con.execute(
             f"SELECT source_line, {column} FROM {table} WHERE trim(coalesce({column}, '')) <> '' "
             f"AND (TRY_CAST({cleaned} AS {sql_type}) IS NULL OR NOT isfinite(TRY_CAST({cleaned} AS DOUBLE)) "
@@ -464,15 +465,49 @@ def _stage_cbp_typed(stage: Stage, f: SourceFile, table: pa.Table, states: dict[
 
 # ---- cbp: raw Census API JSON ------------------------------------------------------------
 
+JSON_MAX_DEPTH = 16  # the Census API layout needs 2; Python's parser fails near 1,000
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_too_deep(text: str, limit: int) -> int | None:
+    """The line where ``text`` (JSON) nests deeper than ``limit`` arrays/objects, else None.
+    Strings are skipped whole, so brackets inside them do not count."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, m.start()) + 1
+        elif tok in "]}":
+            depth -= 1
+    return None
+
+
 def read_cbp_json(stage: Stage, f: SourceFile, states: dict[str, str], *, year: int | None = None,
                   progress: Progress | None = None) -> ReadReport:
     text = decode_text(f)
+    deep = json_too_deep(text, JSON_MAX_DEPTH)
+    if deep is not None:
+        raise StatsImportError(
+            f"{f.name} line {deep}: nested more than {JSON_MAX_DEPTH} levels deep; the Census API layout is an array "
+            "of rows, each an array of values (2 levels)")
     try:
-        data = json.loads(text)
+        # numbers stay text (validated below like CSV cells: no float overflow to inf, no 4,300-digit
+        # limit of int()); NaN/Infinity literals stay text too and are refused as not numbers
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
     except json.JSONDecodeError as exc:
         raise StatsImportError(f"{f.name} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:  # the pre-check above makes this unreachable; kept as the last line of defence
+        raise StatsImportError(f"{f.name}: nested too deeply to be read (expected the Census API layout)") from None
     if not isinstance(data, list) or not data or not all(isinstance(r, list) for r in data):
         raise StatsImportError(f"{f.name}: expected the Census API layout: a JSON array of rows, the first row the header")
+    for i, row in enumerate(data, start=1):
+        for j, cell in enumerate(row, start=1):
+            if isinstance(cell, (list, dict)):
+                raise StatsImportError(
+                    f"{f.name} row {i}, field {j}: a nested {'array' if isinstance(cell, list) else 'object'} "
+                    "where a value is expected (the Census API layout has one value per field)")
     header = [str(h).strip() for h in data[0]]
     upper = [h.upper() for h in header]
     naics_col = next((h for h in upper if re.fullmatch(r"NAICS(2017|2012|2022)", h)), None)
@@ -629,6 +664,12 @@ def _parse_eurostat_tsv(f: SourceFile):
         )
     dim_part, time_name = head.split("\\", 1)
     dims = [d.strip() for d in dim_part.split(",")]
+    twice = sorted({d for d in dims if dims.count(d) > 1})
+    if twice:
+        raise StatsImportError(f"{f.name} line 1: dimension(s) {', '.join(twice)} appear more than once in the header "
+                               f"({head!r}); each dimension must be named once")
+    if any(not d for d in dims):
+        raise StatsImportError(f"{f.name} line 1: a dimension name is blank in the header ({head!r})")
     if dims[-1] != "geo" or time_name.strip().lower() not in ("time", "time_period"):
         raise StatsImportError(f"{f.name} line 1: the last dimension must be geo\\time (found {head!r})")
     industry_dims = [d for d in dims if d.startswith("nace")]
@@ -811,7 +852,8 @@ def read_long(stage: Stage, f: SourceFile, *, progress: Progress | None = None) 
         ).fetchall()
         if blank:
             raise StatsImportError(f"{f.name}, column {c}: a value is required (line {', '.join(str(r[0]) for r in blank)})")
-    check_numbers(con, "raw", f.name, {"employment": ("number", False), "establishments": ("integer", False),
+    # employment is a head count: a whole number (thousands separators allowed), never 12.5 persons
+    check_numbers(con, "raw", f.name, {"employment": ("count", False), "establishments": ("integer", False),
                                        "payroll": ("number", False), "industry_level": ("integer", False)})
     # one name per region code
     clash = con.execute(
@@ -964,6 +1006,8 @@ def read_regions(f: SourceFile) -> list[RegionRow]:
             if a or b:
                 try:
                     la, lo = float(a), float(b)
+                    if not (math.isfinite(la) and math.isfinite(lo)):
+                        raise ValueError
                 except ValueError:
                     raise StatsImportError(f"{f.name} line {line}: latitude/longitude {a!r}, {b!r} are not numbers") from None
                 if not (-90 <= la <= 90 and -180 <= lo <= 180):
@@ -1007,9 +1051,12 @@ def read_relatedness(f: SourceFile) -> tuple[list[RelatednessRow], str]:
         if v == "":
             return default
         try:
-            return float(v)
+            x = float(v)
         except ValueError:
             raise StatsImportError(f"{f.name} line {line}, column {c}: {v!r} is not a number") from None
+        if not math.isfinite(x):
+            raise StatsImportError(f"{f.name} line {line}, column {c}: {v!r} is not a finite number")
+        return x
 
     out: list[RelatednessRow] = []
     seen: dict[tuple, int] = {}

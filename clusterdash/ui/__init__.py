@@ -3,6 +3,8 @@
 - :mod:`.shell` — the store, navigation mode, workspace and presentation mode from the URL,
   access (:func:`can_edit`, the one view-only message), the participant's name, the sidebar;
 - :mod:`.output` — user text shown literally, source lines, CSV downloads, grids, messages;
+- :mod:`.errors` — the app-wide error handler (installed on import: every widget callback;
+  app.py runs the page in ``errors.page_guard``);
 - :mod:`.autosave` — the one save-as-you-go mechanism (versioned widget keys);
 - pillar widgets, imported by pages from their module: :mod:`.checklists`, :mod:`.maturity`,
   :mod:`.toolkit`, :mod:`.financing`, :mod:`.statistics`, :mod:`.initiatives`,
@@ -13,13 +15,16 @@ The shell and output names are re-exported here, so pages write ``ui.get_store()
 """
 
 from clusterdash.export import csv_bytes
+from clusterdash.ui import errors
 from clusterdash.ui.output import (
     data_grid,
     download_csv,
     flash_error,
     flash_success,
+    label_text,
     page_intro,
     plain,
+    plain_label,
     show_error,
     show_flash,
     source_line,
@@ -50,10 +55,13 @@ from clusterdash.ui.shell import (
     view_only_reason,
 )
 
+errors.install()  # no widget callback ever replaces a page with a traceback
+
 __all__ = [
-    "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_answer", "can_edit", "csv_bytes", "current_participant", "current_workspace",
-    "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "flash_error", "flash_success", "get_store",
-    "is_presenting", "is_unlocked", "link_params", "locked_message", "page_intro", "page_link", "participant_input", "plain",
-    "repo_path", "role", "select_id", "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
+    "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_answer", "can_edit", "csv_bytes", "current_participant",
+    "current_workspace", "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error",
+    "flash_success", "get_store", "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message",
+    "page_intro", "page_link", "participant_input", "plain", "plain_label", "repo_path", "role", "select_id",
+    "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
     "view_only_reason",
 ]

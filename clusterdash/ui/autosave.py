@@ -82,8 +82,8 @@ def is_missing(value) -> bool:
 
 
 def _ok(message) -> None:
-    if message:
-        st.toast(message, icon=":material/check_circle:", duration="short")
+    if message:  # may quote what was typed: shown literally
+        st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
 def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False) -> None:

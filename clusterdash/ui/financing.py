@@ -14,17 +14,52 @@ from clusterdash import queries
 from clusterdash.charts import financing as charts
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, flash_error, flash_success, plain, source_line
+from clusterdash.ui.output import download_csv, flash_error, flash_success, plain, plain_label, source_line
 
 SEED = "Cluster Development Guide (seed 004)"
 CHART_CONFIG = {"displaylogo": False}
 
 
-def amount_input(label: str, base_key: str, stored, save, *, help: str | None = None) -> None:
-    """An amount, saved when it is left. No min_value: a negative amount reaches the validation
-    and gets its message. Blank = not entered."""
-    autosave.number(label, base_key, None if autosave.is_missing(stored) else float(stored), save, value=None,
-                    step=1000.0, format="%.2f", placeholder="not entered", help=help)
+def number_locale() -> str | None:
+    """The browser's language (e.g. "de-DE"): how this person writes numbers (None: unknown)."""
+    try:
+        return st.context.locale or None
+    except Exception:  # noqa: BLE001 — no browser context (e.g. a bare script run)
+        return None
+
+
+def amounts_caption() -> None:
+    """How amounts are read, said once above the fields (financing.parse_amount)."""
+    hint = number_locale()
+    sep = fin.decimal_separator(hint)
+    if sep == ",":
+        how = f"with a decimal comma, as your browser's language ({plain(hint)}) writes numbers: 20000, 20.000 or 12,50"
+    elif sep == ".":
+        how = f"with a decimal point, as your browser's language ({plain(hint)}) writes numbers: 20000, 20,000 or 12.50"
+    else:
+        how = "20000 or 12.50 (or 12,50); 20.000 and 20,000 could be twenty or twenty thousand and are refused"
+    st.caption(f"Amounts: digits {how}. Text that could be read two ways is refused, never guessed; "
+               f"blank is “not entered”; at most {fin.MAX_AMOUNT:,.0f} per entry.")
+
+
+def amount_input(label: str, base_key: str, stored, save, *, help: str | None = None, where: str | None = None,
+                 allow_negative: bool = False, currency: str = "") -> None:
+    """An amount as typed (a text field, saved when it is left), read by financing.parse_amount
+    with the browser's language: "20.000" is twenty thousand with a decimal comma, refused when
+    that could be twenty; blank = not entered. The toast says how it was read."""
+    hint = number_locale()
+    name = where or label
+
+    def parse(text):
+        return fin.parse_amount(text, hint, where=name, allow_negative=allow_negative)
+
+    def toast(text):
+        value = parse(text)
+        return "Saved: not entered" if value is None else f"Saved: {fin.format_amount(value, currency)}"
+
+    autosave.text(label, base_key, fin.amount_text(None if autosave.is_missing(stored) else float(stored), hint),
+                  lambda text: save(parse(text)), placeholder="not entered", help=help, toast=toast,
+                  max_chars=40)
 
 
 # ---- the mix page: profile and year --------------------------------------------------------------
@@ -83,7 +118,8 @@ def entries_tab(store: Store, wid: str, year: int, summary, entries: pd.DataFram
     """The year's income by source and costs by category (saved as you go), all years as a table
     with its CSV, the CSV import, clearing a year."""
     years_entered = fin.entered_years(entries)
-    st.subheader(f"Income and costs {year} ({currency})")
+    st.subheader(f"Income and costs {year} ({plain_label(currency, 12)})")
+    amounts_caption()
     left, right = st.columns(2, gap="large")
     for col, kind, cats, title, amounts, total in (
         (left, fin.INCOME, fin.INCOME_CATEGORIES, "Income by source", summary.income, ("Total income", summary.total_income)),
@@ -93,8 +129,9 @@ def entries_tab(store: Store, wid: str, year: int, summary, entries: pd.DataFram
             st.markdown(f"##### {title}")
             for cat in cats:
                 amount_input(cat.name, f"fin-{year}-{kind}-{cat.code}", amounts[cat.code],
-                             lambda v, k=kind, c=cat.code: queries.set_financing_entry(store, wid, year, k, c, v))
-            st.metric(total[0], fin.format_amount(total[1], currency))
+                             lambda v, k=kind, c=cat.code: queries.set_financing_entry(store, wid, year, k, c, v),
+                             where=f"{cat.name} {year}", currency=currency)
+            st.metric(total[0], plain_label(fin.format_amount(total[1], currency)))
     costs_src = queries.cost_categories(store)
     st.caption(
         "Income sources and cost categories as the guide names them (baseline support from local, regional "
@@ -146,7 +183,7 @@ def shares_tab(year: int, summary, entries: pd.DataFrame, profile: dict, rules: 
     elif summary.total_income == 0:
         st.warning(f"The income entered for {year} adds up to 0: there are no shares to compute.")
     m = st.columns(4)
-    m[0].metric("Total income", fin.format_amount(summary.total_income, currency))
+    m[0].metric("Total income", plain_label(fin.format_amount(summary.total_income, currency)))
     m[1].metric("Public share", fin.format_pct(summary.public_share_pct),
                 help="Baseline support (local + regional + national) / total income.")
     m[2].metric("Private share", fin.format_pct(summary.private_share_pct),
@@ -225,17 +262,16 @@ def findings_section(year: int, summary, profile: dict, rules: pd.DataFrame) -> 
 
 
 def shares_by_year(entries: pd.DataFrame, currency: str) -> None:
+    """Per year entered: totals and shares, "not entered" in words (never a 0 % or a blank that
+    reads as zero); the CSV keeps the numbers (blank = not entered)."""
     st.subheader("Shares by year")
     shares = fin.shares_table(entries)
     if len(shares):
-        shown = shares.rename(columns=fin.SHARES_COLUMN_LABELS)
-        cfg = {c: st.column_config.NumberColumn(format="%.1f %%") for c in shown.columns if c.endswith("%")}
-        cfg.update({c: st.column_config.NumberColumn(format="accounting")
-                    for c in ("Total income", "Total costs", "Income − costs")})
-        cfg["Year"] = st.column_config.NumberColumn(format="%d")
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
-        download_csv(shown, "financing_shares_by_year.csv", source="Your entries",
-                     units=f"amounts in {currency}; shares in % of total income", key="dl-fin-shares")
+        numbers = shares.rename(columns=fin.SHARES_COLUMN_LABELS)
+        st.table(fin.shares_table_text(shares).rename(columns=fin.SHARES_COLUMN_LABELS), hide_index=True)
+        download_csv(numbers, "financing_shares_by_year.csv", source="Your entries",
+                     units=f"amounts in {currency}; shares in % of total income; blank = not entered",
+                     key="dl-fin-shares")
 
 
 # ---- tab 3: planner ------------------------------------------------------------------------------------------
@@ -273,7 +309,7 @@ def planner_tab(store: Store, wid: str, year: int, summary, profile: dict, rules
 
     def plan_input(field: str) -> None:
         step, fmt, help_ = PLAN_LAYOUT[field]
-        autosave.number(fin.plan_field_label(field, currency), f"fin-plan-{field}", values[field],
+        autosave.number(plain_label(fin.plan_field_label(field, currency)), f"fin-plan-{field}", values[field],
                         lambda v: queries.set_financing_plan_value(store, wid, field, v), step=step, format=fmt,
                         help=help_)
 
@@ -322,7 +358,7 @@ def _timing_row(store: Store, wid: str, kind: str, cat, amount: float, t, curren
         queries.set_financing_timing(store, wid, kind, cat.code, code, (t.pay_month or 1) if code == "once" else None)
 
     c1, c2, c3 = st.columns([1.3, 1.6, 0.8])
-    c1.markdown(f"**{plain(cat.name)}** ({kind})  \n{fin.format_amount(amount, currency)} a year")
+    c1.markdown(f"**{plain(cat.name)}** ({kind})  \n{plain(fin.format_amount(amount, currency))} a year")
     with c2:
         autosave.select("Timing", fin.TIMINGS, f"fin-timing-{kind}-{cat.code}", t.timing_code, save_timing,
                         format_func=fin.TIMINGS.get, label_visibility="collapsed")
@@ -344,9 +380,9 @@ def liquidity_tab(store: Store, wid: str, year: int, summary, currency: str, rul
         "Set the timing of each source and cost below (default: evenly each month; start-up costs in January)."
     )
     opening = queries.financing_opening_balance(store, wid, year)
-    amount_input(f"Cash at the start of January {year} ({currency})", f"fin-opening-{year}", opening,
+    amount_input(f"Cash at the start of January {year} ({plain_label(currency, 12)})", f"fin-opening-{year}", opening,
                  lambda v: queries.set_financing_opening_balance(store, wid, year, v),
-                 help="May be negative (an overdraft).")
+                 help="May be negative (an overdraft).", allow_negative=True, currency=currency)
     timings = queries.financing_timings(store, wid)
     present = fin.categories_with_amounts(summary)
     if not present:
@@ -361,8 +397,9 @@ def liquidity_tab(store: Store, wid: str, year: int, summary, currency: str, rul
     low_month, low_cash = fin.lowest_cash(liq)
     m = st.columns(3)
     m[0].metric("Cash runs out in", f"{fin.MONTHS[out - 1]} {year}" if out else "does not run out")
-    m[1].metric(f"Lowest cash (end of {fin.MONTHS[low_month - 1]})", fin.format_amount(low_cash, currency))
-    m[2].metric(f"Cash at the end of {year}", fin.format_amount(float(liq["closing_cash"].iloc[-1]), currency))
+    m[1].metric(f"Lowest cash (end of {fin.MONTHS[low_month - 1]})", plain_label(fin.format_amount(low_cash, currency)))
+    m[2].metric(f"Cash at the end of {year}",
+                plain_label(fin.format_amount(float(liq["closing_cash"].iloc[-1]), currency)))
     if out:
         st.error(f"Cash runs out in {fin.MONTHS[out - 1]} {year}: plan an earlier payment, a bridge or lower "
                  "spending before then.", icon=":material/warning:")

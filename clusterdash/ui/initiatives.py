@@ -14,7 +14,8 @@ from clusterdash.charts import maps
 from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import data_grid, download_csv, flash_to, peek_slot, plain, show_slot, source_line
+from clusterdash.ui import learn as learn_ui
+from clusterdash.ui.output import data_grid, download_csv, flash_to, label_text, peek_slot, plain, show_slot, source_line
 
 TAB_TABLE, TAB_PROFILE, TAB_FORM = "Table", "Profile", "Add / edit"
 SLOT = "ini"  # where this page's messages appear (clusterdash.ui.output.flash_to)
@@ -44,9 +45,12 @@ def _on_filter() -> None:
 def settle_selection(ids: set, *, editable: bool) -> str | None:
     """State that must be settled before any widget is drawn; returns the selected initiative
     (also written to the URL)."""
+    url_id = st.query_params.get("initiative")
     if "ini_selected" not in ss:
-        ss["ini_selected"] = st.query_params.get("initiative") if st.query_params.get("initiative") in ids else None
+        ss["ini_selected"] = url_id if url_id in ids else None
         ss["ini_pick"] = ss["ini_selected"]
+    elif url_id in ids and url_id != ss.get("ini_url") and url_id != ss.get("ini_selected"):
+        ss["ini_pending"] = url_id  # a link (programmes, regions) to another initiative
     if ss.get("ini_pending"):
         select(ss.pop("ini_pending"))
     if ss.get("ini_selected") not in ids:
@@ -59,6 +63,7 @@ def settle_selection(ids: set, *, editable: bool) -> str | None:
     if not editable and ss.get("ini_tab") == TAB_FORM:
         ss["ini_tab"] = TAB_TABLE
     selected_id = ss["ini_selected"]
+    ss["ini_url"] = selected_id
     if selected_id:
         st.query_params["initiative"] = selected_id
     elif "initiative" in st.query_params:
@@ -139,11 +144,19 @@ def legend(shown: pd.DataFrame, *, large: bool) -> None:
         f'fill="#c9d1db" stroke="#5f6b7a" stroke-width="1"/></svg>{s["label"]}</span>'
         for s in ini.size_legend()
     )
+    pins = "".join(  # what a pin stands for: filled = a place, half-filled = region only, open ring = country only
+        f'<span style="{item_style}"><span style="width:{size}px;height:{size}px;border-radius:50%;'
+        f'background:rgba(95,107,122,{p["fill_alpha"] / 255:.2f});border:{p["line_px"]:.1f}px solid '
+        f'{"#fff" if p["precision"] == "place" else "#5f6b7a"};box-shadow:0 0 0 1px #c7ccd4"></span>'
+        f'{p["label"]}<span style="color:#5f6b7a">({p["count"]})</span></span>'
+        for p in ini.precision_legend(shown)
+    )
     row_style = "display:flex;flex-wrap:wrap;align-items:center;column-gap:16px;row-gap:4px"
     st.markdown(
         f'<div data-testid="initiatives-legend" style="font-size:{size + 1}px;line-height:1.5">'
         f'<div style="{row_style}">{swatches}</div>'
         f'<div style="{row_style};margin-top:6px"><span style="color:#5f6b7a">Size: members</span>{circles}</div>'
+        f'<div style="{row_style};margin-top:6px"><span style="color:#5f6b7a">Pin:</span>{pins}</div>'
         f'</div>',
         unsafe_allow_html=True,
     )
@@ -198,7 +211,7 @@ def profile_tab(store: Store, all_rows: pd.DataFrame, selected_id: str | None, *
     names = dict(zip(all_rows["initiative_id"], all_rows["name"] + " — " + all_rows["country"]))
     st.selectbox(
         "Initiative", sorted(names, key=lambda i: names[i].casefold()), key="ini_pick",
-        on_change=lambda: select(ss.get("ini_pick")), format_func=lambda i: names.get(i, i), index=None,
+        on_change=lambda: select(ss.get("ini_pick")), format_func=lambda i: label_text(names.get(i, i)), index=None,
         placeholder="Pick an initiative…",
     )
     record = queries.get_initiative(store, selected_id) if selected_id else None
@@ -218,6 +231,7 @@ def profile_tab(store: Store, all_rows: pd.DataFrame, selected_id: str | None, *
         for label, text in ini.profile_facts(record):
             st.markdown(f"**{label}:** {plain(text)}")
         source_line(record["source"])
+        learn_ui.programme_links_for(store, record["initiative_id"])
         others = ini.same_place(all_rows, record)
         if len(others):
             st.markdown(f"**Also at this place** ({len(others)}):")

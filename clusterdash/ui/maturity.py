@@ -8,12 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from clusterdash import maturity, queries, registry
+from clusterdash import maturity, queries, registry, toolkit
 from clusterdash.charts import maturity as charts
 from clusterdash.maturity_brief import render_brief
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, plain, source_line
+from clusterdash.ui.output import download_csv, label_text, plain, source_line
 
 
 def questionnaire(store: Store) -> maturity.Questionnaire:
@@ -112,7 +112,7 @@ def _new_assessment_form(store: Store, workspace_id: str, *, expanded: bool) -> 
                  for r in inits.itertuples()}
         with st.form("mat_new_assessment", border=False, enter_to_submit=False):
             c1, c2, c3 = st.columns([3, 1.2, 2])
-            c1.selectbox("Cluster initiative", list(names), format_func=lambda k: names.get(k, k), index=None,
+            c1.selectbox("Cluster initiative", list(names), format_func=lambda k: label_text(names.get(k, k)), index=None,
                          placeholder="Type to search the catalogue and your own initiatives", key="mat_new_initiative")
             c2.date_input("Date", key="mat_new_date", format="YYYY-MM-DD")
             c3.text_input("Occasion (optional)", key="mat_new_label", max_chars=queries.MAX_ASSESSMENT_LABEL_CHARS,
@@ -432,8 +432,13 @@ def stage_recommendations(store: Store, workspace_id: str, q, result, st_code: s
             st.markdown(f"**Step {int(step.step_no)}: {plain(step.step_question or '')}**")
             for tl in rec["tools"][rec["tools"]["step_no"] == step.step_no].itertuples():
                 page = registry.page_for_tool(tl.tool_code)
-                with st.expander(tl.tool_name + (" · open it in ClusterDash" if page is not None else ""),
+                reading = toolkit.is_reading(tl.allocation_basis)
+                with st.expander(tl.tool_name + (f" {toolkit.READING_MARK}" if reading else "")
+                                 + (" · open it in ClusterDash" if page is not None else ""),
                                  icon=":material/construction:"):
+                    if reading:  # the step is ClusterDash's reading of the guide's step graphic
+                        st.caption(plain(toolkit.reading_explanation()
+                                         + (f" {tl.allocation_note}" if tl.allocation_note else "")))
                     st.markdown(plain(tl.how_to) if tl.how_to else
                                 "_The guide names this tool in its step-by-step figure without a description._")
                     source_line(tl.source)

@@ -7,29 +7,29 @@ User text is never rendered as HTML: use :func:`plain` (or st.text / dataframes)
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import pandas as pd
 import streamlit as st
 
 from clusterdash.export import csv_bytes
+from clusterdash.safe_text import label_text, plain, plain_label  # noqa: F401  (re-exported by clusterdash.ui)
 
 # ---- text ------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text) -> str:
-    """Escape markdown so user text shows literally inside st.markdown / st.caption."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+# plain / plain_label / label_text / html_text / plotly_text: clusterdash.safe_text (one escaper
+# per kind of place; its docstring lists which Streamlit places render Markdown).
 
 
-def source_line(source: str, units: str | None = None) -> None:
+def source_line(source: str, units: str | None = None, *, raw: bool = False) -> None:
+    """'Units: … · Source: …' under a figure or passage. Seed sources are named by their title and
+    section (``knowledge.cite``: 'Cluster Development Guide, Part 2 › …'); ``raw`` keeps the stored
+    text with its file name (the Sources page; CSVs always keep it)."""
+    from clusterdash import knowledge
+
     parts = []
     if units:
         parts.append(f"Units: {units}")
-    parts.append(f"Source: {source}")
+    parts.append(f"Source: {source if raw else knowledge.cite(source)}")
     st.caption(plain(" · ".join(parts)))
 
 
@@ -40,7 +40,7 @@ def page_intro(title: str, intro: str) -> None:
 
 
 def show_error(exc: Exception) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(plain(str(exc)), icon=":material/error:")  # messages quote user input: shown literally
 
 
 # ---- messages from callbacks ------------------------------------------------------------------
@@ -53,7 +53,7 @@ _FLASH = "_flash"
 def flash_error(text: str) -> None:
     """An error raised in a widget callback: shown as a toast at once and at the top of the page."""
     st.session_state.setdefault(_FLASH, []).append(("error", text))
-    st.toast(text, icon=":material/error:")
+    st.toast(plain(text), icon=":material/error:")
 
 
 def flash_success(text: str) -> None:
@@ -65,9 +65,9 @@ def show_flash() -> None:
     """The messages of the callbacks of this run (app.py's sidebar shows them, on every page)."""
     for kind, text in st.session_state.pop(_FLASH, []):
         if kind == "success":
-            st.success(text, icon=":material/check_circle:")
+            st.success(plain(text), icon=":material/check_circle:")
         else:
-            st.error(text, icon=":material/error:")
+            st.error(plain(text), icon=":material/error:")
 
 
 def flash_to(slot: str, kind: str, text: str) -> None:
@@ -87,9 +87,9 @@ def show_slot(slot: str, kinds: Sequence[str] = ("success", "error")) -> None:
         return
     del st.session_state[f"_flash|{slot}"]
     if kind == "success":
-        st.success(text, icon=":material/check_circle:")
+        st.success(plain(text), icon=":material/check_circle:")
     else:
-        st.error(text, icon=":material/error:")
+        st.error(plain(text), icon=":material/error:")
 
 
 # ---- downloads -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import streamlit as st
 from clusterdash import config, queries, registry
 from clusterdash.errors import UserError
 from clusterdash.store import Store, open_store
-from clusterdash.ui.output import flash_error, plain, show_flash
+from clusterdash.ui.output import flash_error, label_text, plain, show_flash
 
 # ---- the store ---------------------------------------------------------------------------
 
@@ -113,7 +113,7 @@ def select_id(label: str, ids, labels: dict, base_key: str, current, on_select, 
     from clusterdash.ui import autosave
 
     ids = list(ids)
-    shown = {i: str(labels.get(i, i)) for i in ids}
+    shown = {i: label_text(labels.get(i, i)) for i in ids}  # user names: no bidi/zero-width, shortened
     key = autosave.versioned_key(base_key, current, context=tuple(shown.items()))
 
     def changed() -> None:

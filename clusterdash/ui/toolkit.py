@@ -34,15 +34,24 @@ def header(store: Store, tool_code: str) -> str:
     st.markdown(f"{tool.summary} Saved in workspace **{plain(ws['name'])}** as you go: no save button.")
     uses = queries.toolkit_phase_tools(store, tool.phase_tool_codes)
     if len(uses):
+        # a step that only the guide's step graphic gives (its layout lost) is ClusterDash's reading: marked †
+        marked = uses.assign(reading=uses["allocation_basis"].map(toolkit.is_reading))
         steps = " · ".join(
             f"{u.stage_name}, step {int(u.step_no)}" + (f" ({u.step_question})" if u.step_question else "")
+            + (f" {toolkit.READING_MARK}" if marked[(marked.stage_code == u.stage_code)
+                                                    & (marked.step_no == u.step_no)]["reading"].all() else "")
             for u in uses.drop_duplicates(["stage_code", "step_no"]).itertuples()
         )
         st.caption(plain(f"Where the guide uses it: {steps}"))
+        if marked["reading"].any():
+            st.caption(plain(toolkit.reading_explanation()))
         with st.expander("How the guide describes this tool", icon=":material/menu_book:"):
-            for u in uses.itertuples():
+            for u in marked.itertuples():
                 st.markdown(f"**{plain(u.tool_name)}** — {plain(u.stage_name)}, step {int(u.step_no)}"
+                            + (f" {toolkit.READING_MARK}" if u.reading else "")
                             + (f": {plain(u.how_to)}" if u.how_to else ""))
+                if u.reading and u.allocation_note:
+                    st.caption(plain(f"{toolkit.READING_MARK} {u.allocation_note}"))
                 source_line(u.source)
     show_flash()
     shell.edit_notice()
@@ -86,6 +95,8 @@ def overview_cards(store: Store, workspace_id: str) -> None:
                 with st.container(border=True, height="stretch", width="stretch", key=f"tk-card-{tool.tool_code}"):
                     st.page_link(spec.path, label=f"**{tool.title}**", icon=spec.icon, query_params=params)
                     st.write(tool.summary)
-                    st.caption(plain(" · ".join(f"{u.stage_name}, step {int(u.step_no)}" for u in uses.itertuples())))
+                    st.caption(plain(" · ".join(f"{u.stage_name}, step {int(u.step_no)}"
+                                                + (f" {toolkit.READING_MARK}" if toolkit.is_reading(u.allocation_basis) else "")
+                                                for u in uses.itertuples())))
                     n = counts.get(tool.tool_code, 0)
                     st.markdown(f"**{n}** {COUNT_UNITS[tool.tool_code]}" if n else "*Not started in this workspace*")

@@ -14,7 +14,7 @@ from clusterdash import value_chains as vc
 from clusterdash.charts import value_chains as chart
 from clusterdash.store import Store
 from clusterdash.ui import autosave, history, shell
-from clusterdash.ui.output import download_csv, flash_success, plain, source_line
+from clusterdash.ui.output import download_csv, flash_success, label_text, plain, source_line
 
 OVERVIEW_COLUMNS = ["name", "stages", "covered", "partly_covered", "gaps", "not_assessed"]
 
@@ -44,7 +44,7 @@ def choose_initiative(store: Store, wid: str) -> str | None:
     def on_pick() -> None:
         st.query_params["initiative"] = ss["vc_initiative"]
 
-    st.selectbox("Cluster initiative", ids, key="vc_initiative", format_func=lambda i: names.get(i, i), index=None,
+    st.selectbox("Cluster initiative", ids, key="vc_initiative", format_func=lambda i: label_text(names.get(i, i)), index=None,
                  placeholder="Pick a cluster initiative…", on_change=on_pick)
     iid = ss.get("vc_initiative")
     if iid and st.query_params.get("initiative") != iid:

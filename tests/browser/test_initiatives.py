@@ -77,14 +77,14 @@ def test_hover_and_click_a_marker_opens_the_profile(server, page):
     tooltip.wait_for(state="visible", timeout=10_000)
     tip = tooltip.inner_text()
     assert "Prosecco cluster in Conegliano Valdobbiadene" in tip
-    assert "Founded: 2003" in tip and "Source: 004_8de2c7bdefb2b6f4.txt" in tip
+    assert "Founded: 2003" in tip and "Source: Cluster Development Guide, Part 2" in tip
     screenshot(page, "initiatives-tooltip", full=False)
     page.mouse.click(x, y)
     wait_for_app(page)
     profile = page.get_by_role("heading", name="Prosecco cluster in Conegliano Valdobbiadene")
     profile.wait_for(timeout=15_000)
     assert profile.is_visible()
-    assert page.get_by_text("Source: 004_8de2c7bdefb2b6f4.txt § PART 2 Establishment phase").first.is_visible()
+    assert page.get_by_text("Source: Cluster Development Guide, Part 2 › Establishment phase").first.is_visible()
     assert "initiative=prosecco_cluster_conegliano_valdobbiadene" in page.url
     assert_no_exception(page)
     screenshot(page, "initiatives-profile", full=False)

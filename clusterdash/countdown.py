@@ -72,10 +72,12 @@ def start(c: Countdown, now: datetime) -> Countdown:
 
 
 def pause(c: Countdown, now: datetime) -> Countdown:
-    """Stop with the time left kept; a timer that is not running is unchanged."""
+    """Stop with the time left kept (whole seconds, rounded down: a pause after any time has run
+    is a pause, not "not started"); a timer that is not running is unchanged."""
     if c.ends_at is None:
         return c
-    return replace(c, left_s=remaining(c, now), ends_at=None)
+    left = max(0, math.floor((c.ends_at - now).total_seconds()))
+    return replace(c, left_s=min(left, c.duration_s), ends_at=None)
 
 
 def reset(c: Countdown, duration_s: int | None = None) -> Countdown:

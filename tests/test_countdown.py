@@ -26,6 +26,8 @@ def test_start_pause_resume_reset_and_done():
     paused = cd.pause(run, T0 + timedelta(seconds=100))
     assert paused.ends_at is None and paused.left_s == 200 and cd.state(paused, T0 + timedelta(hours=1)) == cd.PAUSED
     assert cd.pause(paused, T0) == paused
+    assert cd.state(cd.pause(run, T0 + timedelta(seconds=0.3)), T0) == cd.PAUSED  # paused at once: still paused
+    assert cd.pause(run, T0 + timedelta(seconds=299.5)).left_s == 0
     resumed = cd.start(paused, T0 + timedelta(seconds=500))
     assert resumed.ends_at == T0 + timedelta(seconds=700)
     assert cd.remaining(resumed, T0 + timedelta(seconds=800)) == 0
@@ -52,7 +54,7 @@ def test_the_end_time_is_stored_per_workspace(store):
     assert stored == c  # another device (or a reload) reads the same end
     assert queries.start_countdown(store, ws, minutes=9).duration_s == 120  # running: minutes do not restart it
     p = queries.pause_countdown(store, ws)
-    assert p.ends_at is None and 118 <= p.left_s <= 120
+    assert p.ends_at is None and 90 <= p.left_s <= 120
     assert queries.reset_countdown(store, ws, minutes=3) == cd.fresh(180)
     other = queries.create_workspace(store, "Other")
     assert cd.state(queries.get_countdown(store, other), queries.utcnow()) == cd.IDLE
@@ -100,7 +102,8 @@ def test_the_facilitator_runs_the_timer_and_everyone_sees_it(app_v2, store):
     assert ends_ms in timer_html(proj)[0] and 'font-size:168px' in timer_html(proj)[0]
     f.button(key="timer_pause").click().run()
     state, left = shown(f)
-    assert state == "paused" and left in ("2:00", "1:59", "1:58")
+    minutes, secs = map(int, left.split(":"))
+    assert state == "paused" and 90 <= minutes * 60 + secs < 120, left  # some time has run (a slow machine: more)
     assert shown(app_v2("pages/vote.py", ws=ws))[0] == "paused"
     f.button(key="timer_start").click().run()  # resume
     assert shown(f)[0] == "running"

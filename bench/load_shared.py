@@ -311,7 +311,7 @@ class SharedSession:
     # ---- toolkit: one stakeholder row each ------------------------------------------------------
 
     async def stakeholders(self) -> None:
-        from clusterdash.toolkit import ASSESSMENT_LABELS, LEVEL_LABELS
+        from clusterdash import fields
 
         page = self.page
         (sid,) = self.targets
@@ -320,7 +320,7 @@ class SharedSession:
             if r and time.monotonic() > self.deadline:
                 break
             value = ("critical", "positive")[(self.i + r) % 2]  # never the stored one: a click would clear it
-            label = ASSESSMENT_LABELS[value]
+            label = fields.value_label("assessment", value)
 
             async def checked(label=label):
                 await page.wait_for_function(
@@ -333,7 +333,7 @@ class SharedSession:
                              lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), burst=True)
             level = ("high", "low")[(self.i + r) % 2]  # never the stored one
             await self.timed(Edit(self.name, f"{sid}|influence", level),
-                             lambda level=level: row.get_by_role("radio", name=LEVEL_LABELS[level], exact=True).click(),
+                             lambda level=level: row.get_by_role("radio", name=fields.value_label("influence", level), exact=True).click(),
                              burst=True)
 
             text = f"{self.name} round {r + 1}: invite them to the steering committee"
@@ -351,7 +351,7 @@ class SharedSession:
 
             await self.timed(Edit(self.name, f"{sid}|measure", text), commit, typed)
             await checked()
-            await checked(LEVEL_LABELS[level])
+            await checked(fields.value_label("influence", level))
             self.result.rounds_done[self.name] = r + 1
 
     # ---- maturity: one participant name, own statements each -------------------------------------

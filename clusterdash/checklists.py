@@ -52,13 +52,8 @@ def key_question_list_code(stage_code: str) -> str:
     return KEY_QUESTIONS_PREFIX + stage_code
 
 
-# alias for ui/pages; lead removes after merge (labels of kinds: fields.value_label("kind", code))
-KIND_LABELS = {k: fields.value_label("kind", k) for k in CHECKABLE_KINDS}
-
 # Dos vs don'ts: what an item asks for. A don't or an obstacle is "done" when it is avoided.
 POLARITY_DO, POLARITY_DONT, POLARITY_QUESTION = "do", "dont", "question"
-# alias for ui/pages; lead removes after merge (use fields.value_labels("polarity"))
-POLARITY_LABELS = fields.value_labels("polarity")
 _DONT_KINDS = {"dont", "obstacle"}
 
 
@@ -93,9 +88,6 @@ def status_label(status: str, *, short: bool = False) -> str:
     return fields.value_label("status", status, short=short)
 
 
-# alias for ui/pages; lead removes after merge (use status_label(code) / status_label(code, short=True))
-STATUS_LABELS = fields.value_labels("status", short=True)
-STATUS_NAMES = fields.value_labels("status")
 STATUS_FILTER_OPTIONS: tuple[str, ...] = STATUSES + (NO_ANSWER,)
 
 FIELDS: tuple[str, ...] = ("status", "note", "owner")

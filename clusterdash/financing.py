@@ -545,9 +545,6 @@ def shares_table_text(shares: pd.DataFrame) -> pd.DataFrame:
 SHARES_COLUMNS = (["year", "total_income", "total_costs", "balance", "public_share_pct"]
                   + [f"{g}_share_pct" for g in INCOME_GROUPS if g != "public"]
                   + ["public_incl_projects_share_pct", "private_share_pct", "cost_coverage_pct"])
-# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
-SHARES_COLUMN_LABELS = fields.column_labels(SHARES_COLUMNS)
-
 
 def mix_long(summary: MixSummary, label: str) -> pd.DataFrame:
     """Shares of one year by income group, long (mix, component, share_pct, amount), for stacked bars.
@@ -1187,9 +1184,6 @@ PLAN_LIMITS: dict[str, tuple[float | None, float | None]] = {
     "projects_change_per_year": (None, None),
     "cost_change_pct": (-100, 1000),
 }
-# alias for ui/pages; lead removes after merge (labels of the planner's inputs: fields.label(name))
-PLAN_LABELS: dict[str, str] = fields.column_labels(PLAN_LIMITS)
-
 
 def validate_plan_value(field_name: str, value) -> float | int:
     if field_name not in PLAN_LIMITS:
@@ -1225,9 +1219,6 @@ def validate_plan_value(field_name: str, value) -> float | int:
 PLAN_COLUMNS = ["year", "plan_year", "public", "membership_fees", "fee_based_services", "sponsoring", "projects",
                 "other", "total_income", "total_costs", "balance", "public_share_pct", "target_public_pct",
                 "gap_pp", "extra_non_public_needed"]
-# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
-PLAN_COLUMN_LABELS = fields.column_labels(PLAN_COLUMNS)
-
 PLAN_ARITHMETIC = """\
 For plan year *t* = 0 (the base year, as entered) … N, with P, M, S, Sp, J, O, C the base year's baseline
 support, membership fees, fee-based services, sponsoring, projects, other income and total costs:
@@ -1366,9 +1357,6 @@ def spread(amount: float, months: Iterable[int]) -> list[float]:
 
 
 LIQUIDITY_COLUMNS = ["month", "month_name", "opening_cash", "income", "expenditure", "net", "closing_cash"]
-# alias for ui/pages; lead removes after merge (use fields.column_labels(df.columns))
-LIQUIDITY_COLUMN_LABELS = fields.column_labels(LIQUIDITY_COLUMNS)
-
 
 def liquidity_plan(summary: MixSummary, opening_balance: float,
                    timings: Mapping[tuple[str, str], Timing] | None = None) -> pd.DataFrame:
@@ -1439,7 +1427,7 @@ def plan_values(saved: Mapping, defaults: Mapping) -> dict:
 def plan_field_label(field_name: str, currency: str) -> str:
     """A planner field's label, with the currency for amounts."""
     is_amount = not field_name.endswith("pct") and field_name not in ("horizon_years", "new_members_per_year")
-    return PLAN_LABELS[field_name] + (f" ({currency})" if is_amount else "")
+    return fields.label(field_name) + (f" ({currency})" if is_amount else "")
 
 
 def categories_with_amounts(summary: MixSummary) -> list[tuple[str, Category, float]]:

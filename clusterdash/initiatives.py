@@ -23,9 +23,6 @@ from clusterdash.maturity import STAGE_COLORS
 
 STAGE_CODES = maturity.STAGES
 UNKNOWN_STAGE = "unknown"  # filter value standing for "no stage given"
-# alias for ui/pages; lead removes after merge (use fields.value_label("origin", code))
-ORIGIN_LABELS = fields.value_labels("origin")
-
 MIN_FOUNDING_YEAR = 1800
 MAX_TEXT = {"name": 200, "country": 100, "country_code": 10, "place": 200, "sector": 200, "notes": 5000,
             "source": 500}

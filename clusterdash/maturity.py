@@ -37,12 +37,11 @@ def stage_names() -> dict[str, str]:
 
 
 STAGES: tuple[str, ...] = fields.codes("stage_code")
-# alias for ui/pages; lead removes after merge (use stage_names() / stage_name(code))
-STAGE_NAMES = stage_names()
 NO_STAGE_NAME = "Before initiation"  # an assessment that reaches no stage
 UNKNOWN_STAGE_NAME = "Stage unknown"  # an initiative whose stage nobody gave (stage_code NULL)
 
-# Colour and label of each maturity stage (None = stage unknown), used on every page and chart.
+# Colour of each maturity stage (None = stage unknown), used on every page and chart; the names are
+# stage_names() / stage_name(code) (UNKNOWN_STAGE_NAME for an initiative without a stage).
 STAGE_COLORS = {
     "initiation": "#9ecae1",
     "establishment": "#4292c6",
@@ -50,7 +49,6 @@ STAGE_COLORS = {
     "transformation": "#e6550d",
     None: "#9e9e9e",
 }
-STAGE_LABELS = {**STAGE_NAMES, None: UNKNOWN_STAGE_NAME}
 
 REACHED_AT = 0.6  # a stage is reached at 60 % fulfilment ...
 MIN_COVERAGE = 0.5  # ... when at least half of its statements have a score
@@ -290,9 +288,6 @@ REACHED = "reached"
 BELOW_THRESHOLD = "below_threshold"
 TOO_FEW_ANSWERS = "too_few_answers"
 BLOCKED = "blocked"  # met on its own, but an earlier stage is not reached
-# alias for ui/pages; lead removes after merge (labels: fields.value_label("stage_status", code))
-STATUS_LABELS = fields.value_labels("stage_status")
-
 
 @dataclass(frozen=True)
 class StageResult:

@@ -126,13 +126,6 @@ BENEFICIARIES = fields.codes("beneficiaries")
 # The four areas of the guide's portfolio figure (their labels are the guide's words).
 PLACEMENTS = fields.codes("placement")
 
-# alias for ui/pages; lead removes after merge (use fields.value_labels("<field>") instead)
-LEVEL_LABELS = fields.value_labels("influence")
-ASSESSMENT_LABELS = fields.value_labels("assessment")
-QUADRANT_LABELS = fields.value_labels("quadrant")
-FREQUENCY_LABELS = fields.value_labels("frequency")
-BENEFICIARY_LABELS = fields.value_labels("beneficiaries")
-PLACEMENT_LABELS = fields.value_labels("placement")
 
 PLACEMENT_SOURCE = (f"{GUIDE} § PART 2 Establishment phase › Step 3: Which services and activities to implement? › "
                     "Developing cluster services › Allocating the pre-assessed services in a portfolio")

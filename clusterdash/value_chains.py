@@ -19,8 +19,6 @@ from clusterdash.errors import UserError
 
 COVERAGE_STATUSES = fields.codes("coverage_status")  # covered, partly_covered, gap
 NOT_ASSESSED = "not_assessed"  # display key for NULL (the registry's value that is never stored)
-# alias for ui/pages; lead removes after merge (use coverage_label / fields.value_labels("coverage_status"))
-COVERAGE_LABELS = fields.value_labels("coverage_status")
 COVERAGE_HELP = {
     "covered": "Local actors cover this stage.",
     "partly_covered": "Some local actors, but not enough (capacity, quality, only some products).",

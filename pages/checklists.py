@@ -1,6 +1,8 @@
+from functools import partial
+
 import streamlit as st
 
-from clusterdash import checklists, queries, ui
+from clusterdash import checklists, fields, queries, ui
 from clusterdash.charts import checklists as charts
 from clusterdash.ui import checklists as cl_ui
 
@@ -38,10 +40,10 @@ areas = c2.multiselect("Area", list(dict.fromkeys(scope["area"])), key=f"cl_area
                        placeholder="All areas")
 c3, c4, c5 = st.columns([2, 2, 2])
 statuses = c3.multiselect("Status", list(checklists.STATUS_FILTER_OPTIONS), key="cl_status",
-                          format_func=checklists.STATUS_NAMES.get, placeholder="Any status")
-present_polarities = [p for p in checklists.POLARITY_LABELS if p in set(scope["polarity"])]
+                          format_func=checklists.status_label, placeholder="Any status")
+present_polarities = [p for p in fields.value_labels("polarity") if p in set(scope["polarity"])]
 polarities = c4.pills("Dos vs don'ts", present_polarities, selection_mode="multi", key=f"cl_polarity_{list_code}",
-                      format_func=checklists.POLARITY_LABELS.get)
+                      format_func=partial(fields.value_label, "polarity"))
 search = c5.text_input("Search items, notes, owners", key="cl_search", placeholder="e.g. monitoring")
 shown = checklists.filter_board(scope, areas=areas, statuses=statuses, polarities=polarities, search=search)
 # ---- progress ------------------------------------------------------------------------------------
@@ -101,7 +103,7 @@ for item in rows.to_dict("records"):
     with st.container(border=True, key=f"item-{slug}"):
         left, right = st.columns([3, 2], gap="medium")
         with left:
-            head = f"**{ui.plain(checklists.KIND_LABELS.get(item['kind'], item['kind']))}** · "
+            head = f"**{ui.plain(fields.value_label('kind', item['kind']))}** · "
             if item.get("title"):
                 head += f"*{ui.plain(item['title'])}* "
             st.markdown(head + ui.plain(item["text"]))

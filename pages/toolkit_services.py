@@ -3,7 +3,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from clusterdash import queries, texts, toolkit, ui
+from clusterdash import fields, queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
@@ -37,7 +37,7 @@ with rate_tab:
         with st.container(border=True, key=f"sv-row-{sid}"):
             if not editable:
                 st.markdown(f"**{ui.plain(r.service_name)}** — "
-                            f"{ui.plain(toolkit.PLACEMENT_LABELS.get(r.placement, 'not yet placed'))}")
+                            f"{ui.plain(fields.value_label('placement', r.placement, default='not yet placed'))}")
                 st.caption(ui.plain(f"frequency {r.frequency or '?'} · beneficiaries {r.beneficiaries or '?'} · "
                                     f"effort {r.effort or '?'} · relevance {r.relevance or '?'}"))
                 continue
@@ -52,26 +52,26 @@ with rate_tab:
             with st.container(horizontal=True, gap="medium", key=f"sv-ratings-{sid}"):
                 autosave.choice("Planned frequency", toolkit.FREQUENCIES, f"{k}|frequency",
                              toolkit.value_or_none(r.frequency), save("frequency"), required=False,
-                             labels=toolkit.FREQUENCY_LABELS)
+                             labels=fields.value_labels("frequency"))
                 autosave.choice("Beneficiaries", toolkit.BENEFICIARIES, f"{k}|beneficiaries",
                              toolkit.value_or_none(r.beneficiaries), save("beneficiaries"), required=False,
-                             labels=toolkit.BENEFICIARY_LABELS, help="Number of beneficiaries")
+                             labels=fields.value_labels("beneficiaries"), help="Number of beneficiaries")
                 autosave.choice("Expected effort", toolkit.LEVELS[::-1], f"{k}|effort", toolkit.value_or_none(r.effort),
-                             save("effort"), labels=toolkit.LEVEL_LABELS, required=False,
+                             save("effort"), labels=fields.value_labels("influence"), required=False,
                              help="Expected effort for cluster management")
                 autosave.choice("Expected relevance", toolkit.LEVELS[::-1], f"{k}|relevance",
-                             toolkit.value_or_none(r.relevance), save("relevance"), labels=toolkit.LEVEL_LABELS,
+                             toolkit.value_or_none(r.relevance), save("relevance"), labels=fields.value_labels("influence"),
                              required=False, help="Expected relevance for actors")
             p1, p2 = st.columns([3, 2], vertical_alignment="center")
             with p1:
                 if isinstance(r.suggested_placement, str):
-                    st.markdown(f"Suggested: **{toolkit.PLACEMENT_LABELS[r.suggested_placement]}** "
+                    st.markdown(f"Suggested: **{fields.value_label('placement', r.suggested_placement)}** "
                                 f"(rule {r.rule_no}) — {ui.plain(r.why)}")
                 else:
                     st.caption(r.why)
             with p2:
                 opts = [FOLLOW, *toolkit.PLACEMENTS]
-                labels = {FOLLOW: "Follow the suggestion", **toolkit.PLACEMENT_LABELS}
+                labels = {FOLLOW: "Follow the suggestion", **fields.value_labels("placement")}
                 current = toolkit.value_or_none(r.placement_code) or FOLLOW
                 autosave.select("Placement", opts, f"{k}|placement", current,
                              lambda v, sid=sid: queries.update_cluster_service(
@@ -96,7 +96,7 @@ with portfolio_tab:
         for p in toolkit.PLACEMENTS:
             mine = placed[placed["placement"] == p]
             with st.container(border=True, height="stretch", width="stretch", key=f"sv-area-{p}"):
-                st.markdown(f"**{toolkit.PLACEMENT_LABELS[p]}** ({len(mine)})")
+                st.markdown(f"**{fields.value_label('placement', p)}** ({len(mine)})")
                 st.markdown("  \n".join(f"{int(m.seq)}\\. {ui.plain(m.service_name)}"
                                         + (" *(chosen)*" if m.placement_origin == "chosen" else "")
                                         for m in mine.itertuples()) or "—")
@@ -110,7 +110,7 @@ with portfolio_tab:
     with st.expander("How a service is placed (ClusterDash's rules — the guide's portfolio axes were lost in "
                      "extraction)", icon=":material/rule:"):
         st.dataframe(
-            pd.DataFrame([{"rule": r.rule_no, "when": r.condition, "placement": toolkit.PLACEMENT_LABELS[r.placement_code],
+            pd.DataFrame([{"rule": r.rule_no, "when": r.condition, "placement": fields.value_label("placement", r.placement_code),
                            "why": r.why} for r in toolkit.PLACEMENT_RULES]),
             hide_index=True, width="stretch",
         )

@@ -2,7 +2,7 @@ from functools import partial
 
 import streamlit as st
 
-from clusterdash import queries, texts, toolkit, ui
+from clusterdash import fields, queries, texts, toolkit, ui
 from clusterdash.charts import toolkit as charts
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
@@ -30,8 +30,8 @@ for r in rows.itertuples():
     k = f"sh|{wid}|{r.stakeholder_id}"
     with st.container(border=True, key=f"sh-row-{r.stakeholder_id}"):
         if not editable:
-            st.markdown(f"**{ui.plain(r.name)}** — {toolkit.ASSESSMENT_LABELS[r.assessment]}, "
-                        f"{toolkit.LEVEL_LABELS[r.influence].lower()} influence")
+            st.markdown(f"**{ui.plain(r.name)}** — {fields.value_label('assessment', r.assessment)}, "
+                        f"{fields.value_label('influence', r.influence).lower()} influence")
             st.text(f"{r.description or ''}\nMeasure: {r.measure or '—'}")
             continue
         # one row that wraps when the type is large (presentation mode) instead of cutting controls off
@@ -41,10 +41,10 @@ for r in rows.itertuples():
                        checked=True, max_chars=200, width=280)
             autosave.choice("Assessment", toolkit.ASSESSMENTS, f"{k}|assessment", r.assessment,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, assessment=v),
-                         labels=toolkit.ASSESSMENT_LABELS)
+                         labels=fields.value_labels("assessment"))
             autosave.choice("Influence", toolkit.LEVELS[::-1], f"{k}|influence", r.influence,
                          lambda v, i=r.stakeholder_id: queries.update_stakeholder(store, wid, i, influence=v),
-                         labels=toolkit.LEVEL_LABELS)
+                         labels=fields.value_labels("influence"))
             autosave.action_button("", f"{k}|delete", partial(queries.delete_stakeholder, changed_by=who), store, wid,
                          r.stakeholder_id,
                          icon=":material/delete:", help=f"Remove {ui.plain_label(r.name, 80)}", toast="Removed")

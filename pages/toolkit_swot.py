@@ -2,7 +2,7 @@ from functools import partial
 
 import streamlit as st
 
-from clusterdash import queries, texts, toolkit, ui
+from clusterdash import fields, queries, texts, toolkit, ui
 from clusterdash.ui import autosave, history
 from clusterdash.ui import toolkit as tk_ui
 from clusterdash.ui import learn as learn_ui
@@ -25,7 +25,7 @@ HINT = {
 
 def quadrant(q: str) -> None:
     with st.container(border=True, key=f"swot-{q}", height="stretch"):
-        st.subheader(toolkit.QUADRANT_LABELS[q], divider=COLOR[q])
+        st.subheader(fields.value_label("quadrant", q), divider=COLOR[q])
         st.caption(HINT[q])
         mine = items[items["quadrant"] == q]
         for it in mine.itertuples():

@@ -17,7 +17,7 @@ decks = {
 }
 decks.update({
     d.code: d for d in presentation.assessment_decks(
-        queries.assessment_statements(store), queries.assessment_dimensions(store), maturity.STAGE_NAMES)
+        queries.assessment_statements(store), queries.assessment_dimensions(store), maturity.stage_names())
 })
 
 deck_code = st.query_params.get("deck")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -58,8 +59,7 @@ def test_booleans_are_is_star():
 
 def test_indicator_export_and_stats_labels_are_registered():
     assert [c for c in analysis.EXPORT_COLUMNS if not fields.is_registered(c)] == []
-    assert analysis.LABELS == {c: fields.label(c) for c in analysis.LABELS}
-    assert analysis.LABELS["lq"] == "Location quotient"
+    assert fields.label("lq") == "Location quotient"
 
 
 # ---- the stored comments ------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_trend_and_heatmap_titles_are_registry_labels():
                          "cluster_name": ["Aerospace"], "employment": [10.0], "is_strong": [True], "lq": [1.4]})
     heat = stats_charts.compare_heatmap(cmp_, measure="employment", year=2021, source="test")
     assert heat.data[0].colorbar.title.text == fields.label("employment") == "Employment"
-    assert stats_charts.MEASURE_TITLES == {m: fields.label(m) for m in stats_charts.COMPARE_MEASURES}
+    assert [m for m in stats_charts.COMPARE_MEASURES if not fields.is_registered(m)] == []
 
 
 def test_toolkit_grid_titles_and_legend_are_registry_labels():
@@ -175,10 +175,12 @@ def test_column_labels_cover_every_column_and_keep_unknown_names():
 def test_one_label_per_status_and_the_short_label_is_the_registrys():
     assert fields.value_label("status", "not_applicable") == "Not applicable"
     assert fields.value_label("status", "not_applicable", short=True) == "N/A"
-    assert checklists.STATUS_NAMES == fields.value_labels("status")
-    assert checklists.STATUS_LABELS == fields.value_labels("status", short=True)
+    names = {k: checklists.status_label(k) for k in checklists.STATUS_FILTER_OPTIONS}
+    short = {k: checklists.status_label(k, short=True) for k in checklists.STATUS_FILTER_OPTIONS}
+    assert names == fields.value_labels("status")
+    assert short == fields.value_labels("status", short=True)
     # the only difference between the two is the short label the registry records
-    diff = {k for k in checklists.STATUS_NAMES if checklists.STATUS_NAMES[k] != checklists.STATUS_LABELS[k]}
+    diff = {k for k in names if names[k] != short[k]}
     assert diff == {v.code for v in fields.values("status") if v.short}
     assert checklists.STATUSES == fields.codes("status") and checklists.NO_ANSWER not in checklists.STATUSES
     assert checklists.status_label(checklists.NO_ANSWER) == "No answer yet"
@@ -199,16 +201,50 @@ def test_import_formats_are_the_registry_values():
     assert tuple(FORMATS) == fields.codes("format")
 
 
-def test_aliases_left_for_ui_and_pages_are_the_registry_labels():
-    assert toolkit.QUADRANT_LABELS == fields.value_labels("quadrant")
-    assert toolkit.PLACEMENT_LABELS == fields.value_labels("placement")
-    assert vc.COVERAGE_LABELS == fields.value_labels("coverage_status")
-    assert initiatives.ORIGIN_LABELS == fields.value_labels("origin")
-    assert maturity.STATUS_LABELS == fields.value_labels("stage_status")
-    assert checklists.POLARITY_LABELS == fields.value_labels("polarity")
-    assert set(checklists.KIND_LABELS) == set(checklists.CHECKABLE_KINDS)
-    assert financing.PLAN_LABELS == {k: fields.label(k) for k in financing.PLAN_LIMITS}
-    assert financing.PLAN_COLUMN_LABELS["public_share_pct"] == financing.SHARES_COLUMN_LABELS["public_share_pct"]
+# The aliases left by the #10 migration are gone: one name and one label per concept, the registry's.
+REMOVED_ALIASES = (
+    "COVERAGE_LABELS", "LEVEL_LABELS", "ASSESSMENT_LABELS", "QUADRANT_LABELS", "FREQUENCY_LABELS",
+    "BENEFICIARY_LABELS", "PLACEMENT_LABELS", "KIND_LABELS", "POLARITY_LABELS", "STATUS_LABELS", "STATUS_NAMES",
+    "SHARES_COLUMN_LABELS", "PLAN_LABELS", "PLAN_COLUMN_LABELS", "LIQUIDITY_COLUMN_LABELS", "ORIGIN_LABELS",
+    "STAGE_NAMES", "STAGE_LABELS", "MEASURE_TITLES", "FORMAT_LABELS",
+)
+_ALIAS_MODULES = {"analysis": ("LABELS",)}  # module stem -> names only removed there (too common elsewhere)
+
+
+def test_no_alias_for_ui_and_pages_comes_back():
+    import re
+    root = config.REPO_ROOT
+    marker = "alias for " + "ui/pages"  # split so this file does not match itself
+    names = re.compile(r"\b(" + "|".join(REMOVED_ALIASES) + r")\b")
+    found = []
+    for folder in ("clusterdash", "pages", "tests", "bench", "scripts"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.resolve() == Path(__file__).resolve():
+                continue
+            text = path.read_text(encoding="utf-8")
+            rel = path.relative_to(root)
+            if marker in text:
+                found.append(f"{rel}: '# {marker}' comment")
+            found += [f"{rel}: {m}" for m in sorted(set(names.findall(text)))]
+            for name in _ALIAS_MODULES.get(path.stem, ()):
+                if re.search(rf"^{name}\s*[:=]", text, flags=re.M):
+                    found.append(f"{rel}: {name}")
+    assert (root / "app.py").read_text(encoding="utf-8").count(marker) == 0
+    assert found == [], "aliases of registry labels are back; call fields.* / the domain's *_label() instead"
+    for module, name in [(toolkit, "PLACEMENT_LABELS"), (vc, "COVERAGE_LABELS"), (checklists, "STATUS_NAMES"),
+                         (financing, "PLAN_LABELS"), (maturity, "STAGE_NAMES"), (common, "STAGE_LABELS"),
+                         (stats_charts, "MEASURE_TITLES"), (analysis, "LABELS"), (initiatives, "ORIGIN_LABELS")]:
+        assert not hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_the_registry_has_what_the_aliases_held():
+    assert {k: checklists.status_label(k) for k in checklists.STATUSES} == {
+        k: v for k, v in fields.value_labels("status").items() if k in checklists.STATUSES}
+    assert all(fields.value_label("kind", k) != k for k in checklists.CHECKABLE_KINDS)
+    assert all(fields.is_registered(k) for k in financing.PLAN_LIMITS)
+    assert fields.column_labels(financing.PLAN_COLUMNS)["public_share_pct"] == \
+        fields.column_labels(financing.SHARES_COLUMNS)["public_share_pct"]
+    assert vc.coverage_label(vc.NOT_ASSESSED) == fields.value_label("coverage_status", vc.NOT_ASSESSED)
 
 
 def test_validation_messages_name_fields_by_their_registry_label():
@@ -228,7 +264,7 @@ def test_stage_names_are_the_knowledge_base(store):
     with (config.KNOWLEDGE_DIR / "maturity_stage.csv").open(encoding="utf-8") as f:
         rows = sorted(csv.DictReader(f), key=lambda r: int(r["stage_order"]))
     assert maturity.stage_names() == {r["stage_code"]: r["stage_name"] for r in rows}
-    assert {k: v for k, v in common.STAGE_LABELS.items() if k} == maturity.stage_names()
+    assert fields.value_labels("stage_code") == maturity.stage_names()
     assert initiatives.stage_label("establishment") == maturity.stage_name("establishment") == kb[1]["stage_name"]
     assert initiatives.stage_label(None) == maturity.UNKNOWN_STAGE_NAME
     assert maturity.stage_name(None) == maturity.NO_STAGE_NAME

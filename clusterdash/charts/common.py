@@ -6,10 +6,10 @@ import textwrap
 
 import plotly.graph_objects as go
 
-# The stages' colours and labels are domain facts (clusterdash.maturity), the RGBA conversion the
+# The stages' colours are domain facts (clusterdash.maturity; names: maturity.stage_names()), the RGBA conversion the
 # domain's map records use lives with them (clusterdash.initiatives); re-exported for the charts.
 from clusterdash.initiatives import hex_to_rgba  # noqa: F401
-from clusterdash.maturity import STAGE_COLORS, STAGE_LABELS  # noqa: F401
+from clusterdash.maturity import STAGE_COLORS  # noqa: F401
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 

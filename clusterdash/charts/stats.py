@@ -578,9 +578,6 @@ def trend_chart(trend: pd.DataFrame, *, region_name: str, source: str, large: bo
 # ---- compare regions ----------------------------------------------------------------------------
 
 COMPARE_MEASURES = ("lq", "employment", "national_share_pct", "cagr_pct", "avg_wage")
-# alias for ui/pages; lead removes after merge (the titles are the registry's labels: fields.label(m))
-MEASURE_TITLES = fields.column_labels(COMPARE_MEASURES)
-
 
 def measure_title(measure: str, benchmark: str = "nation") -> str:
     if measure == "lq":

@@ -25,7 +25,7 @@ FORMATS = ("cbp", "eurostat", "long")  # defined before the imports below: impor
 
 # ruff: noqa: E402
 from clusterdash.stats.analysis import (
-    BENCHMARK_NAMES, BENCHMARKS, EXPORT_COLUMNS, LABELS, MAX_COMPARE, NOT_IN_SOURCE, benchmark_options, citation,
+    BENCHMARK_NAMES, BENCHMARKS, EXPORT_COLUMNS, MAX_COMPARE, NOT_IN_SOURCE, benchmark_options, citation,
     cluster_coverage_table, cluster_map_frame, cluster_title_term, compare_regions, compare_summary,
     country_map_frame, diversification_opportunities, for_display, lq_axis_title, lq_label, lq_one_means,
     rank_clusters, region_label, region_portfolio, share_label, specialisation_trend, strong_cluster_list,
@@ -54,7 +54,7 @@ from clusterdash.stats.exports import EXPORTS as ANALYSIS_EXPORTS, method_line a
 
 __all__ = [
     "FORMATS", "ImportSpec", "ImportSummary", "SourceFile", "StatsImportError", "Progress",
-    "EXPORT_COLUMNS", "LABELS", "MAX_COMPARE", "citation", "cluster_map_frame", "compare_regions", "compare_summary",
+    "EXPORT_COLUMNS", "MAX_COMPARE", "citation", "cluster_map_frame", "compare_regions", "compare_summary",
     "diversification_opportunities", "rank_clusters", "region_portfolio", "specialisation_trend",
     "strong_cluster_list", "to_export_frame", "units_line", "wage_unit", "whole_numbers",
     # issue #11: benchmark, coverage, NUTS regions at their country's position, display

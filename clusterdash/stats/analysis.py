@@ -29,20 +29,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 OPTIONAL_EXPORT_COLUMNS = ("benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct",
                            "base_year", "is_growth_distorted", "growth_note")
 
-# Labels of the columns as shown on the pages: the field registry's (clusterdash/fields.py).
-# alias for ui/pages; lead removes after merge (pages can call fields.label / fields.column_labels)
-LABELS = fields.column_labels((
-    "region_code", "region_name", "cluster_code", "cluster_name", "cluster_type", "year", "employment",
-    "establishments", "payroll", "avg_wage", "avg_firm_size", "lq", "national_share_pct", "is_strong",
-    "is_strong_top10", "employment_change", "cagr_pct", "national_share_change_pp", "expected_change",
-    "job_creation_relative", "withheld_cells", "base_year_withheld_cells", "withheld_establishments_pct",
-    "benchmark", "is_benchmark_complete", "withheld_share_pct", "national_withheld_share_pct", "base_year",
-    "is_growth_distorted", "growth_note",
-    "base_year_withheld_establishments_pct", "cluster_strength_pct", "traded_employment", "strong_employment",
-    "strong_clusters", "top_strong_cluster", "rank", "links", "related_strong_clusters", "industries",
-    "coordinate_source", "is_national", "latitude", "longitude",
-))
-
 
 def to_export_frame(ind: pd.DataFrame, *, dataset: dict | None = None) -> pd.DataFrame:
     """The indicators CSV layout: the columns of :data:`EXPORT_COLUMNS` (booleans

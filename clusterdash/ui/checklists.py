@@ -3,6 +3,8 @@ item, saved as they are given (clusterdash.ui.autosave), and the item's status l
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -35,7 +37,7 @@ def status_control(store: Store, workspace_id: str, item: dict, *, scope: str = 
     autosave.choice(
         "Status", checklists.STATUSES, answer_key(workspace_id, "status", item["item_key"], scope),
         _display("status", item.get("status")), _saver(store, workspace_id, item["item_key"], "status"),
-        format_func=checklists.STATUS_LABELS.get, label_visibility=label_visibility, width="content",
+        format_func=partial(checklists.status_label, short=True), label_visibility=label_visibility, width="content",
         help=checklists.status_hint(item["kind"]), answering=True,
     )
 
@@ -61,7 +63,7 @@ def who_when(item: dict) -> str:
     except Exception:  # no browser context (AppTest)
         tz = None
     effective = item.get("status_effective") or checklists.NO_ANSWER
-    status = "No status yet" if effective == checklists.NO_ANSWER else checklists.STATUS_NAMES[effective]
+    status = "No status yet" if effective == checklists.NO_ANSWER else checklists.status_label(effective)
     ww = checklists.who_when(item, tz_name=tz)
     return f"{status} · {ww}" if ww else status
 

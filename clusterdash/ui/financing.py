@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from clusterdash import fields
 from clusterdash import financing as fin
 from clusterdash import queries
 from clusterdash.charts import financing as charts
@@ -267,8 +268,9 @@ def shares_by_year(entries: pd.DataFrame, currency: str) -> None:
     st.subheader("Shares by year")
     shares = fin.shares_table(entries)
     if len(shares):
-        numbers = shares.rename(columns=fin.SHARES_COLUMN_LABELS)
-        st.table(fin.shares_table_text(shares).rename(columns=fin.SHARES_COLUMN_LABELS), hide_index=True)
+        labels = fields.column_labels(shares.columns)
+        numbers = shares.rename(columns=labels)
+        st.table(fin.shares_table_text(shares).rename(columns=labels), hide_index=True)
         download_csv(numbers, "financing_shares_by_year.csv", source="Your entries",
                      units=f"amounts in {currency}; shares in % of total income; blank = not entered",
                      key="dl-fin-shares")
@@ -317,10 +319,10 @@ def planner_tab(store: Store, wid: str, year: int, summary, profile: dict, rules
         with col:
             plan_input(field)
     st.markdown("##### Levers")
-    for col, (title, fields) in zip(st.columns(4), LEVER_GROUPS):
+    for col, (title, names) in zip(st.columns(4), LEVER_GROUPS):
         with col.container(border=True):
             st.markdown(f"**{title}**")
-            for field in fields:
+            for field in names:
                 plan_input(field)
     said = [r for r in (fin.rule(rules, "five_years_to_grow_private_income"),
                         fin.rule(rules, "public_cofinancing_even_for_excellent_clusters")) if r]
@@ -336,7 +338,7 @@ def planner_tab(store: Store, wid: str, year: int, summary, profile: dict, rules
     (st.success if reached.any() else st.warning)(fin.plan_outcome(plan))
     st.plotly_chart(charts.plan_chart(plan, currency=currency, source="Your entries and levers (projection)",
                                       large=shell.is_presenting()), theme=None, key="chart-fin-plan", config=CHART_CONFIG)
-    shown = plan.rename(columns=fin.PLAN_COLUMN_LABELS)
+    shown = plan.rename(columns=fields.column_labels(plan.columns))
     cfg = {c: st.column_config.NumberColumn(format="accounting") for c in shown.columns}
     cfg.update({c: st.column_config.NumberColumn(format="%.1f") for c in
                 ("Public share %", "Target %", "Gap to target (pp)")})
@@ -407,7 +409,7 @@ def liquidity_tab(store: Store, wid: str, year: int, summary, currency: str, rul
                                            source="Your entries and payment timings (projection)",
                                            large=shell.is_presenting()),
                     theme=None, key="chart-fin-liq", config=CHART_CONFIG)
-    shown = liq.rename(columns=fin.LIQUIDITY_COLUMN_LABELS)
+    shown = liq.rename(columns=fields.column_labels(liq.columns))
     cfg = {c: st.column_config.NumberColumn(format="accounting") for c in shown.columns
            if c not in ("Month", "Month name")}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)

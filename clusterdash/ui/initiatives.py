@@ -11,7 +11,7 @@ from clusterdash import initiatives as ini
 from clusterdash import queries
 from clusterdash.charts import initiatives as chart
 from clusterdash.charts import maps
-from clusterdash.charts.common import STAGE_COLORS, STAGE_LABELS
+from clusterdash.charts.common import STAGE_COLORS
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
 from clusterdash.ui import learn as learn_ui
@@ -225,7 +225,7 @@ def profile_tab(store: Store, all_rows: pd.DataFrame, selected_id: str | None, *
         st.markdown(  # constant stage label and colour only
             f'<span style="display:inline-block;padding:2px 10px;border-radius:10px;background:{color};'
             f'color:{"#1B2430" if record["stage_code"] == "initiation" else "white"};font-weight:600">'
-            f'{STAGE_LABELS.get(record["stage_code"], STAGE_LABELS[None])}</span>',
+            f'{ini.stage_label(record["stage_code"])}</span>',
             unsafe_allow_html=True,
         )
         for label, text in ini.profile_facts(record):

@@ -135,7 +135,7 @@ def column_label(c: str, benchmark: str = "nation", overrides: dict | None = Non
     for prefix, label in (("withheld_cells_", "Withheld cells "), ("withheld_share_pct_", "In withheld cells (%) ")):
         if c.startswith(prefix) and c[len(prefix):].isdigit():
             return label + c[len(prefix):]
-    return stats.LABELS.get(c) or (fields.label(c) if fields.is_registered(c) else c.replace("_", " ").capitalize())
+    return fields.label(c) if fields.is_registered(c) else c.replace("_", " ").capitalize()
 
 
 def data_table(df: pd.DataFrame, *, key: str, filename: str, ds: dict, columns: list[str], relatedness: bool = False,

@@ -4,10 +4,12 @@ files they name, and the datasets in the store. Writes are checked at the moment
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from clusterdash import queries
+from clusterdash import fields, queries
 from clusterdash.errors import UserError
 from clusterdash.stats import FORMATS, ImportSpec, SourceFile
 from clusterdash.store import Store
@@ -16,11 +18,6 @@ from clusterdash.ui.output import download_csv, plain, show_error
 
 ss = st.session_state
 
-FORMAT_LABELS = {
-    "cbp": "U.S. County Business Patterns (CSV or Census API JSON)",
-    "eurostat": "Eurostat raw TSV (e.g. lfst_r_lfe2en2)",
-    "long": "Generic long CSV (your own regional statistics)",
-}
 # placeholders and defaults that fit the files each format names
 PLACEHOLDERS = {
     "cbp": ("e.g. us_cbp_2017_2021", "e.g. County Business Patterns 2017–2021, 50 states",
@@ -220,7 +217,7 @@ def _format_options(fmt: str) -> dict:
 def import_form(store: Store) -> None:
     """Format, files, names and options of a new import; the import itself (all or nothing)."""
     st.subheader("New import")
-    fmt = st.radio("Format", FORMATS, format_func=FORMAT_LABELS.get, key="imp_format", horizontal=False)
+    fmt = st.radio("Format", FORMATS, format_func=partial(fields.value_label, "format"), key="imp_format", horizontal=False)
     data_files = st.file_uploader("Data file(s)", type=["csv", "json", "tsv", "txt"], accept_multiple_files=True,
                                   key=f"imp_files_{fmt}",
                                   help="Several files of the same format make one dataset (e.g. one Census API file per year)")

@@ -59,10 +59,10 @@ def chain_summary(store: Store, wid: str, initiative: dict, stages: pd.DataFrame
     st.subheader(plain(initiative["name"]), anchor=False)
     m = st.columns(5)
     m[0].metric("Stages", summary["stages"])
-    m[1].metric(vc.COVERAGE_LABELS["covered"], summary["counts"]["covered"])
-    m[2].metric(vc.COVERAGE_LABELS["partly_covered"], summary["counts"]["partly_covered"])
+    m[1].metric(vc.coverage_label("covered"), summary["counts"]["covered"])
+    m[2].metric(vc.coverage_label("partly_covered"), summary["counts"]["partly_covered"])
     m[3].metric("Gaps", summary["counts"]["gap"])
-    m[4].metric(vc.COVERAGE_LABELS[vc.NOT_ASSESSED], summary["counts"][vc.NOT_ASSESSED])
+    m[4].metric(vc.coverage_label(vc.NOT_ASSESSED), summary["counts"][vc.NOT_ASSESSED])
     if summary["gaps"]:
         st.markdown("**Gaps (actors to attract or develop):** " + "; ".join(plain(g) for g in summary["gaps"]))
     workspace_name = (queries.get_workspace(store, wid) or {}).get("name", wid)
@@ -92,8 +92,8 @@ def stage_row(store: Store, wid: str, rec: dict, n_stages: int, template_names: 
                           max_chars=vc.MAX_LEN["stage_name"], checked=True)
         with c2:
             autosave.choice("Coverage", options, f"vc_cov_{sid}", vc.coverage_key(rec["coverage_status"]),
-                            save("coverage_status"), format_func=lambda k: vc.COVERAGE_LABELS[k], required=True,
-                            help=" · ".join(f"{vc.COVERAGE_LABELS[k]}: {vc.COVERAGE_HELP[k]}" for k in options))
+                            save("coverage_status"), format_func=vc.coverage_label, required=True,
+                            help=" · ".join(f"{vc.coverage_label(k)}: {vc.COVERAGE_HELP[k]}" for k in options))
         if editable:
             u, d, x = c3.columns(3, gap="xxsmall")
             with u:

@@ -22,7 +22,7 @@ from bench import load, load_shared
 from bench.load_shared import MATURITY, TOOLKIT, SharedPlan
 from clusterdash.maturity import ANSWER_OPTIONS
 from clusterdash.store import Store
-from clusterdash.toolkit import ASSESSMENT_LABELS, LEVEL_LABELS
+from clusterdash import fields
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,7 +57,7 @@ def test_ten_sessions_edit_one_stakeholder_table(new_server, template_db, tmp_pa
     finally:
         store.close()
     check(result, problems)
-    labels = {"assessment": ASSESSMENT_LABELS, "influence": LEVEL_LABELS}
+    labels = {"assessment": fields.value_labels("assessment"), "influence": fields.value_labels("influence")}
     shown_expected = {t: labels[t.split("|")[1]][v] if t.split("|")[1] in labels else v
                       for t, v in result.expected.items()}
     for who, shown in result.views.items():

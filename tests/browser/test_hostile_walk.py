@@ -42,7 +42,7 @@ BIDI_OUTSIDE_EDITORS = r"""() => {
 # boxes, and in the analysis pages' Plotly text and tables (charts/stats.py has its own plotly_text
 # without clean_invisible; charts/analysis.py, st.table cells). Owners: textsafe, stats-app, analysis.
 # Fix: safe_text.plotly_text / label_text there, then empty this set.
-KNOWN_BIDI_GAPS = {"value_chains", "cluster_profile", "region_cluster", "shift_share", "economic_structure"}
+KNOWN_BIDI_GAPS: set[str] = set()
 
 
 @pytest.fixture

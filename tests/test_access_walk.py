@@ -134,7 +134,7 @@ def walk(at, restart) -> list[str]:
         fired.append(f"{kind}:{ident[1]}")
         try:
             at.run()
-        except TypeError:  # AppTest's own serialisation of a formatted option, not the app
+        except (TypeError, ValueError):  # AppTest's own serialisation of a formatted option, not the app
             fired[-1] += " (not sendable by AppTest)"
             at = restart()
     return fired

@@ -361,6 +361,11 @@ _add("answer_code", "Answer",
 _add("participant", "Participant", "Name of the participant or group who answered.")
 _add("vote_id", "Vote", "Identifier of a dot-vote of the workshop room ('vt-' and 8 letters).")
 _add("round", "Round", "Round of a dot-vote (1-based); a new round keeps the earlier rounds' dots.")
+_add("scope", "Timer", "Which countdown timer of a workspace: 'room', the one timer of the workshop room.")
+_add("duration_s", "Duration (s)", "Duration of the countdown timer the facilitator set, in seconds.", "seconds")
+_add("left_s", "Time left (s)", "Seconds left on the countdown timer while it is not running (paused or not started).",
+     "seconds")
+_add("ends_at", "Ends at", "When the running countdown timer ends (UTC); NULL while it is not running.")
 _add("fulfilment_pct", "Fulfilment (%)",
      "Mean score of the stage's answered statements, in percent of the maximum score.", PCT, export_only=True)
 _add("coverage_pct", "Answered (%)", "Share of the stage's statements that have a score, in %.", PCT,

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from clusterdash import queries, ui
+from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import maturity as mat_ui
 from clusterdash.ui import learn as learn_ui
 
@@ -14,6 +15,7 @@ ui.page_intro(
     "statements: every answer is saved the moment you give it, and the result follows at once.",
 )
 ui.edit_notice(answering=True)
+timer_ui.display(store, wid)
 learn_ui.guidance_lists("assessment", title=None)  # the guide's four stages
 q = mat_ui.questionnaire(store)
 if not q.statements:

@@ -3,6 +3,7 @@ import streamlit as st
 from clusterdash import maturity, queries, ui
 from clusterdash.charts import maturity as charts
 from clusterdash.ui import maturity as mat_ui
+from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import room as room_ui
 
 store = ui.get_store()
@@ -27,6 +28,10 @@ with st.container(border=True):
     room_ui.join_panel(wid, aid)
     if not presenting:
         ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
+if presenting:
+    timer_ui.display(store, wid, large=True)
+elif ui.can_edit():
+    timer_ui.controls(store, wid)
 
 live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
                                help="Counts and the room's stage every 2 seconds, charts every 10 seconds.")

@@ -20,7 +20,7 @@ ui.page_intro(
 if ui.is_presenting():  # the projector: the room board, refreshed by itself; no filters or controls
     cl_ui.room_board(store, wid)
     st.stop()
-ui.edit_notice(answering=True)
+cl_ui.answering_notice(store, wid)
 
 board = checklists.prepare_board(queries.checklist_board(store, wid))
 lists = checklists.sort_lists(queries.checklist_lists(store))

@@ -9,15 +9,17 @@ st.title("Join the workshop")
 st.caption("Type the join code shown on the projector and your name; then answer on this device.")
 code = st.text_input("Join code", value=st.query_params.get("code", ""), max_chars=12, key="_join_code",
                      placeholder="e.g. K7P-2QX")
-ui.participant_input("_join_who", help="Shown with your answers, so the room sees who answered.")
+ui.participant_input("_join_who", help="Shown with your answers, so the room sees who answered.", blank_default=True)
 if st.button("Join", type="primary", icon=":material/login:", key="_join", width="stretch"):
     hit = room.resolve(code, room_ui.candidates(store))
-    if hit is None:
+    if ui.current_participant() == ui.DEFAULT_PARTICIPANT:
+        st.error("Type your name (or your group's name) first, so the room sees who answered.")
+    elif hit is None:
         st.error("No workshop has this join code. Check it on the projector (letters and digits, no 0, 1, I or O).")
     else:
         wid, aid = hit
         who = ui.current_participant()
-        params = {"ws": wid, **({"who": who} if who != ui.DEFAULT_PARTICIPANT else {})}
+        params = {"ws": wid, "who": who}
         if st.query_params.get("join"):
             params["join"] = st.query_params["join"]
         if aid:

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from clusterdash import queries, ui
+from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import room as room_ui
 from clusterdash.ui import votes as vote_ui
 
@@ -16,7 +17,12 @@ if not presenting:
     )
     ui.edit_notice(answering=True)
     if ui.can_edit():
+        timer_ui.controls(store, wid)
         vote_ui.new_vote_form(store, wid)
+    else:
+        timer_ui.display(store, wid)
+else:
+    timer_ui.display(store, wid, large=True)
 
 votes = queries.list_votes(store, wid)
 if not presenting and ui.can_edit():

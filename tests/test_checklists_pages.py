@@ -292,3 +292,33 @@ def test_assessment_statements_as_a_deck(app_v2, store):
     saved = queries.assessment_answers(store, "default", aid, "Group A")
     assert list(saved.statement_code) == [code] and list(saved.answer_code) == ["largely"]
     assert f"1 of {len(first)} answered" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_participant_resolves_a_note_conflict_with_keep_mine_and_keep_both(app_v2, store, monkeypatch):
+    """Participants answer checklists (answering=True), so they may also keep their note when
+    someone else saved the same note meanwhile — not only the facilitator."""
+    from clusterdash import access
+
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.OPEN_ENV_VAR, "1")  # answering open: participants without a code
+    item = board(store).iloc[0]
+    key = item.item_key
+    anna = app_v2("pages/checklists.py", ws="default", who="Anna")
+    ben = app_v2("pages/checklists.py", ws="default", who="Ben")  # both drawn from the empty note
+    text_control(anna, "note", key).input("Anna's note").run()
+    text_control(ben, "note", key).input("Ben's note").run()
+    assert queries.checklist_answer(store, "default", key)["note"] == "Anna's note"  # not overwritten
+    base = f"ans||default|note|{key}"
+    keep_mine = ben.button(key=f"keep-mine|{base}")
+    assert not keep_mine.disabled and not ben.button(key=f"keep-both|{base}").disabled
+    keep_mine.click().run()
+    assert not ben.exception
+    row = queries.checklist_answer(store, "default", key)
+    assert row["note"] == "Ben's note" and row["changed_by"] == "Ben"
+    # a second conflict, resolved with Keep both: theirs, then mine
+    anna.run()
+    text_control(anna, "note", key).input("Anna again").run()
+    text_control(ben, "note", key).input("Ben again").run()
+    ben.button(key=f"keep-both|{base}").click().run()
+    note = queries.checklist_answer(store, "default", key)["note"]
+    assert "Anna again" in note and "Ben again" in note and note.index("Anna again") < note.index("Ben again")

@@ -28,7 +28,7 @@ def user_rows(store) -> dict:
 # ---- the write guard: every write refuses an unknown or archived workspace -----------------------
 
 WRITE_VERBS = ("add_", "set_", "save_", "update_", "delete_", "import_", "move_", "apply_", "rename_",
-               "archive_", "restore_", "duplicate_", "create_")
+               "archive_", "restore_", "duplicate_", "create_", "start_", "pause_", "reset_")
 # writes that act on an archived workspace on purpose (they are refused only for an unknown one)
 ALLOWED_WHEN_ARCHIVED = {"restore_workspace", "duplicate_workspace"}
 
@@ -118,6 +118,10 @@ CASES = {
     "create_vote": lambda s, w, x: queries.create_vote(s, w, "Next steps", ["A", "B"]),
     "set_dots": lambda s, w, x: queries.set_dots(s, w, x["vote"], 1, "Anna", 1),
     "set_vote_state": lambda s, w, x: queries.set_vote_state(s, w, x["vote"], is_revealed=True),
+    # the room's countdown timer
+    "start_countdown": lambda s, w, x: queries.start_countdown(s, w, minutes=3),
+    "pause_countdown": lambda s, w, x: queries.pause_countdown(s, w),
+    "reset_countdown": lambda s, w, x: queries.reset_countdown(s, w, minutes=2),
     # workspaces
     "rename_workspace": lambda s, w, x: queries.rename_workspace(s, w, "Renamed"),
     "archive_workspace": lambda s, w, x: queries.archive_workspace(s, w),

@@ -73,6 +73,27 @@ def test_join_page_takes_a_code_and_a_name_to_the_assessment(app_v2, seeded):
     assert [w for w in at2.segmented_control if w.key and w.key.startswith("ans|")]
 
 
+def test_the_join_name_starts_empty_is_required_and_survives_a_reload(app_v2, seeded):
+    ws, aid = seeded
+    at = app_v2("pages/join.py")
+    field = at.text_input(key="_join_who")
+    assert field.value == "" and field.placeholder == "Your name"  # nothing to overwrite
+    at.text_input(key="_join_code").input(room.join_code(ws, aid))
+    at.button(key="_join").click().run()
+    assert any("Type your name" in e.value for e in at.error) and "a" not in at.query_params
+    join(at, room.join_code(ws, aid), "Dana")
+    assert qp(at, "who") == "Dana"
+    # a reload of the page they were sent to (a new session, the same URL) keeps the name
+    params = {k: qp(at, k) for k in ("ws", "a", "who")}
+    again = app_v2("pages/assessment.py", **params)
+    assert not again.exception
+    assert [t.value for t in again.text_input if t.label == "Your name"] == ["Dana"]
+    assert qp(again, "who") == "Dana"
+    # and the join page itself, reloaded with the name, shows it
+    back = app_v2("pages/join.py", who="Dana")
+    assert back.text_input(key="_join_who").value == "Dana"
+
+
 def test_a_wrong_code_is_refused(app_v2, seeded):
     at = app_v2("pages/join.py")
     join(at, "ZZZ-ZZZ", "Dana")

@@ -91,6 +91,7 @@ from clusterdash.queries.analysis import (
 from clusterdash.queries.votes import (
     create_vote, list_votes, get_vote, vote_options, vote_dots, set_dots, set_vote_state, new_vote_round,
 )
+from clusterdash.queries.countdown import get_countdown, start_countdown, pause_countdown, reset_countdown
 
 __all__ = [
     'utcnow', 'DEFAULT_WORKSPACE_NAME', 'list_workspaces', 'get_workspace', 'new_workspace_id',
@@ -135,5 +136,5 @@ __all__ = [
     'aggregate_counties_to_economic_areas',
     'TextConflict', 'NOT_CHECKED', 'text_changes',
     'create_vote', 'list_votes', 'get_vote', 'vote_options', 'vote_dots', 'set_dots', 'set_vote_state',
-    'new_vote_round',
+    'new_vote_round', 'get_countdown', 'start_countdown', 'pause_countdown', 'reset_countdown',
 ]

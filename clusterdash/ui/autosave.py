@@ -166,7 +166,8 @@ def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, c
     and raises TextConflict when someone else saved the field meanwhile: see the module
     docstring (the conflict state, Keep mine / Take theirs / Keep both). ``notices``: a
     container (e.g. above a grid of narrow fields) for the conflict's warning and choices, which
-    then name the field; by default they are shown right above the field."""
+    then name the field; by default they are shown right above the field. ``answering``: an
+    answer (a checklist note), which participants may give and, in a conflict, keep."""
     stored = "" if is_missing(stored) else str(stored)
     widget = st.text_area if area else st.text_input
     if not checked:
@@ -178,11 +179,12 @@ def text(label: str, base_key: str, stored, save: Save, *, area: bool = False, c
     if pending is None:
         return field(widget, label, base_key, stored, _checked_save(save, stored), **kwargs)
     pending["key"] = _current_key(base_key, stored, "conflict")  # where the choices read the user's text
+    answering = bool(kwargs.get("answering"))
     if notices is None:
-        _conflict_notice(base_key, pending, save, multiline=area)
+        _conflict_notice(base_key, pending, save, multiline=area, answering=answering)
     else:
         with notices:
-            _conflict_notice(base_key, pending, save, multiline=area, named=True)
+            _conflict_notice(base_key, pending, save, multiline=area, named=True, answering=answering)
         who = plain(pending.get("changed_by") or "someone else")
         st.caption(f":material/warning: Not saved: {who} changed it. Your text is kept here; choose above.")
     return field(widget, label, base_key, stored, lambda v: _edit_mine(base_key, v), initial=pending["mine"],
@@ -240,9 +242,9 @@ def conflict_message(pending: dict) -> str:
     return f"Not saved: {who} saved a different text{when} after your page had loaded it."
 
 
-def _resolve(base_key: str, save: Save, both: bool, multiline: bool) -> None:
+def _resolve(base_key: str, save: Save, both: bool, multiline: bool, answering: bool = False) -> None:
     pending = conflict_of(base_key)
-    if pending is None or not shell.allowed():
+    if pending is None or not shell.allowed(answering=answering):
         return
     mine = texts.norm(st.session_state.get(pending.get("key"), pending["mine"]))  # edited in the same click
     pending["mine"] = mine
@@ -267,9 +269,11 @@ def _take_theirs(base_key: str) -> None:
     _bump(base_key)
 
 
-def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: bool, named: bool = False) -> None:
+def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: bool, named: bool = False,
+                     answering: bool = False) -> None:
     """Above a field in the conflict state: the warning, their text (as plain text) and the choices.
-    ``named``: shown away from the field, so the warning names it."""
+    ``named``: shown away from the field, so the warning names it. ``answering``: the text is an
+    answer, so whoever may answer may keep theirs (participants too), not only the facilitator."""
     with st.container(border=True, key=f"conflict|{base_key}"):
         what = f"{pending['what']}, {pending['field']} — " if named else ""
         st.warning(plain(what + conflict_message(pending)), icon=":material/warning:")
@@ -277,14 +281,14 @@ def _conflict_notice(base_key: str, pending: dict, save: Save, *, multiline: boo
         st.text(pending["theirs"] or "(empty)")
         st.caption("Yours is in the field" + (" (marked ⚠ below)" if named else " below")
                    + ", not saved yet (and kept in the change history).")
-        editable = shell.can_edit()
+        editable = shell.can_answer() if answering else shell.can_edit()
         with st.container(horizontal=True, key=f"conflict-actions|{base_key}"):
             st.button("Keep mine", key=f"keep-mine|{base_key}", type="primary", disabled=not editable,
-                      help="Save your text over theirs (theirs stays in the change history)", on_click=_resolve, args=(base_key, save, False, multiline))
+                      help="Save your text over theirs (theirs stays in the change history)", on_click=_resolve, args=(base_key, save, False, multiline, answering))
             st.button("Take theirs", key=f"take-theirs|{base_key}", help="Drop your text and show theirs (yours stays in the change history)",
                       on_click=_take_theirs, args=(base_key,))
             st.button("Keep both", key=f"keep-both|{base_key}", disabled=not editable,
-                      help="Save their text followed by yours", on_click=_resolve, args=(base_key, save, True, multiline))
+                      help="Save their text followed by yours", on_click=_resolve, args=(base_key, save, True, multiline, answering))
 
 
 def choice(label: str, options: Iterable, base_key: str, stored, save: Save, *, labels: dict | None = None,

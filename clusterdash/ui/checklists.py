@@ -71,15 +71,26 @@ def who_when(item: dict) -> str:
 BOARD_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
 
 
+def answering_notice(store: Store, workspace_id: str) -> None:
+    """The top of a page where participants answer checklists: the view-only notice when this
+    session may not answer, and the facilitator's countdown timer while it is set."""
+    from clusterdash.ui import countdown as countdown_ui
+
+    shell.edit_notice(answering=True)
+    countdown_ui.display(store, workspace_id)
+
+
 def room_board(store: Store, workspace_id: str) -> None:
     """The checklists on the projector: how to join, then the room's progress and the latest
     answers as they arrive, re-read every BOARD_REFRESH_S seconds by itself (a fragment: the rest
     of the page, and anyone's own view, does not move). No filters, no editing controls."""
     from clusterdash.charts import checklists as charts
+    from clusterdash.ui import countdown as countdown_ui
     from clusterdash.ui import room as room_ui
 
     with st.container(border=True):
         room_ui.join_panel(workspace_id)
+    countdown_ui.display(store, workspace_id, large=True)
 
     @st.fragment(run_every=BOARD_REFRESH_S)
     def live() -> None:

@@ -354,11 +354,16 @@ def keep_participant_in_url() -> None:
         del st.query_params["who"]
 
 
-def _on_participant_change(key: str) -> None:
+def _shown_name(blank_default: bool) -> str:
+    name = current_participant()
+    return "" if blank_default and name == DEFAULT_PARTICIPANT else name
+
+
+def _on_participant_change(key: str, blank_default: bool = False) -> None:
     try:
         name = _clean(st.session_state.get(key))
     except UserError as exc:
-        st.session_state[key] = current_participant()
+        st.session_state[key] = _shown_name(blank_default)
         flash_error(str(exc))
         return
     st.session_state[_NAME] = name
@@ -369,15 +374,17 @@ def _on_participant_change(key: str) -> None:
 PARTICIPANT_HELP = "Shown with every change you make, so others see who changed what and when."
 
 
-def participant_input(key: str = "_who_input", *, help: str = PARTICIPANT_HELP) -> str:
+def participant_input(key: str = "_who_input", *, help: str = PARTICIPANT_HELP, blank_default: bool = False) -> str:
     """The "Your name" field (in the sidebar, or on a page that asks for it: see
-    ``PageSpec.asks_participant``). Returns the current name."""
+    ``PageSpec.asks_participant``). Returns the current name. ``blank_default``: the field starts
+    empty (placeholder "Your name") until this session gives a name, instead of showing
+    'Facilitator' (the join page: a participant types their own name, nothing to overwrite)."""
     from clusterdash import checklists
 
     name = current_participant()
-    st.session_state[key] = name  # session-local: no other browser writes this value
-    st.text_input("Your name", key=key, on_change=_on_participant_change, args=(key,),
-                  max_chars=checklists.MAX_NAME_LENGTH, help=help)
+    st.session_state[key] = _shown_name(blank_default)  # session-local: no other browser writes this value
+    st.text_input("Your name", key=key, on_change=_on_participant_change, args=(key, blank_default),
+                  max_chars=checklists.MAX_NAME_LENGTH, help=help, placeholder="Your name" if blank_default else None)
     return name
 
 

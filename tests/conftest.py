@@ -25,7 +25,8 @@ TESTS = Path(__file__).resolve().parent
 # ``browser``: everything under tests/browser/ (a real server driven by Chromium).
 # ``slow``: property/fault tests and single tests that take more than ~3 s each on 2 cores
 # (measured with --durations); the fast loop ``-m "not browser and not slow"`` skips them.
-SLOW_FILES = {"test_robust_import.py", "test_robust_kill.py"}  # hypothesis examples, kill -9 of imports
+SLOW_FILES = {"test_robust_import.py", "test_robust_kill.py",  # hypothesis examples, kill -9 of imports
+              "test_access_walk.py"}  # every page as a locked viewer, every widget fired: 5–20 s a page
 SLOW_TESTS = {
     # the whole 419k-row CBP file through the CLI (import + export round trip), ~6 s
     "test_stats_cli.py::test_import_then_export_round_trip",

@@ -4,7 +4,7 @@ drill-down treemap, a cluster's ranking, trend and related-cluster network, a re
 against the benchmark, the county / economic-area choropleth (offline) and the fit of candidate
 clusters. Builders take the frames of :mod:`clusterdash.stats` and return figures; no Streamlit.
 
-Names from imported files are data: escaped for plotly (:func:`plotly_text`), canvas text on maps.
+Names from imported files are data: escaped for plotly (safe_text.plotly_text), canvas text on maps.
 Every figure carries its source line (:func:`clusterdash.charts.stats.finish`).
 """
 
@@ -21,7 +21,7 @@ from clusterdash import fields
 from clusterdash.charts import maps
 from clusterdash.charts.common import hex_to_rgba
 from clusterdash.charts.stats import LQ_CLASSES, MAP_HEIGHT_PX, MAP_WIDTH_PX, finish, fmt_int, fmt_num, lq_color
-from clusterdash.charts.stats import plotly_text as esc
+from clusterdash.safe_text import plotly_text as esc
 
 COMPONENT_COLORS = {
     "national_growth_effect": "#7f8fa6",

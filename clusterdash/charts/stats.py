@@ -23,7 +23,6 @@ text/tooltips (never HTML), in plotly they are escaped.
 
 from __future__ import annotations
 
-import html
 import math
 from functools import lru_cache
 
@@ -34,6 +33,7 @@ import pydeck as pdk
 from clusterdash import config, fields, geo
 from clusterdash.charts import labels, maps
 from clusterdash.charts.common import FONT_FAMILY, hex_to_rgba, style, wrap_label, wrap_lines
+from clusterdash.safe_text import plotly_text
 from clusterdash.stats.analysis import (
     BENCHMARK_NAMES, cluster_title_term, lq_axis_title, lq_label, lq_one_means, region_label, share_label,
 )
@@ -114,11 +114,6 @@ def lq_legend(benchmark: str = "nation") -> list[dict]:
 
 def lq_legend_title(benchmark: str = "nation") -> str:
     return f"Location quotient, {lq_label(benchmark)} ({lq_one_means(benchmark)})"
-
-
-def plotly_text(s) -> str:
-    """Escape a name for plotly labels (plotly reads a few HTML tags; data must not be markup)."""
-    return html.escape("" if s is None else str(s), quote=False)
 
 
 def fmt_int(v) -> str:

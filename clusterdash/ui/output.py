@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from clusterdash.export import csv_bytes
-from clusterdash.safe_text import label_text, plain, plain_label  # noqa: F401  (re-exported by clusterdash.ui)
+from clusterdash.safe_text import clean_invisible, label_text, plain, plain_label  # noqa: F401  (re-exported by clusterdash.ui)
 
 # ---- text ------------------------------------------------------------------------------
 # plain / plain_label / label_text / html_text / plotly_text: clusterdash.safe_text (one escaper
@@ -92,6 +92,19 @@ def show_slot(slot: str, kinds: Sequence[str] = ("success", "error")) -> None:
         st.error(plain(text), icon=":material/error:")
 
 
+def shown_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The copy of ``df`` a table shows (st.dataframe, :func:`data_grid`): its text cells without
+    bidi overrides, zero-width and control characters (safe_text.clean_invisible), so a name cannot
+    be spoofed on screen. Nothing else changes: same rows, columns, values and line breaks. The
+    stored data and the CSV of the table (:func:`download_csv` of the uncleaned frame) keep the text
+    exactly as stored: the CSV is what is shown plus, at most, those invisible characters."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(lambda v: clean_invisible(v) if isinstance(v, str) else v)
+    return out
+
+
 # ---- downloads -------------------------------------------------------------------------
 
 def download_csv(df: pd.DataFrame, filename: str, *, source: str, units: str | None = None,
@@ -116,6 +129,7 @@ def data_grid(df: pd.DataFrame, *, key: str, height: int = 420, column_widths: d
     clicking a row selects it; returns the selected rows (empty when none)."""
     from st_aggrid import AgGrid, GridOptionsBuilder
 
+    df = shown_frame(df)
     gb = GridOptionsBuilder.from_dataframe(df)
     gb.configure_default_column(sortable=True, resizable=True, filter=False, editable=False)
     for c in df.columns:

@@ -21,7 +21,8 @@ from clusterdash.charts import stats as chart
 from clusterdash.errors import UserError
 from clusterdash.store import Store
 from clusterdash.ui import shell
-from clusterdash.ui.output import download_csv, plain, show_error, source_line
+from clusterdash.safe_text import clean_invisible
+from clusterdash.ui.output import download_csv, plain, show_error, shown_frame, source_line
 
 VIEWS = ["Cluster map", "Region profile", "Compare regions", "Related clusters", "Data"]
 ss = st.session_state
@@ -159,7 +160,7 @@ def data_table(df: pd.DataFrame, *, key: str, filename: str, ds: dict, columns: 
     for c in LOCALIZED:
         if c in shown.columns and pd.api.types.is_numeric_dtype(shown[c]):
             config[c] = st.column_config.NumberColumn(column_label(c, benchmark, labels), format="localized")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=f"tbl-{key}",
+    st.dataframe(shown_frame(shown), hide_index=True, width="stretch", column_config=config, key=f"tbl-{key}",
                  height=height or "auto")
     source = stats.citation(ds, relatedness=relatedness)
     units = stats.units_line(ds, shown.columns, benchmark=benchmark)
@@ -531,9 +532,9 @@ def data_view(store: Store, v: StatsView) -> None:
         ("Rejected rows", f"{ds['rejected_count']:,}"), ("Files", ds["files"]),
         ("Imported (UTC)", f"{ds['imported_at']:%Y-%m-%d %H:%M}"),
     ], columns=["item", "value"])
-    st.dataframe(facts, hide_index=True, width="stretch", height=(len(facts) + 1) * 35 + 3)
+    st.dataframe(shown_frame(facts), hide_index=True, width="stretch", height=(len(facts) + 1) * 35 + 3)
     if ds["notes"]:
-        st.text(ds["notes"])
+        st.text(clean_invisible(ds["notes"]))
     st.subheader("Coverage per year")
     st.caption("Regions with data, cells the source withheld and the estimated share of employment in them (an upper "
                "bound: the residual of the nearest published parent row). A year with far fewer regions is refused as "

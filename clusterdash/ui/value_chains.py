@@ -14,7 +14,8 @@ from clusterdash import value_chains as vc
 from clusterdash.charts import value_chains as chart
 from clusterdash.store import Store
 from clusterdash.ui import autosave, history, shell
-from clusterdash.ui.output import download_csv, flash_success, label_text, plain, source_line
+from clusterdash.safe_text import plotly_text
+from clusterdash.ui.output import download_csv, flash_success, label_text, plain, shown_frame, source_line
 
 OVERVIEW_COLUMNS = ["name", "stages", "covered", "partly_covered", "gaps", "not_assessed"]
 
@@ -66,8 +67,9 @@ def chain_summary(store: Store, wid: str, initiative: dict, stages: pd.DataFrame
     if summary["gaps"]:
         st.markdown("**Gaps (actors to attract or develop):** " + "; ".join(plain(g) for g in summary["gaps"]))
     workspace_name = (queries.get_workspace(store, wid) or {}).get("name", wid)
-    source = f"value-chain coverage entered in ClusterDash, workspace “{workspace_name}”"
-    fig = chart.chain_figure(stages, per_row=3 if presenting or len(stages) < 4 else 4, large=presenting, source=source)
+    source = f"value-chain coverage entered in ClusterDash, workspace “{workspace_name}”"  # the CSV keeps it as stored
+    fig = chart.chain_figure(stages, per_row=3 if presenting or len(stages) < 4 else 4, large=presenting,
+                             source=plotly_text(source, None))
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="vc_chart")
     download_csv(vc.chain_table(stages, initiative["name"]), f"value_chain_{initiative['initiative_id']}.csv",
                  key="dl-value-chain", source=source,
@@ -187,4 +189,4 @@ def chain_view(store: Store, wid: str, iid: str, overview: pd.DataFrame) -> None
                          title="Change history of the stages' texts (all chains of this workspace)")
     if len(overview) > 1 or (len(overview) == 1 and overview["initiative_id"].iloc[0] != iid):
         with st.expander("Other value chains in this workspace"):
-            st.dataframe(overview[OVERVIEW_COLUMNS], hide_index=True, width="stretch")
+            st.dataframe(shown_frame(overview[OVERVIEW_COLUMNS]), hide_index=True, width="stretch")

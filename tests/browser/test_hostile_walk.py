@@ -37,12 +37,10 @@ BIDI_OUTSIDE_EDITORS = r"""() => {
 }"""
 
 
-# Measured 2026-12-02 after merging main: RTL/zero-width characters still shown (never images, links,
-# scripts or requests) in the text-history table of value chains (ui/history.py), in the value-chain
-# boxes, and in the analysis pages' Plotly text and tables (charts/stats.py has its own plotly_text
-# without clean_invisible; charts/analysis.py, st.table cells). Owners: textsafe, stats-app, analysis.
-# Fix: safe_text.plotly_text / label_text there, then empty this set.
-KNOWN_BIDI_GAPS = {"value_chains", "cluster_profile", "region_cluster", "shift_share", "economic_structure"}
+# Pages where a bidi/zero-width character may still be shown: none. Measured 2026-12-02 (hardening2):
+# 33 pages, nothing found, after charts/stats.py took safe_text.plotly_text and the tables show
+# ui.output.shown_frame copies (text history, value chains, statistics and analysis tables).
+KNOWN_BIDI_GAPS: set[str] = set()
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ def shorten(text: str, limit: int = MAX_RUN) -> str:
     text = str(text)
     if len(text) <= limit:
         return text
+    if "/" in text[-limit:]:  # a long path: its end names the file
+        return f"…{text[-(limit - 1):]}"
     return f"{text[: max(limit - 20, 10)]}… ({len(text):,} characters)"
 
 

@@ -113,7 +113,7 @@ def test_import_a_file_through_the_page(new_server, page, tmp_path):
     page.get_by_text("broken.csv").first.wait_for(timeout=15_000)
     wait_for_app(page)
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("column employment: text where a number is expected (line 2: 'lots')").wait_for(timeout=30_000)
+    page.get_by_text("column employment: text where a whole number is expected (line 2: 'lots')").wait_for(timeout=30_000)
     screenshot(page, "stats-import-error")
     page.get_by_role("button", name="Remove broken.csv").first.click()
     wait_for_app(page)

@@ -107,8 +107,7 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                                   + (" — " + " · ".join(parts) if parts else "")))
             else:
                 changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
-                if changes.empty:
-                    st.caption("The room: no answer to this card yet.")
+                if changes.empty:  # the card's own status line already says "No status yet"
                     return
                 lines = checklists.changes_frame(changes, {}).to_dict("records")
                 st.caption(plain("The room: " + " · ".join(

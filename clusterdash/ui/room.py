@@ -103,14 +103,14 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                 people = answers["participant"].nunique()
                 counts = here["answer_code"].value_counts()
                 parts = [f"{maturity.answer_label(c)}: {int(counts[c])}" for c in maturity.ANSWER_CODES if c in counts]
-                st.caption(plain(f"The room: {len(here)} of {people} participant(s) answered this card"
+                st.markdown(plain(f"The room: {len(here)} of {people} participant(s) answered this card"
                                   + (" — " + " · ".join(parts) if parts else "")))
             else:
                 changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
                 if changes.empty:  # the card's own status line already says "No status yet"
                     return
                 lines = checklists.changes_frame(changes, {}).to_dict("records")
-                st.caption(plain("The room: " + " · ".join(
+                st.markdown(plain("The room: " + " · ".join(
                     f"{r['changed_by'] or 'someone'} set {r['field']} to {r['to'] if r['to'] is not None else '(cleared)'}"
                     for r in lines)))
 

@@ -170,3 +170,29 @@ def shared_file(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared dataset not found: {p}")
     return p
+
+
+@pytest.fixture(scope="session")
+def fresh_db(tmp_path_factory):
+    """A store built as on a fresh machine: no ../shared (an empty folder instead), once per run."""
+    empty = tmp_path_factory.mktemp("no_shared")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
+    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
+    try:
+        s = open_store(path)
+        s.conn.execute("CHECKPOINT")
+        s.close()
+    finally:
+        mp.undo()
+    return path, empty
+
+
+@pytest.fixture
+def fresh(fresh_db, tmp_path, monkeypatch):
+    """A copy of the fresh-machine store (``fresh_db``) for one test, with ../shared still absent."""
+    src, empty = fresh_db
+    path = tmp_path / "clusterdash.duckdb"
+    shutil.copy(src, path)
+    monkeypatch.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
+    return path

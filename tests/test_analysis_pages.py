@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from clusterdash import registry
 from clusterdash.stats import importer
 from clusterdash.stats.readers import SourceFile
 from tests.ui_support import shown
-from clusterdash.store import Store, open_store
+from clusterdash.store import Store
 from tests.conftest import TESTS
 from tests.stats_support import spec
 from tests.test_stats_app import CBP, EU, run, texts
@@ -27,29 +26,6 @@ PAGES = ["cluster_profile", "region_cluster", "shift_share", "economic_structure
 COUNTY_FILE = TESTS / "fixtures" / "cbp19co_reconstructed.txt"
 
 
-@pytest.fixture(scope="module")
-def fresh_db(tmp_path_factory):
-    """A store built as on a fresh machine: no ../shared (an empty folder instead)."""
-    empty = tmp_path_factory.mktemp("no_shared")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
-    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
-    try:
-        s = open_store(path)
-        s.conn.execute("CHECKPOINT")
-        s.close()
-    finally:
-        mp.undo()
-    return path, empty
-
-
-@pytest.fixture
-def fresh(fresh_db, tmp_path, monkeypatch):
-    src, empty = fresh_db
-    path = tmp_path / "clusterdash.duckdb"
-    shutil.copy(src, path)
-    monkeypatch.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
-    return path
 
 
 def path(key: str) -> str:

@@ -14,38 +14,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from clusterdash import queries
-from clusterdash.store import Store, open_store
+from clusterdash.store import Store
 from tests.conftest import REPO, SHARED_DATA
 
 PAGE, IMPORT = "pages/regional_stats.py", "pages/import_stats.py"
 CBP, EU = "cbp_states_2017_2021", "eurostat_lfs_nuts2"
 
 
-@pytest.fixture(scope="module")
-def fresh_db(tmp_path_factory):
-    """A store built as on a fresh machine: no ../shared (an empty folder instead)."""
-    empty = tmp_path_factory.mktemp("no_shared")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
-    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
-    try:
-        s = open_store(path)
-        s.conn.execute("CHECKPOINT")
-        s.close()
-    finally:
-        mp.undo()
-    return path, empty
-
-
-@pytest.fixture
-def fresh(fresh_db, tmp_path, monkeypatch):
-    import shutil
-
-    src, empty = fresh_db
-    path = tmp_path / "clusterdash.duckdb"
-    shutil.copy(src, path)
-    monkeypatch.setenv("CLUSTERDASH_SHARED_DATA", str(empty))
-    return path
 
 
 def run(db, monkeypatch, page: str, **query) -> AppTest:

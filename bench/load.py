@@ -118,7 +118,7 @@ VERDICT = """(t0) => {
 # Which navigation the page got: the app's (its sidebar has the workspace switcher) or Streamlit's
 # legacy pages/ folder mode (a page list with one entry per file, the first called "app").
 APP_OR_LEGACY = """() => {
-    if (document.querySelector('[data-testid="stSidebar"] .st-key-_ws_switch')) return "app";
+    if (document.querySelector('[data-testid="stSidebar"] [class*="st-key-_ws_switch"]')) return "app";
     const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')];
     if (links.some((a) => a.innerText.trim() === "app")) return "legacy";
     return null;

@@ -84,38 +84,7 @@ if len(shown) > PAGE_SIZE:
 if shown.empty:
     st.info("No item matches these filters.")
 
-intros = {(r["list_code"], r["group_code"]): r for r in queries.checklist_area_intros(store).to_dict("records")}
-last_list = last_area = None
-for item in rows.to_dict("records"):
-    if list_code == ALL and item["list_code"] != last_list:
-        st.markdown(f"### {ui.plain(item['list_title'])}")
-        last_list, last_area = item["list_code"], None
-    if item["area"] != last_area:
-        if item["area"] != item["list_title"]:
-            st.markdown(f"#### {ui.plain(item['area'])}")
-        intro = intros.get((item["list_code"], item["group_code"]))
-        if intro:
-            with st.expander("What the guide says about this area"):
-                st.markdown(ui.plain(intro["text"]))
-                ui.source_line(intro["source"])
-        last_area = item["area"]
-    slug = item["item_key"].replace("/", "-")
-    with st.container(border=True, key=f"item-{slug}"):
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            head = f"**{ui.plain(fields.value_label('kind', item['kind']))}** · "
-            if item.get("title"):
-                head += f"*{ui.plain(item['title'])}* "
-            st.markdown(head + ui.plain(item["text"]))
-            ui.source_line(item["source"])
-        with right:
-            cl_ui.status_control(store, wid, item)
-            st.caption(ui.plain(cl_ui.who_when(item)))
-        o, n = st.columns([1, 3])
-        with o:
-            cl_ui.text_control(store, wid, item, "owner", placeholder="Owner")
-        with n:
-            cl_ui.text_control(store, wid, item, "note", placeholder="Note")
+cl_ui.item_cards(store, wid, rows, by_list=list_code == ALL)
 # ---- export ----------------------------------------------------------------------------------------
 st.subheader("Export")
 export_source = "Items: the practitioners' guide (seed 004, section in the source column); answers: ClusterDash workspace"

@@ -8,10 +8,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from clusterdash import checklists, queries
+from clusterdash import checklists, fields, queries
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import plain
+from clusterdash.ui.output import plain, source_line
 
 
 def answer_key(workspace_id: str, field: str, item_key: str, scope: str = "") -> str:
@@ -118,3 +118,41 @@ def room_board(store: Store, workspace_id: str) -> None:
                 st.markdown(plain(f"{r['changed_by'] or 'Someone'} — {to} ({r['field']}): {r['item']}"))
 
     live()
+
+
+def item_cards(store, wid: str, rows, *, by_list: bool) -> None:
+    """The checklist items of ``rows`` as cards: headings per checklist (``by_list``) and area, the
+    guide's introduction to each area, the item with its source, and its status, owner and note
+    (saved as you go)."""
+    intros = {(r["list_code"], r["group_code"]): r for r in queries.checklist_area_intros(store).to_dict("records")}
+    last_list = last_area = None
+    for item in rows.to_dict("records"):
+        if by_list and item["list_code"] != last_list:
+            st.markdown(f"### {plain(item['list_title'])}")
+            last_list, last_area = item["list_code"], None
+        if item["area"] != last_area:
+            if item["area"] != item["list_title"]:
+                st.markdown(f"#### {plain(item['area'])}")
+            intro = intros.get((item["list_code"], item["group_code"]))
+            if intro:
+                with st.expander("What the guide says about this area"):
+                    st.markdown(plain(intro["text"]))
+                    source_line(intro["source"])
+            last_area = item["area"]
+        slug = item["item_key"].replace("/", "-")
+        with st.container(border=True, key=f"item-{slug}"):
+            left, right = st.columns([3, 2], gap="medium")
+            with left:
+                head = f"**{plain(fields.value_label('kind', item['kind']))}** · "
+                if item.get("title"):
+                    head += f"*{plain(item['title'])}* "
+                st.markdown(head + plain(item["text"]))
+                source_line(item["source"])
+            with right:
+                status_control(store, wid, item)
+                st.caption(plain(who_when(item)))
+            o, n = st.columns([1, 3])
+            with o:
+                text_control(store, wid, item, "owner", placeholder="Owner")
+            with n:
+                text_control(store, wid, item, "note", placeholder="Note")

@@ -23,10 +23,8 @@ is sent by the widget callback after the transaction) and ``rerun_ms`` until the
 timestamped inside the page (``performance.now()``) by a listener on Streamlit's websocket
 (:data:`WS_PROBE`), so the 20 sessions' own load on the test client does not blur them.
 
-Before the sessions start, one visit warms the server up: the very first script runs after a
-server start decide whether Streamlit uses app.py's ``st.navigation`` or the legacy ``pages/``
-folder, and concurrent first visits can leave a session in the legacy mode (see the report of
-issue 7; ``clusterdash.ui._leave_legacy_multipage_mode``).
+The browser plumbing (Chromium, the probe, the warm-up visit, opening a page, the name) is
+bench/sessions.py, shared with bench/load_shared.py.
 """
 
 from __future__ import annotations
@@ -39,98 +37,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+from bench.sessions import (AFTER, APP_OR_LEGACY, CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, SETTLED, VERDICT,  # noqa: F401 (re-exported)
+                            WS_PROBE, BrowserSession, Gate, percentile, run_in_thread, with_browser)
+
 STATUS_CYCLE = ("done", "in_progress", "not_yet", "not_applicable")
 STATUS_BUTTON = {"done": "Done", "in_progress": "In progress", "not_yet": "Not yet", "not_applicable": "N/A"}
 STATUS_SHOWN = {"done": "Done", "in_progress": "In progress", "not_yet": "Not yet", "not_applicable": "Not applicable"}
 CHECKLIST_PAGE_SIZE = 20
 LOAD_INITIATIVE = "ac_serbia"
-
-# Installed in every page before Streamlit's scripts: timestamps (performance.now()) of the
-# server's messages that matter, read off the websocket without changing anything. A ForwardMsg
-# is a protobuf; its top-level field 6 is script_finished, field 5 a delta; a delta that
-# carries the "Saved"/"Answer saved"/"Answer removed" toast is recognised by its text.
-WS_PROBE = r"""
-(() => {
-  const probe = window.__cdProbe = {finished: [], saved: [], refused: [], messages: 0};
-  const fields = (u8) => {
-    const out = [];
-    let i = 0;
-    while (i < u8.length) {
-      let tag = 0, shift = 0, b;
-      do { b = u8[i++]; tag += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && i < u8.length);
-      const wt = tag % 8;
-      out.push(Math.floor(tag / 8));
-      if (wt === 0) { do { b = u8[i++]; } while (b & 0x80 && i < u8.length); }
-      else if (wt === 2) { let len = 0; shift = 0;
-        do { b = u8[i++]; len += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && i < u8.length);
-        i += len; }
-      else if (wt === 1) i += 8;
-      else if (wt === 5) i += 4;
-      else break;
-    }
-    return out;
-  };
-  const decoder = new TextDecoder("utf-8", {fatal: false});
-  const look = (t, buf) => {
-    const u8 = new Uint8Array(buf);
-    probe.messages++;
-    const f = fields(u8);
-    if (f.includes(6)) probe.finished.push(t);
-    else if (f.includes(5) && u8.length < 4000) {
-      const text = decoder.decode(u8);
-      if (/\bSaved\b|Answer saved|Answer removed/.test(text)) probe.saved.push(t);
-      else if (text.includes("material/error")) probe.refused.push(t);  // flash_error's toast
-    }
-  };
-  const Orig = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const ws = new Orig(...args);
-    ws.addEventListener("message", (e) => {
-      const t = performance.now();
-      if (e.data instanceof ArrayBuffer) look(t, e.data);
-      else if (e.data instanceof Blob) e.data.arrayBuffer().then((b) => look(t, b));
-    });
-    return ws;
-  };
-  window.WebSocket.prototype = Orig.prototype;
-  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-})();
-"""
-
-AFTER = """([kind, t0]) => { const p = window.__cdProbe; const t = p && p[kind].find((x) => x > t0); return t === undefined ? null : t; }"""
-
-# The server's answer to an action: its "Saved" toast or an error toast, whichever comes first.
-VERDICT = """(t0) => {
-    const p = window.__cdProbe; if (!p) return null;
-    const s = p.saved.find((x) => x > t0), r = p.refused.find((x) => x > t0);
-    if (s === undefined && r === undefined) return null;
-    return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
-}"""
-
-# Which navigation the page got: the app's (its sidebar has the workspace switcher) or Streamlit's
-# legacy pages/ folder mode (a page list with one entry per file, the first called "app").
-APP_OR_LEGACY = """() => {
-    if (document.querySelector('[data-testid="stSidebar"] [class*="st-key-_ws_switch"]')) return "app";
-    const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')];
-    if (links.some((a) => a.innerText.trim() === "app")) return "legacy";
-    return null;
-}"""
-
-SETTLED = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    if (!main || !main.querySelector('[data-testid="stElementContainer"]')) return false;
-    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-    const w = document.querySelector('[data-testid="stStatusWidget"]');
-    return !w || !w.innerText.toLowerCase().includes('running');
-}"""
 
 @dataclass
 class LoadPlan:
@@ -193,17 +108,6 @@ class LoadResult:
             "load_answer_rerun_ms_p95": round(percentile(r, 95), 0),
             "load_answers_per_s": round(len(s) / self.answering_s, 2) if self.answering_s else 0.0,
         }
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (as numpy's default); NaN for no values."""
-    if not values:
-        return float("nan")
-    v = sorted(values)
-    k = (len(v) - 1) * q / 100
-    lo = int(k)
-    hi = min(lo + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
 # ---- the store before and after --------------------------------------------------------------
@@ -300,35 +204,26 @@ def interference(store, result: LoadResult) -> list[str]:
 
 # ---- the sessions -------------------------------------------------------------------------------
 
-class Session:
+class Session(BrowserSession):
     def __init__(self, index: int, browser, base_url: str, result: LoadResult, *, slugs: dict[str, str],
                  statements: list[str], lock: threading.Lock, artifacts: Path | None = None):
-        self.i = index
-        self.artifacts = artifacts
-        self.name = f"P{index:02d}"
-        self.browser = browser
-        self.url = base_url.rstrip("/")
+        super().__init__(index, browser, base_url, errors=result.errors, external=result.external_requests,
+                         timeout_ms=result.plan.timeout_ms, artifacts=artifacts, lock=lock)
         self.result = result
         self.plan = result.plan
         self.slugs = slugs
         self.statements = statements
         self.deadline = float("inf")
-        self.lock = lock
         self.rng = random.Random(index)
-        self.page = None
 
     async def run(self, gate: "Gate") -> None:
-        ctx = await self.browser.new_context(viewport={"width": 1280, "height": 900})
         order = ["checklists", "assessment"] if self.i % 2 == 0 else ["assessment", "checklists"]
         if not self.plan.switch_pages:
             order = order[:1]
         ready = False
         try:
-            await ctx.add_init_script(WS_PROBE)
-            page = self.page = await ctx.new_page()
-            page.set_default_timeout(self.plan.timeout_ms)
-            page.on("request", self._guard)
-            await self.open(order[0])
+            await self.start({"width": 1280, "height": 900})
+            await self.open_page(order[0])
             ready = True
         except Exception as exc:  # recorded; the test fails on it
             await self.failed(exc)
@@ -348,36 +243,20 @@ class Session:
         except Exception as exc:
             await self.failed(exc)
         finally:
-            await ctx.close()
+            await self.close()
 
-    async def failed(self, exc: Exception) -> None:
-        self.result.errors.append(f"{self.name}: {type(exc).__name__}: {str(exc)[:400]}")
-        if self.artifacts is not None and self.page is not None:
-            try:
-                self.artifacts.mkdir(parents=True, exist_ok=True)
-                await self.page.screenshot(path=str(self.artifacts / f"load-failed-{self.name}.png"))
-            except Exception:  # the screenshot is only a help
-                pass
-
-    async def open(self, where: str) -> None:
-        """Load the page and type the session's name into the sidebar. A session that lands in
-        Streamlit's legacy pages/ mode (no app sidebar, see the module doc) is reloaded, and
-        counted."""
-        page = self.page
-        for attempt in range(3):
-            await page.goto(f"{self.url}/{where}?ws={self.result.workspace_id}")
-            mode = await (await page.wait_for_function(APP_OR_LEGACY, polling=100)).json_value()
-            if mode == "app":
-                break
+    async def open_page(self, where: str) -> None:
+        """Load the page (again if it lands in the legacy pages/ mode: counted, with a
+        screenshot) and type the session's name into the sidebar."""
+        async def legacy(attempt: int) -> None:
             with self.lock:
                 self.result.legacy_mode_reloads += 1
             if self.artifacts is not None:
                 self.artifacts.mkdir(parents=True, exist_ok=True)
-                await page.screenshot(path=str(self.artifacts / f"load-legacy-mode-{self.name}-{attempt}.png"))
-        else:
-            raise RuntimeError("three loads in the legacy pages/ mode (no app sidebar)")
-        await self.settle()
-        await self.set_name()
+                await self.page.screenshot(path=str(self.artifacts / f"load-legacy-mode-{self.name}-{attempt}.png"))
+
+        await self.open(f"/{where}?ws={self.result.workspace_id}", legacy)
+        await self.set_name(self.name)
 
     async def switch_to(self, where: str) -> None:
         """Change page through the sidebar navigation (the session, and its name, stay)."""
@@ -391,29 +270,6 @@ class Session:
                 await more.first.click()
         await link.click()
         await self.settle()
-
-    def _guard(self, request) -> None:
-        u = urlparse(request.url)
-        if u.scheme in ("data", "blob", "about", "chrome-extension"):
-            return
-        if u.hostname not in LOCAL_HOSTS:
-            self.result.external_requests.append(request.url)
-
-    async def settle(self) -> None:
-        """Wait for the script run to finish (twice, 300 ms apart, as tests/browser/conftest.wait_for_app)."""
-        for _ in range(2):
-            await self.page.wait_for_function(SETTLED, polling=50)
-            await self.page.wait_for_timeout(300)
-
-    async def set_name(self) -> None:
-        box = self.page.get_by_role("textbox", name="Your name")
-        await box.fill(self.name)
-        await box.press("Enter")
-        await self.page.wait_for_timeout(300)
-        await self.settle()
-        value = await box.input_value()
-        if value != self.name:
-            raise RuntimeError(f"name field shows {value!r}")
 
     async def timed(self, action: Action, do, shown=None, after_save=None) -> None:
         """Run ``do()`` (a click or Enter); measure (inside the page) until the server's 'Saved'
@@ -529,57 +385,23 @@ class Session:
                     "radio", name=button[a], exact=True).click(), shown, expect)
 
 
-class Gate:
-    """Opens once every session has arrived (ready, or failed)."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.count = 0
-        self.opened_at: float | None = None
-        self.event = asyncio.Event()
-
-    def arrive(self) -> None:
-        self.count += 1
-        if self.count >= self.n:
-            self.opened_at = time.monotonic()
-            self.event.set()
-
-    async def wait(self) -> None:
-        await self.event.wait()
-
-
-async def _warm_up(browser, base_url: str) -> None:
-    """One visit of the home page, so the server has left the legacy pages/ mode (see above)."""
-    ctx = await browser.new_context()
-    try:
-        page = await ctx.new_page()
-        await page.goto(base_url.rstrip("/") + "/")
-        await page.wait_for_function(SETTLED, polling=100, timeout=120_000)
-    finally:
-        await ctx.close()
-
-
 async def _run(base_url: str, workspace_id: str, assessment_id: str, plan: LoadPlan, slugs: dict[str, str],
                statements: list[str], artifacts: Path | None) -> LoadResult:
-    from playwright.async_api import async_playwright
-
     result = LoadResult(plan, workspace_id, assessment_id)
     lock = threading.Lock()
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            await _warm_up(browser, base_url)
-            t0 = time.monotonic()
-            sessions = [Session(i, browser, base_url, result, slugs=slugs, statements=statements,
-                                lock=lock, artifacts=artifacts) for i in range(plan.sessions)]
-            gate = Gate(len(sessions))
-            await asyncio.gather(*(s.run(gate) for s in sessions))
-            t1 = time.monotonic()
-            result.wall_s = t1 - t0
-            result.ready_s = (gate.opened_at or t1) - t0
-            result.answering_s = t1 - (gate.opened_at or t1)
-        finally:
-            await browser.close()
+
+    async def sessions(browser) -> None:
+        t0 = time.monotonic()
+        sessions = [Session(i, browser, base_url, result, slugs=slugs, statements=statements,
+                            lock=lock, artifacts=artifacts) for i in range(plan.sessions)]
+        gate = Gate(len(sessions))
+        await asyncio.gather(*(s.run(gate) for s in sessions))
+        t1 = time.monotonic()
+        result.wall_s = t1 - t0
+        result.ready_s = (gate.opened_at or t1) - t0
+        result.answering_s = t1 - (gate.opened_at or t1)
+
+    await with_browser(base_url, sessions)
     return result
 
 
@@ -589,20 +411,8 @@ def run_scenario(base_url: str, workspace_id: str, assessment_id: str, *, slugs:
     event loop, so callers may already use Playwright's sync API). A session that fails leaves a
     screenshot ``load-failed-<name>.png`` in ``artifacts``."""
     plan = plan or LoadPlan()
-    box: dict = {}
-
-    def target() -> None:
-        try:
-            box["result"] = asyncio.run(_run(base_url, workspace_id, assessment_id, plan, slugs, statements, artifacts))
-        except BaseException as exc:  # re-raised in the caller
-            box["error"] = exc
-
-    t = threading.Thread(target=target, name="clusterdash-load", daemon=True)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
+    return run_in_thread(lambda: _run(base_url, workspace_id, assessment_id, plan, slugs, statements, artifacts),
+                         "clusterdash-load")
 
 
 def describe(result: LoadResult) -> str:

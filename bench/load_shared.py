@@ -28,14 +28,13 @@ What is checked afterwards:
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
-from bench.load import (AFTER, APP_OR_LEGACY, CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, SETTLED, VERDICT, WS_PROBE, Gate,
-                        _warm_up, percentile)
+from bench.sessions import AFTER, SETTLED, WS_PROBE, BrowserSession, Gate, percentile, run_in_thread, with_browser
 
 # the probe of bench/load.py, counting only toasts as saves (the toolkit pages say "Saved in
 # workspace …" in their header, which a rerun sends again)
@@ -43,6 +42,30 @@ _SAVED_LINE = r"if (/\bSaved\b|Answer saved|Answer removed/.test(text)) probe.sa
 assert _SAVED_LINE in WS_PROBE
 PROBE = WS_PROBE.replace(_SAVED_LINE, 'if (text.includes("material/check_circle") && '
                                       r'/\bSaved\b|Answer saved|Answer removed/.test(text)) probe.saved.push(t);')
+
+# what each stakeholder row / statement shows: its key, the checked buttons, the keyed elements in it
+SHOWN_ROWS = """() => [...document.querySelectorAll('[class*="st-key-sh-row-"],[class*="st-key-mat-st-"]')]
+    .map((r) => [r.className.match(/st-key-[^ ]+/)[0],
+                 [...r.querySelectorAll('[role=radio][aria-checked=true],button[aria-checked=true]')].map((b) => b.innerText.trim()),
+                 [...r.querySelectorAll('[class*="st-key-"]')].map((e) => e.className.match(/st-key-[^ ]+/)[0])])"""
+
+# The server's answer to one edit of a field labelled ``label``: its "Saved" toast, or an error
+# toast; not the refusal of ANOTHER field's click that came back from a widget the page had
+# already replaced (clusterdash.ui.autosave: "<label>: not saved. It changed while …"), which
+# belongs to that other field (and is counted there).
+VERDICT_OF = """([t0, label]) => {
+    const p = window.__cdProbe; if (!p) return null;
+    const s = p.saved.find((x) => x > t0);
+    let r;
+    for (let k = 0; k < p.refused.length; k++) {
+        if (p.refused[k] <= t0) continue;
+        const text = p.refusedText[k] || "";
+        if (text.includes(": not saved") && !text.includes(label + ": not saved")) continue;
+        r = p.refused[k]; break;
+    }
+    if (s === undefined && r === undefined) return null;
+    return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
+}"""
 
 TOOLKIT, MATURITY = "toolkit", "maturity"
 ROOM = "Room"  # the participant every maturity session answers as
@@ -67,9 +90,11 @@ class Edit:
     session: str
     target: str  # "<row>|<field>" or a statement code
     value: str
+    label: str = ""  # the field's label on the page (names it in a refusal)
     saved_ms: float | None = None
     rerun_ms: float | None = None
     error: str | None = None
+    retried: bool = False  # refused with a message, and made again
 
 
 @dataclass
@@ -97,7 +122,8 @@ class SharedResult:
         r = [e.rerun_ms for e in self.edits if e.rerun_ms is not None]
         return {
             "scenario": self.plan.scenario, "sessions": self.plan.sessions, "edits": len(self.edits),
-            "failed_edits": sum(1 for e in self.edits if e.error), "values_expected": len(self.expected),
+            "failed_edits": sum(1 for e in self.edits if e.error and not e.retried),
+            "refused_and_made_again": sum(1 for e in self.edits if e.retried), "values_expected": len(self.expected),
             "min_rounds": min(self.rounds_done.values(), default=0), "wall_s": round(self.wall_s, 1),
             "editing_s": round(self.editing_s, 1),
             "saved_ms_p50": round(percentile(s, 50), 0), "saved_ms_p95": round(percentile(s, 95), 0),
@@ -173,19 +199,16 @@ def verify_store(store, result: SharedResult, stakeholder_names: dict[str, str] 
 
 # ---- the sessions -------------------------------------------------------------------------------
 
-class SharedSession:
+class SharedSession(BrowserSession):
+    shot_prefix = "load-shared"
+
     def __init__(self, index: int, browser, base_url: str, result: SharedResult, targets: list[str],
                  lock: threading.Lock, artifacts: Path | None):
-        self.i = index
-        self.name = f"P{index:02d}"
-        self.browser = browser
-        self.url = base_url.rstrip("/")
+        super().__init__(index, browser, base_url, errors=result.errors, external=result.external_requests,
+                         timeout_ms=result.plan.timeout_ms, artifacts=artifacts, lock=lock)
         self.result = result
         self.plan = result.plan
         self.targets = targets  # stakeholder ids (toolkit) or statement codes (maturity)
-        self.lock = lock
-        self.artifacts = artifacts
-        self.page = None
         self.deadline = float("inf")
         self.step = "starting"
 
@@ -197,15 +220,13 @@ class SharedSession:
         return f"/assessment?ws={r.workspace_id}&a={r.assessment_id}"
 
     async def run(self, start: Gate, done: Gate) -> None:
-        ctx = await self.browser.new_context(viewport={"width": 1400, "height": 1000})
         ready = False
         try:
             try:
-                await ctx.add_init_script(PROBE)
-                self.page = await ctx.new_page()
-                self.page.set_default_timeout(self.plan.timeout_ms)
-                self.page.on("request", self._guard)
-                await self.open()
+                await self.start({"width": 1400, "height": 1000}, PROBE)
+                self.step = "open"
+                await self.open(self.path)
+                self.step = "name"
                 await self.set_name(self.name if self.plan.scenario == TOOLKIT else ROOM)
                 ready = True
             except Exception as exc:  # recorded; the test fails on it
@@ -217,11 +238,10 @@ class SharedSession:
                     await start.wait()
                     self.deadline = time.monotonic() + self.plan.time_limit_s
                     await (self.stakeholders() if self.plan.scenario == TOOLKIT else self.answers())
-                    self.result.saved_toasts[self.name] = await self.page.evaluate("window.__cdProbe.saved.length")
-                    for t in await self.page.evaluate("window.__cdProbe.saved"):
-                        self.result.trace[self.name].append((round(t), "saved toast"))
-                    for t in await self.page.evaluate("window.__cdProbe.finished"):
-                        self.result.trace[self.name].append((round(t), "run finished"))
+                    probe = await self.page.evaluate("window.__cdProbe")
+                    self.result.saved_toasts[self.name] = len(probe["saved"])
+                    self.result.trace[self.name] += [(round(t), "saved toast") for t in probe["saved"]]
+                    self.result.trace[self.name] += [(round(t), "run finished") for t in probe["finished"]]
             except Exception as exc:
                 ready = False
                 await self.failed(exc)
@@ -233,50 +253,20 @@ class SharedSession:
         except Exception as exc:
             await self.failed(exc)
         finally:
-            await ctx.close()
+            await self.close()
 
-    async def failed(self, exc: Exception) -> None:
-        self.result.errors.append(f"{self.name} ({self.step}): {type(exc).__name__}: {str(exc)[:400]}")
-        if self.artifacts is not None and self.page is not None:
-            try:
-                self.artifacts.mkdir(parents=True, exist_ok=True)
-                await self.page.screenshot(path=str(self.artifacts / f"load-shared-failed-{self.name}.png"))
-            except Exception:  # only a help
-                pass
-
-    def _guard(self, request) -> None:
-        u = urlparse(request.url)
-        if u.scheme not in ("data", "blob", "about", "chrome-extension") and u.hostname not in LOCAL_HOSTS:
-            self.result.external_requests.append(request.url)
+    async def after_failure(self) -> None:
+        """Next to the screenshot: this session's trace, its probe and what each row shows."""
+        probe = await self.page.evaluate("window.__cdProbe")
+        rows = await self.page.evaluate(SHOWN_ROWS)
+        (self.artifacts / f"load-shared-failed-{self.name}.json").write_text(json.dumps(
+            {"step": self.step, "trace": self.result.trace.get(self.name), "probe": probe, "rows": rows}, indent=1))
 
     async def settle(self) -> None:
         self.step = f"settle after {self.step}"
-        for _ in range(2):
-            await self.page.wait_for_function(SETTLED, polling=50)
-            await self.page.wait_for_timeout(300)
+        await super().settle()
 
-    async def open(self) -> None:
-        for _ in range(3):
-            self.step = "open"
-            await self.page.goto(self.url + self.path)
-            mode = await (await self.page.wait_for_function(APP_OR_LEGACY, polling=100)).json_value()
-            if mode == "app":
-                break
-        else:
-            raise RuntimeError("three loads in the legacy pages/ mode")
-        await self.settle()
-
-    async def set_name(self, name: str) -> None:
-        self.step = "name"
-        box = self.page.get_by_role("textbox", name="Your name")
-        await box.fill(name)
-        await box.press("Enter")
-        await self.page.wait_for_timeout(300)
-        await self.settle()
-        if await box.input_value() != name:
-            raise RuntimeError(f"name field shows {await box.input_value()!r}")
-
-    async def timed(self, edit: Edit, do, shown=None, *, burst: bool = False) -> None:
+    async def timed(self, edit: Edit, do, shown=None, *, burst: bool = False, attempts: int = 3) -> None:
         """Run ``do()``; wait for the server's verdict (a "Saved" or an error toast), record the
         expectation once saved. ``burst``: return at once, while the run that saved is still
         re-drawing the page (the next edit then comes from a page that has not yet rendered the
@@ -285,16 +275,22 @@ class SharedSession:
         page = self.page
         self.step = f"edit {edit.target}"
         t0 = await page.evaluate("performance.now()")
-        self.result.trace.setdefault(self.name, []).append((round(t0), f"edit {edit.target}={edit.value}"))
+        self.result.trace[self.name].append((round(t0), f"edit {edit.target}={edit.value}"))
         await do()
-        verdict = await (await page.wait_for_function(VERDICT, arg=t0, polling=20)).json_value()
-        if verdict["kind"] == "saved":
-            edit.saved_ms = verdict["t"] - t0
-            with self.lock:
-                self.result.expected[edit.target] = edit.value
-        else:
-            edit.error = "the server refused the edit (error toast)"
+        verdict = await (await page.wait_for_function(VERDICT_OF, arg=[t0, edit.label], polling=20)).json_value()
         self.result.edits.append(edit)
+        if verdict["kind"] != "saved":
+            edit.error = "the server refused the edit (error toast)"
+            if attempts > 1:  # as a person would: read the message, wait for the page, do it again
+                edit.retried = True
+                await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)
+                await self.settle()
+                return await self.timed(Edit(edit.session, edit.target, edit.value, edit.label), do, shown, burst=burst,
+                                        attempts=attempts - 1)
+            return
+        edit.saved_ms = verdict["t"] - t0
+        with self.lock:
+            self.result.expected[edit.target] = edit.value
         if burst:
             return
         finished = await (await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)).json_value()
@@ -329,10 +325,10 @@ class SharedSession:
                             .map((b) => b.innerText.trim());
                         return on.includes(label); }""", arg=[f"st-key-sh-row-{sid}", label], polling=50)
 
-            await self.timed(Edit(self.name, f"{sid}|assessment", value),
+            await self.timed(Edit(self.name, f"{sid}|assessment", value, "Assessment"),
                              lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), burst=True)
             level = ("high", "low")[(self.i + r) % 2]  # never the stored one
-            await self.timed(Edit(self.name, f"{sid}|influence", level),
+            await self.timed(Edit(self.name, f"{sid}|influence", level, "Influence"),
                              lambda level=level: row.get_by_role("radio", name=fields.value_label("influence", level), exact=True).click(),
                              burst=True)
 
@@ -349,7 +345,7 @@ class SharedSession:
                 await box.fill(text)
                 await box.press("Control+Enter")
 
-            await self.timed(Edit(self.name, f"{sid}|measure", text), commit, typed)
+            await self.timed(Edit(self.name, f"{sid}|measure", text, "Measure"), commit, typed)
             await checked()
             await checked(fields.value_label("influence", level))
             self.result.rounds_done[self.name] = r + 1
@@ -425,23 +421,21 @@ class SharedSession:
 
 
 async def _run(base_url: str, result: SharedResult, per_session: list[list[str]], artifacts: Path | None) -> None:
-    from playwright.async_api import async_playwright
-
     lock = threading.Lock()
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            await _warm_up(browser, base_url)
-            t0 = time.monotonic()
-            sessions = [SharedSession(i, browser, base_url, result, targets, lock, artifacts)
-                        for i, targets in enumerate(per_session)]
-            start, done = Gate(len(sessions)), Gate(len(sessions))
-            await asyncio.gather(*(s.run(start, done) for s in sessions))
-            t1 = time.monotonic()
-            result.wall_s = t1 - t0
-            result.editing_s = (done.opened_at or t1) - (start.opened_at or t1)
-        finally:
-            await browser.close()
+
+    async def sessions(browser) -> None:
+        t0 = time.monotonic()
+        sessions = [SharedSession(i, browser, base_url, result, targets, lock, artifacts)
+                    for i, targets in enumerate(per_session)]
+        for s in sessions:
+            result.trace[s.name] = []
+        start, done = Gate(len(sessions)), Gate(len(sessions))
+        await asyncio.gather(*(s.run(start, done) for s in sessions))
+        t1 = time.monotonic()
+        result.wall_s = t1 - t0
+        result.editing_s = (done.opened_at or t1) - (start.opened_at or t1)
+
+    await with_browser(base_url, sessions)
 
 
 def run_scenario(base_url: str, plan: SharedPlan, *, workspace_id: str, targets: list[str],
@@ -460,17 +454,5 @@ def run_scenario(base_url: str, plan: SharedPlan, *, workspace_id: str, targets:
             raise ValueError("not enough statements for every session")
         owned = {c: f"P{i:02d}" for i, p in enumerate(per_session) for c in p}
     result = SharedResult(plan, workspace_id, assessment_id, owned)
-    box: dict = {}
-
-    def target() -> None:
-        try:
-            asyncio.run(_run(base_url, result, per_session, artifacts))
-        except BaseException as exc:  # re-raised in the caller
-            box["error"] = exc
-
-    t = threading.Thread(target=target, name="clusterdash-load-shared", daemon=True)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
+    run_in_thread(lambda: _run(base_url, result, per_session, artifacts), "clusterdash-load-shared")
     return result

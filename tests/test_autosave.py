@@ -101,3 +101,62 @@ def test_a_financing_amount_is_not_saved_once_the_session_is_locked(app, db_path
     assert read(db_path, queries.financing_entries, WS)["amount"].tolist() == [500.0]
     assert any(e.startswith("View only") for e in shown(at.error))
     assert widget(at, "text_input", "fin-2024-income-sponsoring").value == "500"
+
+
+class _Page:
+    """autosave.field without Streamlit: the session's state is a dict, the widget records its
+    key and callback, a click is a value put under a key and that widget's callback run (what
+    Streamlit does when the browser reports a changed value for a key it still knows)."""
+
+    def __init__(self, monkeypatch):
+        from types import SimpleNamespace
+
+        self.state, self.errors, self.toasts, self.saved = {}, [], [], []
+        monkeypatch.setattr(autosave, "st", SimpleNamespace(session_state=self.state,
+                                                            toast=lambda text, **kw: self.toasts.append(text)))
+        monkeypatch.setattr(autosave, "flash_error", self.errors.append)
+        monkeypatch.setattr(autosave, "shell", SimpleNamespace(can_edit=lambda: True, can_answer=lambda: True))
+        self.widgets = {}
+
+    def draw(self, stored):
+        def widget(label, *, key, on_change, args, **kwargs):
+            self.widgets[key] = (on_change, args)
+            return self.state.setdefault(key, kwargs.get("default"))
+        autosave.field(widget, "Assessment", "sh|ws|1|assessment", stored, self.saved.append, value_arg="default")
+        return list(self.widgets)[-1]
+
+    def click(self, key, value):
+        self.state[key] = value
+        on_change, args = self.widgets[key]
+        on_change(*args)
+
+
+def test_a_click_from_a_replaced_widget_is_refused_with_a_message_not_saved(monkeypatch):
+    """The stakeholder load test's lost click (issue #10): Streamlit keeps a replaced widget's
+    callback while the run that replaced it was stopped for the next click (it drops stale
+    widgets only after a completed run), so the browser's old widget can still report a value,
+    e.g. its own default coming back. It used to be saved over the newer value."""
+    page = _Page(monkeypatch)
+    old = page.draw("critical")
+    page.click(old, "positive")
+    assert page.saved == ["positive"] and page.toasts == ["Saved"]
+    # the run that re-draws it is cut short by the next click, before it reaches the field:
+    page.click(old, "critical")  # the old widget reports again
+    assert page.saved == ["positive"], "a replaced widget's value was saved over the newer one"
+    assert len(page.errors) == 1 and page.errors[0].startswith("Assessment: not saved.")
+    # a completed run draws it from the store; a click there is saved
+    new = page.draw("positive")
+    assert new != old
+    page.click(new, "neutral")
+    assert page.saved == ["positive", "neutral"] and len(page.errors) == 1
+
+
+def test_a_click_on_a_value_someone_else_replaced_on_this_page_is_refused(monkeypatch):
+    page = _Page(monkeypatch)
+    old = page.draw("critical")
+    theirs = page.draw("neutral")  # someone else saved "neutral"; this session's run drew it
+    assert theirs != old
+    page.click(old, "positive")  # the browser had not shown it yet
+    assert page.saved == [] and len(page.errors) == 1
+    page.click(theirs, "positive")
+    assert page.saved == ["positive"]

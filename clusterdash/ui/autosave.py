@@ -17,6 +17,16 @@ that wrote it has completed (:func:`_put_in_state`). Apart from that the server 
 a widget's state: a refused or invalid value is replaced by a fresh widget (the key also counts
 this session's changes of the field), showing the stored value.
 
+A replaced widget can still report a value: Streamlit drops a widget that was not drawn only
+after a run that COMPLETED, so while the run that replaced it was stopped for the next click
+(a burst of clicks, a crowded server) the old key's callback still runs, with whatever the old
+widget in the browser sends back (its own default, after a re-draw). So the callback knows which
+widget it belongs to (this session's change count of the field when it was drawn, and the key the
+field had when this session last drew it) and refuses a value from a replaced one: nothing is
+saved, the error names the field and says to choose again (:data:`STALE`); the field keeps
+showing the stored value. (A click whose widget Streamlit has already dropped never reaches a
+callback: the browser shows the stored value after the re-draw.)
+
 A callback re-checks :func:`shell.can_edit` first (refused: the view-only message, and the
 stored value comes back), then calls ``save(value)``; a ``UserError`` (its message names the
 field) is shown and the stored value comes back; success toasts "Saved".
@@ -86,9 +96,23 @@ def _ok(message) -> None:
         st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
-def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False) -> None:
+_SHOWN = "_autosave_shown"  # base key -> the key of its widget in the last run that drew it
+
+STALE = ("{label}: not saved. It changed while your click was on its way (your page had not shown "
+         "the latest value yet). It shows the stored value now: choose again if you still want to change it.")
+
+
+def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False, round_: int | None = None,
+               label: str = "") -> None:
     value = st.session_state.get(key)
     rounds = st.session_state.setdefault(_ROUND, {})
+    shown = st.session_state.get(_SHOWN, {}).get(base_key)
+    if (round_ is not None and round_ != rounds.get(base_key, 0)) or shown not in (None, key):
+        # the value of a widget this session has already replaced (after its own change, or
+        # someone else's it has drawn): Streamlit still runs its callback when the run that
+        # replaced it was cut short by the next click. Never saved; said so.
+        flash_error(STALE.format(label=plain(label) or "This field"))
+        return
     rounds[base_key] = rounds.get(base_key, 0) + 1  # whatever happens: a fresh widget, from the store
     if not (shell.can_answer() if answering else shell.can_edit()):
         flash_error(shell.view_only_reason(answering=answering))
@@ -136,14 +160,16 @@ def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, va
     (the key counts this session's changes), a browser that missed a re-draw gets the initial
     value with the widget itself. ``toast`` may be a function of the saved value. Returns the
     widget's value."""
-    key = _current_key(base_key, stored, context)
+    round_ = st.session_state.get(_ROUND, {}).get(base_key, 0)
+    key = versioned_key(base_key, stored, context, round_)
+    st.session_state.setdefault(_SHOWN, {})[base_key] = key
     if via_state:
         _put_in_state(key, stored)
         kwargs[value_arg] = None
     else:
         kwargs[value_arg] = stored if initial is _SAME else initial
     may = shell.can_answer() if answering else shell.can_edit()
-    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast, answering),
+    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast, answering, round_, label),
                   disabled=disabled or not may, **kwargs)
 
 

@@ -34,7 +34,8 @@ def check(result, problems) -> None:
     print(load_shared.describe(result))
     assert not result.external_requests, result.external_requests[:5]
     assert not result.errors, result.errors
-    assert not [e for e in result.edits if e.error], [e for e in result.edits if e.error][:3]
+    # an edit the server refused (its message shown) was made again, as a person would, and saved
+    assert not [e for e in result.edits if e.error and not e.retried], [e for e in result.edits if e.error][:3]
     assert len(result.rounds_done) == SESSIONS and min(result.rounds_done.values()) >= 2, result.rounds_done
     # every session's last value of every field it owns, nothing more, nothing lost
     assert set(result.expected) == set(result.owned)

@@ -67,6 +67,16 @@ VERDICT_OF = """([t0, label]) => {
     return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
 }"""
 
+# why the page is not idle (bench.sessions.SETTLED): where its skeletons are, what the status widget says
+UNSETTLED = """() => {
+    const sk = [...document.querySelectorAll('[data-testid="stSkeleton"]')].map((e) => {
+        const path = [];
+        for (let p = e; p && path.length < 5; p = p.parentElement)
+            path.push((p.getAttribute('data-testid') || '') + ([...p.classList].find((c) => c.startsWith('st-key-')) || ''));
+        return path.join(' < '); });
+    const w = document.querySelector('[data-testid="stStatusWidget"]');
+    return {skeletons: sk.slice(0, 12), n_skeletons: sk.length, status: w ? w.innerText : null}; }"""
+
 TOOLKIT, MATURITY = "toolkit", "maturity"
 ROOM = "Room"  # the participant every maturity session answers as
 
@@ -259,8 +269,10 @@ class SharedSession(BrowserSession):
         """Next to the screenshot: this session's trace, its probe and what each row shows."""
         probe = await self.page.evaluate("window.__cdProbe")
         rows = await self.page.evaluate(SHOWN_ROWS)
+        unsettled = await self.page.evaluate(UNSETTLED)
         (self.artifacts / f"load-shared-failed-{self.name}.json").write_text(json.dumps(
-            {"step": self.step, "trace": self.result.trace.get(self.name), "probe": probe, "rows": rows}, indent=1))
+            {"step": self.step, "trace": self.result.trace.get(self.name), "probe": probe, "rows": rows,
+             "unsettled": unsettled}, indent=1))
 
     async def settle(self) -> None:
         self.step = f"settle after {self.step}"

@@ -21,7 +21,10 @@ What is checked afterwards:
 
 - the store holds every session's last value of every field it owns, and nothing else changed;
 - every session got exactly one "Saved" toast per edit it made (a stale value saved by a
-  session is an extra save, so an extra toast, in that session);
+  session is an extra save, so an extra toast, in that session). An edit the server refused
+  with its message (clusterdash.ui.autosave refuses a value from a widget the page had already
+  replaced) is made again, as a person would, and counted (``refused_and_made_again``); the
+  verdict of an edit is its own field's: another field's refusal is not taken for it;
 - after all sessions are done, each reloads its page and shows every session's last value.
 """
 

@@ -63,6 +63,9 @@ VERDICT_OF = """([t0, label]) => {
     for (let k = 0; k < p.refused.length; k++) {
         if (p.refused[k] <= t0) continue;
         const text = p.refusedText[k] || "";
+        // a refusal says so; any other element with an error icon (the maturity page re-sends its
+        // own, e.g. on the timer's reruns) is not an answer to this edit
+        if (!/not saved|View only/.test(text)) continue;
         if (text.includes(": not saved") && !text.includes(label + ": not saved")) continue;
         r = p.refused[k]; break;
     }

@@ -149,14 +149,3 @@ def test_a_click_from_a_replaced_widget_is_refused_with_a_message_not_saved(monk
     assert new != old
     page.click(new, "neutral")
     assert page.saved == ["positive", "neutral"] and len(page.errors) == 1
-
-
-def test_a_click_on_a_value_someone_else_replaced_on_this_page_is_refused(monkeypatch):
-    page = _Page(monkeypatch)
-    old = page.draw("critical")
-    theirs = page.draw("neutral")  # someone else saved "neutral"; this session's run drew it
-    assert theirs != old
-    page.click(old, "positive")  # the browser had not shown it yet
-    assert page.saved == [] and len(page.errors) == 1
-    page.click(theirs, "positive")
-    assert page.saved == ["positive"]

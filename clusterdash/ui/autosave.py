@@ -21,8 +21,8 @@ A replaced widget can still report a value: Streamlit drops a widget that was no
 after a run that COMPLETED, so while the run that replaced it was stopped for the next click
 (a burst of clicks, a crowded server) the old key's callback still runs, with whatever the old
 widget in the browser sends back (its own default, after a re-draw). So the callback knows which
-widget it belongs to (this session's change count of the field when it was drawn, and the key the
-field had when this session last drew it) and refuses a value from a replaced one: nothing is
+widget it belongs to (this session's change count of the field when it was drawn) and refuses a
+value from one replaced after this session's own change: nothing is
 saved, the error names the field and says to choose again (:data:`STALE`); the field keeps
 showing the stored value. (A click whose widget Streamlit has already dropped never reaches a
 callback: the browser shows the stored value after the re-draw.)
@@ -96,8 +96,6 @@ def _ok(message) -> None:
         st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
-_SHOWN = "_autosave_shown"  # base key -> the key of its widget in the last run that drew it
-
 STALE = ("{label}: not saved. It changed while your click was on its way (your page had not shown "
          "the latest value yet). It shows the stored value now: choose again if you still want to change it.")
 
@@ -106,11 +104,10 @@ def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = Fal
                label: str = "") -> None:
     value = st.session_state.get(key)
     rounds = st.session_state.setdefault(_ROUND, {})
-    shown = st.session_state.get(_SHOWN, {}).get(base_key)
-    if (round_ is not None and round_ != rounds.get(base_key, 0)) or shown not in (None, key):
-        # the value of a widget this session has already replaced (after its own change, or
-        # someone else's it has drawn): Streamlit still runs its callback when the run that
-        # replaced it was cut short by the next click. Never saved; said so.
+    if round_ is not None and round_ != rounds.get(base_key, 0):
+        # the value of a widget this session has already replaced after its own change:
+        # Streamlit still runs its callback when the run that replaced it was cut short by the
+        # next click. Never saved; said so.
         flash_error(STALE.format(label=plain(label) or "This field"))
         return
     rounds[base_key] = rounds.get(base_key, 0) + 1  # whatever happens: a fresh widget, from the store
@@ -162,7 +159,6 @@ def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, va
     widget's value."""
     round_ = st.session_state.get(_ROUND, {}).get(base_key, 0)
     key = versioned_key(base_key, stored, context, round_)
-    st.session_state.setdefault(_SHOWN, {})[base_key] = key
     if via_state:
         _put_in_state(key, stored)
         kwargs[value_arg] = None

@@ -47,6 +47,7 @@ def headline() -> None:
     st.header("The room's result", divider="blue")
     st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
                "the mean over the participants who did not answer “don't know”.")
+    room_ui.who_answered(answers.groupby("participant", sort=False).size().to_dict())
     mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)))
 
 

@@ -106,6 +106,7 @@ def room_board(store: Store, workspace_id: str) -> None:
             m[1].metric("In progress", whole["in_progress"])
             m[2].metric("Not yet", whole["not_yet"])
             m[3].metric("People who answered", len(people))
+            room_ui.who_answered(changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict())
             st.plotly_chart(charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title"),
                             config={"displayModeBar": False}, key="room_progress_chart")
             st.subheader("Latest answers")

@@ -1,6 +1,6 @@
 """The session report (issue 13 item 6): one printable, self-contained HTML page of a whole
 workshop — who took part (or how many, for anonymous votes), each assessment's result with its
-reasons, the checklists' status and the action list (items marked to do, with owners), the
+reasons, the checklists' status and the action list (items marked to do, with owners and due dates), the
 vote rankings — every figure with where it comes from; and one ZIP of all the CSVs. Pure: the
 caller passes the frames in. Every piece of user or knowledge text is HTML-escaped."""
 
@@ -98,6 +98,8 @@ def to_html(r: Report) -> str:
         out.append(f"<h3>Action list ({len(actions)} items marked to do)</h3><ul>")
         for a in actions.to_dict("records"):
             owner = f" · owner: {_e(a.get('owner'))}" if a.get("owner") and not pd.isna(a.get("owner")) else " · no owner yet"
+            due = checklists.due_label(a.get("due_date"))
+            owner += f" · due: {_e(due)}" if due else " · no due date yet"
             out.append(f"<li>{_e(a['text'])} — {_e(checklists.status_label(a['status_effective']))}{owner}"
                        f"<br><span class='source'>Source: {_e(a['source'])}</span></li>")
         out.append("</ul>")
@@ -142,7 +144,7 @@ def _checklist_answers(board: pd.DataFrame) -> list[str]:
            "<th>Owner</th><th>Due</th><th>Changed by</th></tr>"]
     for a in answered.to_dict("records"):
         out.append(f"<tr><td>{_e(a['text'])}</td><td>{_e(checklists.status_label(a['status_effective']))}</td>"
-                   f"<td>{_e(a.get('owner'))}</td><td>{_e(a.get('due_date'))}</td><td>{_e(a['changed_by'])}</td></tr>")
+                   f"<td>{_e(a.get('owner'))}</td><td>{_e(checklists.due_label(a.get('due_date')))}</td><td>{_e(a['changed_by'])}</td></tr>")
     return out + ["</table>"]
 
 

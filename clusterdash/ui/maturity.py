@@ -156,10 +156,16 @@ PARTICIPANT_HELP = ("Each participant or group answers under their own name; the
                     "answers together. Everyone on one device? Agree the answers together under one name.")
 
 
+NAME_FIRST = "Type your name in “Your name” above first: your answers are saved under it, so the room sees who answered."
+
+
 def participant() -> str:
     """The "Your name" field of the assessment page (the participant this session answers as,
-    shared with every page and kept in the URL as &who=). Returns the name."""
-    return shell.participant_input("mat_who", help=PARTICIPANT_HELP)
+    shared with every page and kept in the URL as &who=). It starts empty for a session that has
+    given no name (a participant never answers as 'Facilitator' by default, as on the join page).
+    Returns the name, or '' until one is given."""
+    name = shell.participant_input("mat_who", help=PARTICIPANT_HELP, blank_default=True)
+    return name if shell.participant_named() else ""
 
 
 # ---- answers ----------------------------------------------------------------------------------------
@@ -174,7 +180,8 @@ def clear_key(statement_code: str, scope: str = "") -> str:
 
 
 def answer_control(store: Store, workspace_id: str, assessment_id: str, statement, participant: str,
-                   stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed") -> None:
+                   stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed",
+                   disabled: bool = False) -> None:
     """The answer scale for one statement (not true … fully true, don't know), saved on click.
     A click on the selected answer keeps it (``required``: a repeat click, or a stale browser
     resending it, never removes an answer); the small "Clear" button next to it removes it on
@@ -190,7 +197,7 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
             statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code, save,
             context=(workspace_id, assessment_id, participant), toast=lambda v: "Answer saved" if v else None,
             format_func=maturity.answer_label, label_visibility=label_visibility, width="content", required=True,
-            answering=True,
+            answering=True, disabled=disabled,
         )
         if stored_code:
             autosave.action_button(
@@ -202,9 +209,13 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
 
 def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, participant: str,
                        my_codes: dict) -> None:
-    """Every statement by dimension with its answer control and source; progress on top."""
+    """Every statement by dimension with its answer control and source; progress on top. Without a
+    name (``participant`` ''), the statements are shown with their controls disabled, and a prompt."""
+    if not participant:
+        st.info(NAME_FIRST, icon=":material/badge:")
     st.progress(len(my_codes) / len(q.statements),
-                text=f"{plain(participant)} has answered {len(my_codes)} of {len(q.statements)} statements.")
+                text=f"{plain(participant or 'You')} {'has' if participant else 'have'} answered {len(my_codes)} of "
+                     f"{len(q.statements)} statements.")
     st.caption(
         "Scale: " + " · ".join(f"**{o.label}**" + ("" if o.score is None else f" = {maturity.fraction(o.score)}")
                                for o in maturity.ANSWER_OPTIONS)
@@ -215,7 +226,8 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
         for s in q.of_dimension(d.dimension_code):
             with st.container(key=f"mat-st-{s.statement_code}"):
                 st.markdown(f"**{plain(s.statement)}**", help=plain(s.basis))
-                answer_control(store, workspace_id, assessment_id, s, participant, my_codes.get(s.statement_code))
+                answer_control(store, workspace_id, assessment_id, s, participant, my_codes.get(s.statement_code),
+                               disabled=not participant)
                 source_line(s.source)
 
 

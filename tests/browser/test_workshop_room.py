@@ -166,7 +166,7 @@ class Room:
             self.seqs[who] = seq
         except Exception as exc:  # recorded; the test fails on it
             self.arrive(start)
-            self.errors.append(f"{who} at {self.step.get(who)}: {type(exc).__name__}: {str(exc)[:300]}")
+            self.errors.append(f"{who} at {self.step.get(who)}: {type(exc).__name__}: {str(exc)[:1500]}")
             try:
                 await page.screenshot(path=str(ARTIFACTS / f"room-failed-{who}.png"))
             except Exception:

@@ -271,13 +271,14 @@ def test_unknown_assessment_in_the_link_falls_back(app, seeded):
     assert at.query_params["a"] in (aid, [aid])
 
 
-def test_opened_without_a_name_the_page_asks_for_one_before_answering(app, db_path, seeded):
+def test_opened_without_a_name_the_page_asks_for_one_before_answering(app_v2, db_path, seeded):
     """Issue 13: the assessment page opened directly (no &who=) never answers as 'Facilitator':
     "Your name" starts empty, the statements cannot be answered and a prompt says why; once a name
     is typed, answers are saved under it. Facilitator-only pages keep the default name."""
     from clusterdash.ui import maturity as mat_ui
 
     ws, aid = seeded
+    app = app_v2
     at = app(PAGE, ws=ws, a=aid)
     assert not at.exception
     assert at.text_input(key="mat_who").value == ""
@@ -293,5 +294,6 @@ def test_opened_without_a_name_the_page_asks_for_one_before_answering(app, db_pa
     control.set_value("fully").run()
     assert stored_answers(db_path, ws, aid)[["participant", "answer_code"]].values.tolist() == [["Anna", "fully"]]
     # a facilitator-only page keeps the default name in the sidebar
-    workshop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    workshop = app("pages/checklists.py", ws=ws)
+    assert not workshop.exception
     assert workshop.sidebar.text_input(key="_who_input").value == "Facilitator"

@@ -88,6 +88,7 @@ class Room:
         self.times: dict[str, float] = {}
         self.arrived = 0
         self.step: dict[str, str] = {}
+        self.font_sizes: dict[str, list[float]] = {}
         self.clicked: dict[tuple[str, str], list[float]] = {}  # (board, who) -> Date.now() just before each click
 
     def guard(self, request) -> None:
@@ -213,6 +214,12 @@ class Room:
                 await asyncio.sleep(BOARD_DELAY_S)
                 for name, page in self.boards.items():
                     self.seen[name] = await page.evaluate("() => window.__noReload === 1 ? window.__seen : null")
+                for name in ("assessment", "checklists"):  # presentation mode: chart ticks and legends >= 24 px
+                    page = self.boards[name]
+                    await page.locator(".js-plotly-plot .xtick text").first.wait_for(timeout=STEP_MS)
+                    self.font_sizes[name] = await page.evaluate(
+                        """() => [...document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text,'
+                                   + ' .js-plotly-plot .legendtext')].map((e) => parseFloat(getComputedStyle(e).fontSize))""")
                 await board.screenshot(path=str(ARTIFACTS / "room-projector-answers.png"))
                 await board.set_viewport_size({"width": 1280, "height": 720})
                 await board.wait_for_timeout(500)
@@ -262,6 +269,10 @@ def test_a_projector_and_eight_participants_run_a_room_on_one_server(template_db
     srv.stop()  # the server holds the store's lock
     assert not r.errors, "\n".join(r.errors)
     assert not r.external, r.external[:5]
+
+    # the projector's charts: every tick label and legend text at least 24 px
+    for name, sizes in r.font_sizes.items():
+        assert sizes and min(sizes) >= 24, (name, sorted(set(sizes)))
 
     # nobody was switched to another assessment
     for who, urls in r.urls.items():

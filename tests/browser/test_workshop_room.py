@@ -2,6 +2,8 @@
 browser context with three boards open in presentation mode: the assessment workshop view, the
 checklists board and the vote board) and eight participants (three at phone size, 390x844), all
 driven at the same time from one asyncio loop (Playwright's async API; no threads per context).
+The eight-participant room is marked ``load`` (scripts/test.sh runs those alone, after the rest);
+the regular suite runs the same room with three participants (one phone).
 
 Every participant joins by the short code on the Join page, answers two statements of the
 assessment, one checklist item and places one dot in a vote. Afterwards: every answer is in the
@@ -23,12 +25,14 @@ import threading
 import time
 from datetime import timezone
 
+import pytest
+
 from bench.load import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, SETTLED
 from clusterdash import queries, room
 from clusterdash.store import Store
 from tests.browser.conftest import ARTIFACTS
 
-PEOPLE = ["Ana", "Ben", "Cem", "Dora", "Emil", "Fay", "Gus", "Hana"][:int(os.environ.get("ROOM_PEOPLE", "8"))]
+EVERYONE = ["Ana", "Ben", "Cem", "Dora", "Emil", "Fay", "Gus", "Hana"]
 PHONES = {"Ana", "Dora", "Gus"}
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -75,8 +79,9 @@ async def _settle(page) -> None:
 
 
 class Room:
-    def __init__(self, url: str, ws: str, aid: str, vote_id: str, codes: list[str]):
+    def __init__(self, url: str, ws: str, aid: str, vote_id: str, codes: list[str], people: list[str]):
         self.url, self.ws, self.aid, self.vote_id, self.codes = url, ws, aid, vote_id, codes
+        self.people = people
         self.external: list[str] = []
         self.errors: list[str] = []
         self.urls: dict[str, list[str]] = {}
@@ -153,7 +158,7 @@ class Room:
             await page.goto(f"{self.url}/checklists?ws={self.ws}&who={who}", wait_until="commit")
             await _settle(page)
             cards = page.locator("[class*='st-key-item-']")
-            await cards.nth(len(PEOPLE) - 1).wait_for()
+            await cards.nth(len(self.people) - 1).wait_for()
             cls = await cards.nth(i).get_attribute("class")
             slug = next(c for c in cls.split() if c.startswith("st-key-item-"))
             self.items[who] = slug[len("st-key-item-"):]
@@ -180,7 +185,7 @@ class Room:
 
     def arrive(self, start: asyncio.Event) -> None:
         self.arrived += 1
-        if self.arrived >= len(PEOPLE):
+        if self.arrived >= len(self.people):
             start.set()
 
     async def run(self) -> None:
@@ -196,7 +201,7 @@ class Room:
                 await (await warm.new_page()).goto(self.url + "/")
                 await warm.close()
                 proj = await browser.new_context(viewport={"width": 1920, "height": 1080})
-                contexts = [await browser.new_context(viewport=PHONE if who in PHONES else LAPTOP) for who in PEOPLE]
+                contexts = [await browser.new_context(viewport=PHONE if who in PHONES else LAPTOP) for who in self.people]
                 start = asyncio.Event()
                 await self.projector(proj)
                 board = self.boards["assessment"]
@@ -204,7 +209,7 @@ class Room:
                 await board.screenshot(path=str(ARTIFACTS / "room-projector-1920.png"))
                 self.times["projector_ready_s"] = time.monotonic() - t0
                 tasks = [asyncio.create_task(self.participant(c, i, who, code, start))
-                         for i, (c, who) in enumerate(zip(contexts, PEOPLE))]
+                         for i, (c, who) in enumerate(zip(contexts, self.people))]
                 await start.wait()  # every participant has the join page open, code and name typed
                 t1 = time.monotonic()
                 self.times["participants_ready_s"] = t1 - t0
@@ -249,7 +254,12 @@ def _run_in_thread(r: Room) -> None:
         raise box["error"]
 
 
-def test_a_projector_and_eight_participants_run_a_room_on_one_server(template_db, tmp_path, new_server):
+@pytest.mark.parametrize("n_people", [
+    3,  # the regular suite: a projector, two laptops and a phone
+    pytest.param(8, marks=pytest.mark.load),  # issue 13's room: eight participants, three on phones
+])
+def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_path, new_server, n_people):
+    people = EVERYONE[:n_people]
     started = time.monotonic()
     db = tmp_path / "room.duckdb"
     shutil.copy(template_db, db)
@@ -264,7 +274,7 @@ def test_a_projector_and_eight_participants_run_a_room_on_one_server(template_db
     finally:
         s.close()
     srv = new_server(db=db)
-    r = Room(srv.url, ws, aid, vote_id, codes)
+    r = Room(srv.url, ws, aid, vote_id, codes, people)
     _run_in_thread(r)
     srv.stop()  # the server holds the store's lock
     assert not r.errors, "\n".join(r.errors)
@@ -284,7 +294,7 @@ def test_a_projector_and_eight_participants_run_a_room_on_one_server(template_db
         assert queries.assessment_answers(s, ws, older).empty
         got = {(a["participant"], a["statement_code"]): a["answer_code"] for a in answers.to_dict("records")}
         want = {(who, c): a for who, given in r.given.items() for c, a in given}
-        assert got == want and len(want) == len(PEOPLE) * STATEMENTS_EACH
+        assert got == want and len(want) == len(people) * STATEMENTS_EACH
         changes = queries.checklist_changes(s, ws, limit=500)
         board_rows = {(c["changed_by"], f"{c['list_code']}-{c['group_code']}-{c['kind']}-{c['seq']}"): c
                       for c in changes.to_dict("records")}
@@ -339,6 +349,6 @@ def test_a_projector_and_eight_participants_run_a_room_on_one_server(template_db
     listed = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", table)
     label = {v: k for k, v in LABEL_CODE.items()}
     assert sorted(listed) == sorted((who, label[a]) for (who, _), a in want.items())
-    assert f"Every checklist answer ({len(PEOPLE)} items)" in page
+    assert f"Every checklist answer ({len(people)} items)" in page
     for who, seq in r.seqs.items():
         assert f"<tr><td>{who}</td><td>{VOTE_OPTIONS[seq - 1]}</td><td>1</td></tr>" in page

@@ -138,8 +138,6 @@ class Room:
             await page.wait_for_url(f"**/assessment?**a={self.aid}**")
             await _settle(page)
             self.urls.setdefault(who, []).append(page.url)
-            if who == "Ana":
-                await page.screenshot(path=str(ARTIFACTS / "room-phone-assessment.png"))
             self.step[who] = "assessment"
             for j in range(STATEMENTS_EACH):
                 st_code = self.codes[(i + j) % len(self.codes)]
@@ -155,6 +153,8 @@ class Room:
                 self.given.setdefault(who, []).append((st_code, LABEL_CODE[label]))
             await _settle(page)
             self.urls[who].append(page.url)
+            if who == "Ana":  # the phone
+                await page.screenshot(path=str(ARTIFACTS / "room-phone-assessment.png"))
 
             self.step[who] = "checklists"
             await page.goto(f"{self.url}/checklists?ws={self.ws}&who={who}", wait_until="commit")

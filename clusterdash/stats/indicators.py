@@ -125,7 +125,7 @@ lq AS NOT MATERIALIZED (  -- inlined into lq2: one 1 M-row copy less at county s
     LEFT JOIN complete cp ON cp.bgroup = g.bgroup AND cp.year = t.year
     WHERE NOT t.is_national
 ),
-lq2 AS (
+lq2 AS MATERIALIZED (  -- read three times (percentiles, flags, base year): computed once, not inlined
     SELECT *,
            CASE WHEN is_benchmark_complete THEN
                (employment / nullif(base_employment, 0))

@@ -116,6 +116,6 @@ with st.expander("Recent changes in this workspace"):
     else:
         texts = dict(zip(board["item_key"], board["text"]))
         view = checklists.changes_frame(changes, texts)
-        st.dataframe(view, hide_index=True, width="stretch")
+        ui.show_table(view)
         ui.download_csv(view, f"checklist_changes_{wid}.csv", source="ClusterDash workspace change history",
                         label="Download changes (CSV)", key="dl-cl-changes")

@@ -13,7 +13,7 @@ from clusterdash.charts import maturity as charts
 from clusterdash.maturity_brief import render_brief
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, label_text, plain, source_line
+from clusterdash.ui.output import download_csv, label_text, plain, show_table, source_line
 
 
 def questionnaire(store: Store) -> maturity.Questionnaire:
@@ -315,15 +315,15 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
         return
     st.subheader("Fulfilment per stage")
     stages = result.stages_frame()
-    st.dataframe(stages, hide_index=True, width="stretch",
-                 column_config={"fulfilment_pct": st.column_config.NumberColumn("fulfilment %", format="%.1f"),
-                                "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.1f")})
+    show_table(stages,
+               column_config={"fulfilment_pct": st.column_config.NumberColumn("fulfilment %", format="%.1f"),
+                              "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.1f")})
     download_csv(stages, f"maturity_stages_{aid}.csv", units="percent of the maximum score",
                  source=f"ClusterDash maturity assessment {aid} ({scope}); method and statements from seed 004 PART 2",
                  key="dl-mat-stages")
     st.subheader("Dimensions")
     dims = result.dimensions_frame()
-    st.dataframe(dims, hide_index=True, width="stretch")
+    show_table(dims)
     download_csv(dims, f"maturity_dimensions_{aid}.csv", units="percent of the maximum score",
                  source=f"ClusterDash maturity assessment {aid} ({scope}); dimensions from seed 004 PART 2",
                  key="dl-mat-dims")
@@ -366,14 +366,14 @@ def export_view(store: Store, workspace_id: str, q, assessment: dict, answers: p
     shown = maturity.answers_frame(q, answers)
     st.subheader("Answers")
     st.caption(f"{len(shown)} answers by {len(participants)} participant(s). The download holds exactly these rows.")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown)
     download_csv(shown, f"maturity_answers_{aid}.csv", units="score 0-1 (not true 0, partly 1/3, largely 2/3, fully 1)",
                  source=f"ClusterDash maturity assessment {aid}: answers in workspace {workspace_id}; statements from "
                         "seed 004 PART 2",
                  key="dl-mat-answers", label="Download answers (CSV)")
     st.subheader("Result per statement (everyone)")
     per_statement = maturity.statements_result_frame(q, result)
-    st.dataframe(per_statement, hide_index=True, width="stretch")
+    show_table(per_statement)
     download_csv(per_statement, f"maturity_result_{aid}.csv", units="score 0-1 (mean over participants)",
                  source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2 (source per row)",
                  key="dl-mat-result", label="Download result per statement (CSV)")
@@ -392,7 +392,7 @@ def method_view(store: Store) -> None:
     st.subheader("The statements, their stage and their source")
     table = queries.assessment_statements(store)[["statement_code", "stage_code", "dimension_code", "statement", "basis",
                                                   "source"]]
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     download_csv(table, "maturity_questionnaire.csv", key="dl-mat-questionnaire",
                  source="ClusterDash knowledge base kb_assessment_statement (seed 004)")
     st.subheader("Consistency checks")

@@ -91,19 +91,21 @@ def create_synthetic_dataset(store, rows: int, dataset_code: str | None = None, 
         level = f"floor(exp({u('r * 7919 + i')} * 8.0) - 1)"
         noise = f"(0.9 + 0.2 * {u('r * 104729 + i * 31 + y')})"
         withheld = f"{u('r * 15485863 + i * 17 + y * 3')} < 0.01"
-        cur.execute(
-            f"""INSERT INTO stats_observation (dataset_code, region_code, industry_code, year, employment,
-                    establishments, payroll, is_withheld, flags, source_line)
-                SELECT ?, 'R' || lpad(CAST(r AS VARCHAR), 5, '0'), 'S' || lpad(CAST(i AS VARCHAR), 5, '0'), {FIRST_YEAR} + y,
-                       CASE WHEN {withheld} THEN NULL ELSE floor({level} * {noise}) END,
-                       CAST(1 + floor({level} / (4 + 20 * {u('r + i * 7')})) AS BIGINT),
-                       CASE WHEN {withheld} THEN NULL ELSE floor({level} * {noise}) * (30 + 40 * {u('i * 13 + r')}) END,
-                       {withheld}, CASE WHEN {withheld} THEN 'SYNTHETIC withheld' END,
-                       CAST((r * {n_industries} + i) * {n_years} + y + 2 AS INTEGER)
-                FROM range({n_years}) c(y), range({n_regions}) a(r), range({n_industries}) b(i)
-                ORDER BY y, r, i""",
-            [code],
-        )
+        for y in range(n_years):  # one year at a time: a sort of regions × industries rows, not of all of them
+            cur.execute(
+                f"""INSERT INTO stats_observation (dataset_code, region_code, industry_code, year, employment,
+                        establishments, payroll, is_withheld, flags, source_line)
+                    SELECT ?, 'R' || lpad(CAST(r AS VARCHAR), 5, '0'), 'S' || lpad(CAST(i AS VARCHAR), 5, '0'),
+                           {FIRST_YEAR} + y,
+                           CASE WHEN {withheld} THEN NULL ELSE floor({level} * {noise}) END,
+                           CAST(1 + floor({level} / (4 + 20 * {u('r + i * 7')})) AS BIGINT),
+                           CASE WHEN {withheld} THEN NULL ELSE floor({level} * {noise}) * (30 + 40 * {u('i * 13 + r')}) END,
+                           {withheld}, CASE WHEN {withheld} THEN 'SYNTHETIC withheld' END,
+                           CAST((r * {n_industries} + i) * {n_years} + y + 2 AS INTEGER)
+                    FROM (SELECT CAST(? AS BIGINT) AS y) c, range({n_regions}) a(r), range({n_industries}) b(i)
+                    ORDER BY r, i""",
+                [code, y],
+            )
         if refresh_cells:  # what an import does last (clusterdash.stats.importer.write_derived)
             cells.refresh(cur, code)
 

@@ -10,7 +10,7 @@ the item from the knowledge base (list, group, kind, seq, text, source) and its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -142,6 +142,26 @@ def clean_answer(item: ItemKey | str, field: str, value) -> str | None:
     return text or None
 
 
+def clean_due(value) -> date | None:
+    """A due date of the action list: a date (or an ISO 'YYYY-MM-DD'), None to clear it."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserError(f"Due date {str(value)[:40]!r}: use a date (YYYY-MM-DD).") from None
+
+
+def due_label(value) -> str | None:
+    """A due date as shown and exported ('2026-04-30'), None when not set."""
+    d = clean_due(value)
+    return d.isoformat() if d else None
+
+
 # The participant's name: one rule for every pillar (clusterdash.workspaces).
 clean_person = workspaces.clean_participant
 
@@ -150,7 +170,7 @@ clean_person = workspaces.clean_participant
 
 BOARD_COLUMNS = (
     "list_code", "list_title", "audience", "group_code", "group_name", "kind", "seq", "title", "text",
-    "source", "item_order", "status", "note", "owner", "changed_by", "changed_at",
+    "source", "item_order", "status", "note", "owner", "due_date", "changed_by", "changed_at",
 )
 
 
@@ -271,6 +291,7 @@ EXPORT_COLUMNS = {
     "text": "item",
     "status_label": "status",
     "owner": "owner",
+    "due_label": "due_date",
     "note": "note",
     "changed_by": "changed_by",
     "changed_at": "changed_at_utc",
@@ -284,6 +305,7 @@ def export_frame(board: pd.DataFrame) -> pd.DataFrame:
     df = board.copy()
     df["kind_label"] = df["kind"].map(lambda k: fields.value_label("kind", k))
     df["status_label"] = df["status_effective"].map(status_label)
+    df["due_label"] = df["due_date"].map(due_label) if "due_date" in df else None
     df["changed_at"] = df["changed_at"].map(format_time)
     return df[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS).reset_index(drop=True)
 
@@ -388,8 +410,8 @@ def action_list_markdown(actions: pd.DataFrame, *, workspace_name: str, generate
                     head += f"*{escape_markdown(r['title'])}* "
                 out.append(f"- [ ] {head}{escape_markdown(r['text'])}")
                 details = [f"Status: {status_label(r['status_effective'])}"]
-                if _present(r.get("owner")):
-                    details.append(f"Owner: {escape_markdown(r['owner'])}")
+                details.append(f"Owner: {escape_markdown(r['owner'])}" if _present(r.get("owner")) else "No owner yet")
+                details.append(f"Due: {due_label(r['due_date'])}" if due_label(r.get("due_date")) else "No due date yet")
                 if _present(r.get("note")):
                     details.append(f"Note: {escape_markdown(r['note'])}")
                 out.append("  " + " · ".join(details) + "  ")
@@ -443,8 +465,8 @@ def action_list_html(actions: pd.DataFrame, *, workspace_name: str, generated_at
                 if _present(r.get("title")):
                     head += f"<em>{e(r['title'])}</em> "
                 details = [f"Status: {e(status_label(r['status_effective']))}"]
-                if _present(r.get("owner")):
-                    details.append(f"Owner: {e(r['owner'])}")
+                details.append(f"Owner: {e(r['owner'])}" if _present(r.get("owner")) else "No owner yet")
+                details.append(f"Due: {e(due_label(r['due_date']))}" if due_label(r.get("due_date")) else "No due date yet")
                 if _present(r.get("note")):
                     details.append(f"Note: {e(r['note'])}")
                 out.append(

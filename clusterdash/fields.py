@@ -345,6 +345,7 @@ _add("status", "Status",
                   ("not_applicable", "Not applicable", "N/A"),
                   Value("no_answer", "No answer yet", stored=False)))
 _add("owner", "Owner", "Who is responsible for the item.")
+_add("due_date", "Due", "When an item of the action list is due (set by the facilitator); NULL while not set.")
 _add("polarity", "Dos or don'ts",
      "What a checklist item asks for: do (in place when done), dont (avoided when done) or question "
      "(answered when done); derived from kind.", export_only=True,

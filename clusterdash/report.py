@@ -1,6 +1,6 @@
 """The session report (issue 13 item 6): one printable, self-contained HTML page of a whole
 workshop — who took part (or how many, for anonymous votes), each assessment's result with its
-reasons, the checklists' status and the action list (items marked to do, with owners), the
+reasons, the checklists' status and the action list (items marked to do, with owners and due dates), the
 vote rankings — every figure with where it comes from; and one ZIP of all the CSVs. Pure: the
 caller passes the frames in. Every piece of user or knowledge text is HTML-escaped."""
 
@@ -37,6 +37,7 @@ class VotePart:
     voters: list[str]
     ranking: pd.DataFrame  # voting.ranking()
     source: str
+    dots: pd.DataFrame | None = None  # every voter's dots: voter, option, dots (voting.dots_frame)
 
 
 @dataclass
@@ -79,7 +80,9 @@ def to_html(r: Report) -> str:
         out.append(f"<section><h3>{_e(a.title)}</h3><p><strong>Assigned stage: {_e(a.stage_name)}</strong> · "
                    f"{a.n_answers} answers · {_e(people_line(a.participants))}</p><ul>")
         out += [f"<li>{_e(x)}</li>" for x in a.reasons]
-        out.append(f"</ul><p class='source'>Source: {_e(a.source)}</p></section>")
+        out.append("</ul>")
+        out += _answers_table(a.answers)
+        out.append(f"<p class='source'>Source: {_e(a.source)}</p></section>")
     out.append("<h2>Checklists</h2>")
     if r.board is not None and len(r.board):
         progress = checklists.compute_progress(r.board, by="list_title")
@@ -95,9 +98,12 @@ def to_html(r: Report) -> str:
         out.append(f"<h3>Action list ({len(actions)} items marked to do)</h3><ul>")
         for a in actions.to_dict("records"):
             owner = f" · owner: {_e(a.get('owner'))}" if a.get("owner") and not pd.isna(a.get("owner")) else " · no owner yet"
+            due = checklists.due_label(a.get("due_date"))
+            owner += f" · due: {_e(due)}" if due else " · no due date yet"
             out.append(f"<li>{_e(a['text'])} — {_e(checklists.status_label(a['status_effective']))}{owner}"
                        f"<br><span class='source'>Source: {_e(a['source'])}</span></li>")
         out.append("</ul>")
+        out += _checklist_answers(r.board)
     else:
         out.append("<p>No checklist answers.</p>")
     out.append("<h2>Votes</h2>")
@@ -108,9 +114,38 @@ def to_html(r: Report) -> str:
                    "</p><table><tr><th>Rank</th><th>Option</th><th>Dots</th><th>Voters</th></tr>")
         for x in v.ranking.to_dict("records"):
             out.append(f"<tr><td>{x['rank']}</td><td>{_e(x['option'])}</td><td>{x['dots']}</td><td>{x['voters']}</td></tr>")
-        out.append(f"</table><p class='source'>Source: {_e(v.source)}</p></section>")
+        out.append("</table>")
+        if v.dots is not None and len(v.dots) and not v.is_anonymous:  # anonymous: no pseudonyms either
+            out.append("<h4>Every voter's dots</h4><table><tr><th>Voter</th><th>Option</th><th>Dots</th></tr>")
+            out += [f"<tr><td>{_e(d['voter'])}</td><td>{_e(d['option'])}</td><td>{_e(d['dots'])}</td></tr>"
+                    for d in v.dots.to_dict("records")]
+            out.append("</table>")
+        out.append(f"<p class='source'>Source: {_e(v.source)}</p></section>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _answers_table(answers: pd.DataFrame) -> list[str]:
+    """Every answer of an assessment (maturity.answers_frame): statement, participant, answer."""
+    if answers is None or answers.empty:
+        return []
+    out = [f"<h4>Every answer ({len(answers)})</h4><table><tr><th>Statement</th><th>Participant</th><th>Answer</th></tr>"]
+    out += [f"<tr><td>{_e(a['statement'])}</td><td>{_e(a['participant'])}</td><td>{_e(a['answer'])}</td></tr>"
+            for a in answers.to_dict("records")]
+    return out + ["</table>"]
+
+
+def _checklist_answers(board: pd.DataFrame) -> list[str]:
+    """Every answered checklist item: item, status, owner, due date, who changed it last."""
+    answered = board[board["changed_by"].notna()] if "changed_by" in board else board.iloc[0:0]
+    if answered.empty:
+        return []
+    out = [f"<h3>Every checklist answer ({len(answered)} items)</h3><table><tr><th>Item</th><th>Status</th>"
+           "<th>Owner</th><th>Due</th><th>Changed by</th></tr>"]
+    for a in answered.to_dict("records"):
+        out.append(f"<tr><td>{_e(a['text'])}</td><td>{_e(checklists.status_label(a['status_effective']))}</td>"
+                   f"<td>{_e(a.get('owner'))}</td><td>{_e(checklists.due_label(a.get('due_date')))}</td><td>{_e(a['changed_by'])}</td></tr>")
+    return out + ["</table>"]
 
 
 def csv_zip(r: Report) -> bytes:
@@ -125,4 +160,6 @@ def csv_zip(r: Report) -> bytes:
                                                     source="ClusterDash workspace: items marked to do"))
         for i, v in enumerate(r.votes, start=1):
             z.writestr(f"vote_{i}_ranking.csv", csv_bytes(v.ranking, source=v.source))
+            if v.dots is not None and not v.is_anonymous:
+                z.writestr(f"vote_{i}_dots.csv", csv_bytes(v.dots, source=v.source))
     return buf.getvalue()

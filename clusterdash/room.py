@@ -86,3 +86,14 @@ def qr_svg(data: str, *, scale: int = 10) -> str:
 
     qr = segno.make(data, error="m", micro=False)
     return qr.svg_inline(scale=scale, dark="#000000", light="#ffffff", border=4)
+
+
+def who_line(counts: dict[str, int], *, label: str = "Answered so far", anonymous: bool = False) -> str:
+    """Who has answered, and how often, for the room board: 'Answered so far (2): Anna (3) · Bob (1)'
+    in the order given; only the number of people when ``anonymous``."""
+    people = [(str(k), int(v)) for k, v in counts.items() if str(k).strip() and int(v) > 0]
+    if not people:
+        return f"{label}: nobody yet"
+    if anonymous:
+        return f"{label}: {len(people)} (anonymous)"
+    return f"{label} ({len(people)}): " + " · ".join(f"{name} ({n})" for name, n in people)

@@ -72,3 +72,11 @@ def ranking(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["dots", "seq"], ascending=[False, True]).reset_index(drop=True)
     out.insert(0, "rank", out["dots"].rank(method="min", ascending=False).astype(int))
     return out.rename(columns={"label": "option"})
+
+
+def dots_frame(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
+    """Every voter's dots of one round as a table: voter, option, dots (by voter, then option order)."""
+    labels = dict(zip(options["seq"], options["label"]))
+    out = pd.DataFrame({"voter": dots["voter"], "option": dots["seq"].map(labels), "dots": dots["dots"],
+                        "_seq": dots["seq"]}) if len(dots) else pd.DataFrame(columns=["voter", "option", "dots", "_seq"])
+    return out.sort_values(["voter", "_seq"]).drop(columns="_seq").reset_index(drop=True)

@@ -101,6 +101,7 @@ class TableCopy:
     new_key: str | None = None  # the surrogate key column that gets new identifiers
     new_key_type: str | None = None
     remap: tuple[str, ...] = ()  # columns re-pointed through an identifier map (incl. new_key)
+    reset: tuple[tuple[str, str | None], ...] = ()  # (column, other column of the row or None = NULL): LIVE_STATE
 
 
 @dataclass
@@ -118,6 +119,14 @@ class DuplicationError(RuntimeError):
 
 # History tables: copied with the workspace, but not counted as its entries.
 HISTORY_TABLES: tuple[str, ...] = ("checklist_change", "text_change")
+
+
+# The live state of a workshop room, which a copy starts without: (table, column) -> the column of
+# the same row whose value the copy takes, or None (NULL). A running countdown timer is copied
+# stopped, at its full duration (issue 13: a duplicate never shows another room's running timer).
+LIVE_STATE: dict[str, dict[str, str | None]] = {
+    "countdown": {"ends_at": None, "left_s": "duration_s"},
+}
 
 
 def workspace_tables(tables: list[Table] | None = None) -> list[Table]:
@@ -157,9 +166,19 @@ def plan_duplication(tables: list[Table] | None = None) -> DuplicationPlan:
                 new_key=own,
                 new_key_type=surrogate.get(own) if own else None,
                 remap=tuple(c for c in t.column_names if c in surrogate),
+                reset=_resets(t),
             )
         )
     return plan
+
+
+def _resets(t: Table) -> tuple[tuple[str, str | None], ...]:
+    out = []
+    for column, source in LIVE_STATE.get(t.name, {}).items():
+        if column not in t.column_names or (source is not None and source not in t.column_names):
+            raise DuplicationError(f"{t.name}: LIVE_STATE names a column it does not have ({column!r}, {source!r})")
+        out.append((column, source))
+    return tuple(out)
 
 
 def new_identifier(old, type_: str, taken_max: int = 0, n: int = 0):

@@ -50,7 +50,7 @@ overview = pd.DataFrame(
         for a in rows.to_dict("records")
     ]
 )
-st.dataframe(overview, hide_index=True, width="stretch")
+ui.show_table(overview)
 ui.download_csv(overview, f"maturity_history_{iid}.csv", units="fulfilment per stage in percent",
                 source=f"ClusterDash maturity assessments of {iid} in workspace {wid} (everyone's answers)",
                 key="dl-mat-history")
@@ -79,16 +79,16 @@ m[0].metric("A: assigned stage", ra.stage_name)
 m[1].metric("B: assigned stage", rb.stage_name,
             delta=None if ra.stage_order == rb.stage_order else f"{rb.stage_order - ra.stage_order:+d} stage(s)")
 st.subheader("Per stage")
-st.dataframe(cmp.stages, hide_index=True, width="stretch")
+ui.show_table(cmp.stages)
 c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns([1, 1])
 with c1:
     st.subheader("Per dimension")
-    st.dataframe(cmp.dimensions, hide_index=True, width="stretch", height="content")
+    ui.show_table(cmp.dimensions, height="content")
 with c2:
     st.plotly_chart(charts.radar_figure([(f"A {labels[a_id]}", ra), (f"B {labels[b_id]}", rb)], large=ui.is_presenting()),
                     width="stretch", config={"displayModeBar": False}, key="mat_cmp_radar")
 st.subheader("Per statement, largest changes first")
-st.dataframe(cmp.statements, hide_index=True, width="stretch")
+ui.show_table(cmp.statements)
 src = f"ClusterDash maturity assessments {a_id} (A) and {b_id} (B) in workspace {wid}; statements from seed 004 PART 2"
 d1, d2, d3 = st.columns(3)
 with d1:

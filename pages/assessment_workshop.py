@@ -47,6 +47,7 @@ def headline() -> None:
     st.header("The room's result", divider="blue")
     st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
                "the mean over the participants who did not answer “don't know”.")
+    room_ui.who_answered(answers.groupby("participant", sort=False).size().to_dict())
     mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)))
 
 
@@ -74,7 +75,7 @@ def room() -> None:
     st.header("Participants", divider="blue")
     table = maturity.participants_frame(per_person).merge(
         people[["participant", "last_answer_at"]], on="participant", how="left")
-    st.dataframe(mat_ui.readable(table), hide_index=True, width="stretch")
+    ui.show_table(mat_ui.readable(table))
     if not presenting:  # the projector: no downloads, no long tables
         ui.download_csv(table, f"maturity_participants_{aid}.csv", units="fulfilment per stage in percent",
                         source=f"ClusterDash maturity assessment {aid}: each participant's answers scored separately",
@@ -96,7 +97,7 @@ def room() -> None:
                          "min_score", "max_score", "range_score"]]
         if presenting:
             return
-        st.dataframe(mat_ui.readable(top_shown), hide_index=True, width="stretch")
+        ui.show_table(mat_ui.readable(top_shown))
         ui.download_csv(top_shown, f"maturity_disagreements_{aid}.csv",
                         units="scores 0-1; std = population standard deviation over participants",
                         source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2",
@@ -105,7 +106,7 @@ def room() -> None:
     if presenting:
         return
     st.subheader("Every statement: mean and spread")
-    st.dataframe(mat_ui.readable(spread), hide_index=True, width="stretch")
+    ui.show_table(mat_ui.readable(spread))
     ui.download_csv(spread, f"maturity_spread_{aid}.csv",
                     units="scores 0-1; std = population standard deviation over participants; range = highest − lowest",
                     source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2", key="dl-ws-spread")

@@ -106,8 +106,8 @@ with e3:
                                     applicable=applicable).encode("utf-8"),
         file_name=f"action_list_{wid}.html", mime="text/html", icon=":material/print:", key="dl-cl-actions-html",
     )
-with st.expander(f"Preview the action list: {len(actions)} items to do"):
-    st.markdown(md)
+with st.expander(f"The action list: {len(actions)} items to do, with owner and due date", icon=":material/task_alt:"):
+    cl_ui.action_list(store, wid, actions)
 
 with st.expander("Recent changes in this workspace"):
     changes = queries.checklist_changes(store, wid, limit=100)
@@ -116,6 +116,6 @@ with st.expander("Recent changes in this workspace"):
     else:
         texts = dict(zip(board["item_key"], board["text"]))
         view = checklists.changes_frame(changes, texts)
-        st.dataframe(view, hide_index=True, width="stretch")
+        ui.show_table(view)
         ui.download_csv(view, f"checklist_changes_{wid}.csv", source="ClusterDash workspace change history",
                         label="Download changes (CSV)", key="dl-cl-changes")

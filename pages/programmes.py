@@ -20,8 +20,7 @@ st.caption(f"{len(shown)} of {len(all_rows)} programmes shown · "
 left, right = st.columns([3, 2], gap="medium")
 with left:
     table = learn.programme_table(shown)
-    st.dataframe(table.drop(columns=["programme_code"]).rename(columns=fields.column_labels(table.columns)),
-                 hide_index=True, width="stretch", height=460)
+    ui.show_table(table.drop(columns=["programme_code"]).rename(columns=fields.column_labels(table.columns)), height=460)
     ui.download_csv(table, "clusterdash_programmes.csv", key="dl-programmes",
                     source="ClusterDash knowledge base kb_policy_programme (seed documents 001, 002, 004; source per "
                            "row); filters: " + filters_text,

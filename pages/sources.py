@@ -38,7 +38,7 @@ ui.download_csv(
 )
 
 st.subheader("Seed documents")
-st.dataframe(queries.source_documents(store), hide_index=True, width="stretch")
+ui.show_table(queries.source_documents(store))
 
 with st.expander("Data dictionary: every table and column of the store"):
-    st.dataframe(schema.describe(schema.all_tables()), hide_index=True, width="stretch")
+    ui.show_table(schema.describe(schema.all_tables()))

@@ -78,7 +78,7 @@ with st.expander("How the pointer is made (ClusterDash's mapping — the guide g
         "comparison does not distinguish the forms there. Joint stock company and hybrid forms (mix of "
         "association and Ltd), which the guide also names, are not in its comparison and so not rated."
     )
-    st.dataframe(toolkit.rules_table(points, forms), hide_index=True, width="stretch")
+    ui.show_table(toolkit.rules_table(points, forms))
     tk_ui.notes(store, "legal_form", title="From the guide", expander=False)
 
 st.subheader("The guide's comparison of the most common legal forms")

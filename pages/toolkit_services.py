@@ -109,11 +109,9 @@ with portfolio_tab:
                         config={"displaylogo": False})
     with st.expander("How a service is placed (ClusterDash's rules — the guide's portfolio axes were lost in "
                      "extraction)", icon=":material/rule:"):
-        st.dataframe(
-            pd.DataFrame([{"rule": r.rule_no, "when": r.condition, "placement": fields.value_label("placement", r.placement_code),
-                           "why": r.why} for r in toolkit.PLACEMENT_RULES]),
-            hide_index=True, width="stretch",
-        )
+        ui.show_table(pd.DataFrame([{"rule": r.rule_no, "when": r.condition, "why": r.why,
+                                     "placement": fields.value_label("placement", r.placement_code)}
+                                    for r in toolkit.PLACEMENT_RULES])[["rule", "when", "placement", "why"]])
         st.caption("The first rule that matches applies. A placement your team chooses overrides the suggestion — the "
                    "guide: the allocation can be carried out within the cluster management team and double-checked "
                    "by cluster actors.")

@@ -75,8 +75,7 @@ ui.download_csv(export, f"stakeholders_{wid}.csv", key="dl-stakeholders", source
                 units="assessment: positive/neutral/critical; influence: high/medium/low")
 
 with st.expander("The guide's example: stakeholder analysis in Baden-Württemberg", icon=":material/table:"):
-    st.dataframe(examples[["name", "assessment", "influence", "description", "measure"]], hide_index=True,
-                 width="stretch")
+    ui.show_table(examples[["name", "assessment", "influence", "description", "measure"]])
     ui.source_line(examples["source"].iloc[0] if len(examples) else toolkit.GUIDE)
 tk_ui.notes(store, "stakeholder_analysis", title="From the guide: objectors, openness, a lesson learned")
 history.text_history(store, wid, texts.TOOL_TABLES["stakeholder_analysis"], key="stakeholders-history")

@@ -79,7 +79,7 @@ if len(members):
         st.plotly_chart(charts.team_profile(team, members, scores, large=large, source=SOURCE), key="tm-chart",
                         config={"displaylogo": False})
     matrix = toolkit.score_matrix(members, scores, criteria)
-    st.dataframe(matrix.drop(columns=["criterion_seq"]), hide_index=True, width="stretch")
+    ui.show_table(matrix.drop(columns=["criterion_seq"]))
     ui.download_csv(matrix.merge(team[["criterion_seq", "mean_score", "scored_fte_pct", "team_fte_pct"]],
                                  on="criterion_seq"),
                     f"team_skills_{wid}.csv", key="dl-team", source=SOURCE,

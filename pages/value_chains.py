@@ -21,6 +21,6 @@ if iid is not None:
     vc_ui.chain_view(store, wid, iid, overview)
 elif len(overview):
     st.markdown("**Value chains in this workspace**")
-    st.dataframe(overview[vc_ui.OVERVIEW_COLUMNS], hide_index=True, width="stretch")
+    ui.show_table(overview[vc_ui.OVERVIEW_COLUMNS])
 else:
     st.info("Pick a cluster initiative to map its value chain.", icon=":material/account_tree:")

@@ -122,24 +122,30 @@ def store(db_path):
     s.close()
 
 
+def run_app(db, monkeypatch, page: str | None = None, *, timeout: float = 30, **query):
+    """An AppTest of app.py on store ``db`` that has run ``page`` (a registry path such as
+    "pages/x.py"; None: the home page) once, with ``query`` as its URL parameters. The page is
+    chosen before the first run (every page's url_path is its file name, so the file name
+    finds it): one run per test, not a run of the home page first."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CLUSTERDASH_DB", str(db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    for k, v in query.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
 @pytest.fixture
 def app(db_path, monkeypatch):
     """Factory: ``app("pages/x.py", ws=..., **query)`` -> an AppTest that has run that page on
-    a private store."""
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("CLUSTERDASH_DB", str(db_path))
+    a private store (:func:`run_app`), without a passcode unless the test sets one."""
     monkeypatch.delenv("CLUSTERDASH_PASSCODE", raising=False)
 
-    def run(page: str | None = None, *, timeout: float = 30, **query) -> AppTest:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
-        for k, v in query.items():
-            at.query_params[k] = v
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        return at
+    def run(page: str | None = None, *, timeout: float = 30, **query):
+        return run_app(db_path, monkeypatch, page, timeout=timeout, **query)
 
     return run
 

@@ -179,6 +179,42 @@ def test_action_list_downloads(app_v2, store, media_files):
     assert "&lt;b&gt;check&lt;/b&gt;" in html and "<b>check</b>" not in html
 
 
+def test_the_action_list_shows_owner_and_due_date_set_as_you_go(app_v2, store, media_files):
+    """Issue 13 item 9: each action (an item marked to do) has an owner and a due date; the
+    facilitator sets the due date in the action list (saved on change, table action_due, v016);
+    it is in the Markdown and HTML action lists, the CSV and the session report."""
+    import datetime as dt
+
+    from clusterdash import report
+    from clusterdash.ui import room as room_ui
+
+    b = board(store).query("list_code == 'monitoring_not_to_do'")
+    todo, done = b.item_key.iloc[0], b.item_key.iloc[1]
+    queries.save_checklist_answer(store, "default", todo, "status", "not_yet", changed_by="A")
+    queries.save_checklist_answer(store, "default", done, "status", "done", changed_by="A")
+    at = app_v2("pages/checklists.py")
+    at.selectbox(key="cl_list").set_value("monitoring_not_to_do").run()
+    scope = "ans|actions|default"
+    assert len([w for w in at.date_input if w.key and w.key.startswith(f"{scope}|due_date|")]) == 1  # only the action
+    widget(at, "text_input", f"{scope}|owner|{todo}").input("Cara").run()
+    widget(at, "date_input", f"{scope}|due_date|{todo}").set_value(dt.date(2026, 4, 30)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    row = checklists.prepare_board(queries.checklist_board(store, "default")).set_index("item_key").loc[todo]
+    assert row["owner"] == "Cara" and checklists.due_label(row["due_date"]) == "2026-04-30"
+    assert widget(at, "date_input", f"{scope}|due_date|{todo}").value == dt.date(2026, 4, 30)
+    md = download(at, media_files, "dl-cl-actions-md").decode()
+    html = download(at, media_files, "dl-cl-actions-html").decode()
+    assert "Owner: Cara · Due: 2026-04-30" in md and "Owner: Cara · Due: 2026-04-30" in html
+    items = pd.read_csv(io.BytesIO(download(at, media_files, "dl-cl-items")), comment="#").set_index("item_key")
+    assert items.at[todo, "due_date"] == "2026-04-30" and items.at[todo, "owner"] == "Cara"
+    page = report.to_html(room_ui.session_report(store, "default"))
+    assert "owner: Cara · due: 2026-04-30" in page
+    # cleared again
+    queries.save_action_due(store, "default", todo, None, changed_by="A")
+    assert checklists.due_label(queries.checklist_board(store, "default").pipe(checklists.prepare_board)
+                                .set_index("item_key").at[todo, "due_date"]) is None
+
+
 def test_archived_workspace_is_read_only(app_v2, store):
     other = queries.create_workspace(store, "Old workshop")
     queries.archive_workspace(store, other)

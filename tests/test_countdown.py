@@ -60,6 +60,20 @@ def test_the_end_time_is_stored_per_workspace(store):
     assert cd.state(queries.get_countdown(store, other), queries.utcnow()) == cd.IDLE
 
 
+@pytest.mark.parametrize("pause", [False, True])
+def test_a_duplicated_workspace_does_not_copy_a_running_timer(store, pause):
+    """Issue 13: a copy of a workspace whose timer runs (or is paused) starts with its timer
+    stopped at the full duration; the original's timer goes on."""
+    ws = queries.default_workspace(store)
+    running = queries.start_countdown(store, ws, minutes=5, changed_by="Ann")
+    if pause:
+        running = queries.pause_countdown(store, ws)
+    copy = queries.duplicate_workspace(store, ws)
+    assert queries.get_countdown(store, copy) == cd.fresh(300)
+    assert cd.state(queries.get_countdown(store, copy), queries.utcnow()) == cd.IDLE
+    assert queries.get_countdown(store, ws) == running
+
+
 def test_the_display_has_no_user_text_and_counts_from_the_end():
     run = cd.start(cd.fresh(300), T0)
     from clusterdash.ui.countdown import snippet

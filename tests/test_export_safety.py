@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clusterdash import cli, export
-from tests.conftest import REPO
+from tests.conftest import REPO, run_app
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -235,7 +235,6 @@ def test_every_page_export_of_a_formula_workspace_is_neutralised(db_path, monkey
     every CSV the pages build goes through the spy on the one writer and holds no live formula."""
     import sys
 
-    from streamlit.testing.v1 import AppTest
 
     from clusterdash import registry
     from clusterdash.store import Store
@@ -272,12 +271,7 @@ def test_every_page_export_of_a_formula_workspace_is_neutralised(db_path, monkey
     per_page = {}
     for spec in registry.enabled_pages():
         current[0] = spec.url_path
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-        at.query_params["ws"] = w
-        at.query_params["who"] = stored["participant"]
-        at.run()
-        at.switch_page(spec.path)
-        at.run()
+        at = run_app(db_path, monkeypatch, spec.path, timeout=60, ws=w, who=stored["participant"])
         assert not at.exception, (spec.path, [e.value for e in at.exception][:1])
         per_page[spec.url_path] = sum(1 for p, _ in written if p == spec.url_path)
     assert written, "no export was built"

@@ -241,3 +241,13 @@ def test_package_graph_script_runs():
     graph = runpy.run_path(str(REPO / "scripts" / "package_graph.py"))["graph"]()
     assert {"registry", "ui"} <= graph["pages"]["app"]  # short names: app.py imports clusterdash.registry, .ui
     assert set(graph) <= {"pages", "ui", "charts", "entry", "queries", "stats", "domain", "store", "base"}
+
+
+def test_every_table_goes_through_show_table():
+    """Pages and ui modules show tables only with ui.show_table (output.shown_frame inside: no bidi
+    override or zero-width character of a user's text reaches the screen); st.dataframe is called
+    in one place."""
+    callers = [p.relative_to(REPO).as_posix() for p in [*REPO.glob("pages/*.py"), *REPO.glob("clusterdash/ui/*.py"),
+                                                        REPO / "app.py"]
+               if "st.dataframe(" in p.read_text(encoding="utf-8")]
+    assert callers == ["clusterdash/ui/output.py"]

@@ -269,3 +269,31 @@ def test_unknown_assessment_in_the_link_falls_back(app, seeded):
     assert not at.exception
     assert any("does not exist in this workspace" in w.value for w in at.warning)
     assert at.query_params["a"] in (aid, [aid])
+
+
+def test_opened_without_a_name_the_page_asks_for_one_before_answering(app_v2, db_path, seeded):
+    """Issue 13: the assessment page opened directly (no &who=) never answers as 'Facilitator':
+    "Your name" starts empty, the statements cannot be answered and a prompt says why; once a name
+    is typed, answers are saved under it. Facilitator-only pages keep the default name."""
+    from clusterdash.ui import maturity as mat_ui
+
+    ws, aid = seeded
+    app = app_v2
+    at = app(PAGE, ws=ws, a=aid)
+    assert not at.exception
+    assert at.text_input(key="mat_who").value == ""
+    assert mat_ui.NAME_FIRST in [i.value for i in at.info]
+    control = widget(at, "segmented_control", "mat-ans-ini_01")
+    assert control.disabled
+    assert "who" not in at.query_params
+    at.text_input(key="mat_who").input("Anna").run()
+    assert not at.exception
+    assert mat_ui.NAME_FIRST not in [i.value for i in at.info]
+    control = widget(at, "segmented_control", "mat-ans-ini_01")
+    assert not control.disabled
+    control.set_value("fully").run()
+    assert stored_answers(db_path, ws, aid)[["participant", "answer_code"]].values.tolist() == [["Anna", "fully"]]
+    # a facilitator-only page keeps the default name in the sidebar
+    workshop = app("pages/checklists.py", ws=ws)
+    assert not workshop.exception
+    assert workshop.sidebar.text_input(key="_who_input").value == "Facilitator"

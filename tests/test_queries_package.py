@@ -117,6 +117,7 @@ CASES = {
     # votes
     "create_vote": lambda s, w, x: queries.create_vote(s, w, "Next steps", ["A", "B"]),
     "set_dots": lambda s, w, x: queries.set_dots(s, w, x["vote"], 1, "Anna", 1),
+    "save_action_due": lambda s, w, x: queries.save_action_due(s, w, x["item"], "2026-04-30", changed_by="Anna"),
     "set_vote_state": lambda s, w, x: queries.set_vote_state(s, w, x["vote"], is_revealed=True),
     # the room's countdown timer
     "start_countdown": lambda s, w, x: queries.start_countdown(s, w, minutes=3),

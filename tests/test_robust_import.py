@@ -343,7 +343,7 @@ def maybe_mutate(draw, t: Table, numeric: list[str]) -> None:
 
 # ---- the properties -------------------------------------------------------------------------------
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=20, **SETTINGS)
 @given(data=st.data())
 def test_cbp_csv_malformed_gives_clear_error_or_correct_import(robust_store, data):
     t = data.draw(cbp_table())
@@ -380,7 +380,7 @@ def test_cbp_csv_malformed_gives_clear_error_or_correct_import(robust_store, dat
         restore(robust_store, summary.dataset_code, before)
 
 
-@settings(max_examples=20, **SETTINGS)
+@settings(max_examples=10, **SETTINGS)
 @given(data=st.data())
 def test_cbp_census_json_malformed_gives_clear_error_or_correct_import(robust_store, data):
     t = data.draw(cbp_table())
@@ -412,7 +412,7 @@ def test_cbp_census_json_malformed_gives_clear_error_or_correct_import(robust_st
         restore(robust_store, summary.dataset_code, before)
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=20, **SETTINGS)
 @given(data=st.data())
 def test_long_csv_malformed_gives_clear_error_or_correct_import(robust_store, data):
     t = data.draw(long_table())
@@ -426,7 +426,7 @@ def test_long_csv_malformed_gives_clear_error_or_correct_import(robust_store, da
         restore(robust_store, summary.dataset_code, before)
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=20, **SETTINGS)
 @given(data=st.data())
 def test_eurostat_tsv_malformed_gives_clear_error_or_correct_import(robust_store, data):
     text, lines = data.draw(eurostat_text())
@@ -474,7 +474,7 @@ SMALL_CBP = (
 )
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=12, **SETTINGS)
 @given(data=st.data())
 def test_crosswalk_malformed_gives_clear_error_or_correct_import(robust_store, data):
     t = data.draw(crosswalk_table())
@@ -579,7 +579,7 @@ def financing_table(draw) -> Table:
     return Table(["kind", "category"] + [str(y) for y in years], rows)
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=20, **SETTINGS)
 @given(data=st.data())
 def test_financing_csv_malformed_gives_clear_error_or_correct_import(robust_store, data):
     t = data.draw(financing_table())
@@ -629,7 +629,7 @@ def knowledge_copy(tmp_path_factory):
 KNOWLEDGE_FILES = ["headline_fact.csv", "maturity_stage.csv", "guidance_list.csv", "financing_figure.csv"]
 
 
-@settings(max_examples=15, **SETTINGS)
+@settings(max_examples=8, **SETTINGS)
 @given(data=st.data())
 def test_knowledge_loader_malformed_gives_clear_error_or_correct_load(robust_store, knowledge_copy, data):
     name = data.draw(st.sampled_from([n for n in KNOWLEDGE_FILES if (knowledge_copy / n).exists()]))

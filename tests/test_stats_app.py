@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from clusterdash import queries
 from clusterdash.store import Store
-from tests.conftest import REPO, SHARED_DATA
+from tests import conftest
+from tests.conftest import SHARED_DATA
 
 PAGE, IMPORT = "pages/regional_stats.py", "pages/import_stats.py"
 CBP, EU = "cbp_states_2017_2021", "eurostat_lfs_nuts2"
@@ -23,15 +24,9 @@ CBP, EU = "cbp_states_2017_2021", "eurostat_lfs_nuts2"
 
 
 
-def run(db, monkeypatch, page: str, **query) -> AppTest:
-    monkeypatch.setenv("CLUSTERDASH_DB", str(db))
+def run(db, monkeypatch, page: str, *, timeout: float = 60, **query) -> AppTest:
     monkeypatch.delenv("CLUSTERDASH_PASSCODE", raising=False)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page(page)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
+    at = conftest.run_app(db, monkeypatch, page, timeout=timeout, **query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

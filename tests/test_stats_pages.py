@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from clusterdash import queries
 from clusterdash.store import Store
-from tests.conftest import REPO, SHARED_DATA
+from tests import conftest
+from tests.conftest import SHARED_DATA
 from tests.stats_support import DATASET
 from tests.ui_support import shown
 
@@ -22,14 +23,8 @@ IMPORT = "pages/import_stats.py"
 
 
 def run_app(db, monkeypatch, page: str, *, timeout: float = 60, **query) -> AppTest:
-    monkeypatch.setenv("CLUSTERDASH_DB", str(db))
     monkeypatch.delenv("CLUSTERDASH_PASSCODE", raising=False)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
-    at.run()
-    at.switch_page(page)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
+    at = conftest.run_app(db, monkeypatch, page, timeout=timeout, **query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

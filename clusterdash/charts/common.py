@@ -18,19 +18,30 @@ def stage_color(stage_code: str | None) -> str:
     return STAGE_COLORS.get(stage_code or None, STAGE_COLORS[None])
 
 
+PROJECTOR_MIN_PX = 24  # presentation mode: no tick label or legend text smaller (readable from the back of a room)
+
+
 def style(fig: go.Figure, *, title: str | None = None, source: str | None = None, height: int | None = None,
           large: bool = False) -> go.Figure:
     """Apply the house style; ``source`` becomes a caption under the plot area;
-    ``large`` scales type for presentation mode."""
-    base = 22 if large else 14
+    ``large`` scales type for presentation mode: body type, tick labels (of every axis, polar
+    ones too) and the legend at PROJECTOR_MIN_PX at least."""
+    base = PROJECTOR_MIN_PX if large else 14
     fig.update_layout(
         font=dict(family=FONT_FAMILY, size=base, color="#1B2430"),
         title=dict(text=title, font=dict(size=base + 4)) if title else None,
         margin=dict(l=10, r=10, t=50 if title else 20, b=60 if source else 20),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend=dict(font=dict(size=base - 1)),
+        legend=dict(font=dict(size=base if large else base - 1)),
     )
+    if large:
+        def at_least(ax) -> None:
+            ax.update(tickfont_size=max(ax.tickfont.size or 0, PROJECTOR_MIN_PX))
+
+        fig.for_each_xaxis(at_least)
+        fig.for_each_yaxis(at_least)
+        fig.for_each_polar(lambda p: (at_least(p.radialaxis), at_least(p.angularaxis)))
     if height:
         fig.update_layout(height=height)
     if source:

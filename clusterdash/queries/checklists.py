@@ -23,7 +23,7 @@ from clusterdash.store import Store
 
 __all__ = [
     "checklist_board", "checklist_lists", "checklist_area_intros", "checklist_answer", "save_checklist_answer",
-    "checklist_changes",
+    "checklist_changes", "save_action_due",
 ]
 
 
@@ -52,13 +52,33 @@ def checklist_board(store: Store, workspace_id: str) -> pd.DataFrame:
     items, params = _checklist_items_sql()
     sql = f"""
         WITH items AS ({items})
-        SELECT items.*, a.status, a.note, a.owner, a.changed_by, a.changed_at
+        SELECT items.*, a.status, a.note, a.owner, d.due_date, a.changed_by, a.changed_at
         FROM items LEFT JOIN checklist_answer a
           ON a.workspace_id = ? AND a.list_code = items.list_code AND a.group_code = items.group_code
          AND a.kind = items.kind AND a.seq = items.seq
+        LEFT JOIN action_due d
+          ON d.workspace_id = ? AND d.list_code = items.list_code AND d.group_code = items.group_code
+         AND d.kind = items.kind AND d.seq = items.seq
         ORDER BY items.item_order
     """
-    return store.df(sql, params + [workspace_id])
+    return store.df(sql, params + [workspace_id, workspace_id])
+
+
+def save_action_due(store: Store, workspace_id: str, item, due, *, changed_by: str) -> None:
+    """Set (or, with None, clear) the due date of one item of the action list (table action_due)."""
+    k = item if isinstance(item, ItemKey) else ItemKey.parse(item)
+    due = checklists.clean_due(due)
+    who = workspaces.clean_participant(changed_by)
+    key = [workspace_id, k.list_code, k.group_code, k.kind, k.seq]
+    where = "workspace_id = ? AND list_code = ? AND group_code = ? AND kind = ? AND seq = ?"
+
+    def apply(cur):
+        cur.execute(f"DELETE FROM action_due WHERE {where}", key)
+        if due is not None:
+            cur.execute("INSERT INTO action_due (workspace_id, list_code, group_code, kind, seq, due_date, changed_by, "
+                        "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", key + [due, who, utcnow()])
+
+    write_in_workspace(store, workspace_id, apply)
 
 
 def checklist_lists(store: Store) -> pd.DataFrame:

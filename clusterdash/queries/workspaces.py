@@ -171,13 +171,16 @@ def duplicate_workspace(store: Store, workspace_id: str, name: str | None = None
 def copy_sql(copy: workspaces.TableCopy) -> str:
     """INSERT ... SELECT for one table of a duplication plan (``workspaces.plan_duplication``):
     the workspace column takes the new id (first ``?``), the source workspace is the second
-    ``?``; a remapped column ``c`` is looked up in a registered relation ``_map_<c>(old, new)``.
+    ``?``; a live-state column takes NULL or another column of the row; a remapped column ``c`` is looked up in a registered relation ``_map_<c>(old, new)``.
     Identifiers come from the declared schema only."""
     select = []
     joins = []
+    reset = dict(copy.reset)
     for c in copy.columns:
         if c == copy.workspace_column:
             select.append("?")
+        elif c in reset:  # live state: NULL, or another column of the row (workspaces.LIVE_STATE)
+            select.append("NULL" if reset[c] is None else f"src.{reset[c]}")
         elif c in copy.remap:
             select.append(f"coalesce(m_{c}.new, src.{c})")
             joins.append(f"LEFT JOIN _map_{c} AS m_{c} ON m_{c}.old = src.{c}")

@@ -79,23 +79,28 @@ typed AS (  -- names are joined at the end (indicators): wide text columns make 
 national_rows AS (
     SELECT m.bgroup, t.* FROM typed t JOIN members m USING (region_code)
 ),
-national AS (
-    SELECT bgroup, cluster_code, year, sum(employment) AS national_employment,
-           100.0 * sum(withheld_employment_est)
-               / nullif(coalesce(sum(employment), 0) + sum(withheld_employment_est), 0) AS national_withheld_share_pct,
-           CAST(sum(unknown_withheld_cells) AS BIGINT) AS national_unknown_withheld_cells
-    FROM national_rows GROUP BY ALL
-),
-national_base AS (
-    SELECT bgroup, year,
+region_year AS (  -- per region × year (national regions too): the LQ bases and whether it has employment
+    SELECT region_code, year, is_national,
            sum(employment) FILTER (WHERE cluster_type = 'traded') AS traded,
            sum(employment) FILTER (WHERE cluster_type = 'local') AS local,
-           sum(employment) AS total
-    FROM national_rows GROUP BY ALL
+           sum(employment) AS total,
+           count(employment) > 0 AS is_present
+    FROM typed GROUP BY ALL
+),
+national AS (  -- one pass over the cells, the members joined on the fly (national_rows is not copied)
+    SELECT m.bgroup, t.cluster_code, t.year, sum(t.employment) AS national_employment,
+           100.0 * sum(t.withheld_employment_est)
+               / nullif(coalesce(sum(t.employment), 0) + sum(t.withheld_employment_est), 0) AS national_withheld_share_pct,
+           CAST(sum(t.unknown_withheld_cells) AS BIGINT) AS national_unknown_withheld_cells
+    FROM typed t JOIN members m USING (region_code) GROUP BY ALL
+),
+national_base AS (  -- from the region × year sums: a few thousand rows, not the cells again
+    SELECT m.bgroup, y.year, sum(y.traded) AS traded, sum(y.local) AS local, sum(y.total) AS total
+    FROM region_year y JOIN members m USING (region_code) GROUP BY ALL
 ),
 presence AS (  -- benchmark completeness: member regions with employment, per benchmark × year
-    SELECT bgroup, year, CAST(count(DISTINCT region_code) FILTER (WHERE employment IS NOT NULL) AS BIGINT) AS present
-    FROM national_rows GROUP BY ALL
+    SELECT m.bgroup, y.year, CAST(count(*) FILTER (WHERE y.is_present) AS BIGINT) AS present
+    FROM region_year y JOIN members m USING (region_code) GROUP BY ALL
 ),
 complete AS (
     SELECT bgroup, year, present, max(present) OVER (PARTITION BY bgroup) AS most,
@@ -104,11 +109,7 @@ complete AS (
     FROM presence
 ),
 region_base AS (
-    SELECT region_code, year,
-           sum(employment) FILTER (WHERE cluster_type = 'traded') AS traded,
-           sum(employment) FILTER (WHERE cluster_type = 'local') AS local,
-           sum(employment) AS total
-    FROM typed WHERE NOT is_national GROUP BY ALL
+    SELECT region_code, year, traded, local, total FROM region_year WHERE NOT is_national
 ),
 lq AS NOT MATERIALIZED (  -- inlined into lq2: one 1 M-row copy less at county scale
     SELECT t.*, g.bgroup,
@@ -124,7 +125,7 @@ lq AS NOT MATERIALIZED (  -- inlined into lq2: one 1 M-row copy less at county s
     LEFT JOIN complete cp ON cp.bgroup = g.bgroup AND cp.year = t.year
     WHERE NOT t.is_national
 ),
-lq2 AS (
+lq2 AS MATERIALIZED (  -- read three times (percentiles, flags, base year): computed once, not inlined
     SELECT *,
            CASE WHEN is_benchmark_complete THEN
                (employment / nullif(base_employment, 0))
@@ -155,20 +156,29 @@ flagged AS (
                     AND (NOT $is_establishments_in_source OR l.establishments > p.establishments_p25), false) AS is_strong_top10
     FROM lq2 l LEFT JOIN pct p USING (cluster_code, year)
 ),
-grown AS (
-    SELECT f.*,
-           b.employment AS base_year_employment,
-           b.national_share_pct AS base_year_share_pct,
-           b.national_employment AS base_year_national_employment,
-           b.withheld_cells AS base_year_withheld_cells,
-           100.0 * b.withheld_establishments / nullif(b.establishments, 0) AS base_year_withheld_establishments_pct,
-           coalesce(b.withheld_share_pct, 0) AS base_year_withheld_share_pct,
-           coalesce(b.national_withheld_share_pct, 0) AS base_year_national_withheld_share_pct,
-           CAST(coalesce(b.unknown_withheld_cells, 0) + coalesce(b.national_unknown_withheld_cells, 0) AS BIGINT)
+base AS (  -- the base year's values of each region × cluster (lq2 is kept anyway for the percentiles)
+    SELECT region_code, cluster_code,
+           employment AS base_year_employment,
+           national_share_pct AS base_year_share_pct,
+           national_employment AS base_year_national_employment,
+           withheld_cells AS base_year_withheld_cells,
+           100.0 * withheld_establishments / nullif(establishments, 0) AS base_year_withheld_establishments_pct,
+           coalesce(withheld_share_pct, 0) AS base_year_withheld_share_pct,
+           coalesce(national_withheld_share_pct, 0) AS base_year_national_withheld_share_pct,
+           CAST(coalesce(unknown_withheld_cells, 0) + coalesce(national_unknown_withheld_cells, 0) AS BIGINT)
                AS base_year_unknown_cells,
-           coalesce(b.is_benchmark_complete, false) AS base_year_benchmark_complete
+           coalesce(is_benchmark_complete, false) AS base_year_benchmark_complete
+    FROM lq2 WHERE year = $base_year
+),
+grown AS (
+    SELECT f.*, b.base_year_employment, b.base_year_share_pct, b.base_year_national_employment,
+           b.base_year_withheld_cells, b.base_year_withheld_establishments_pct,
+           coalesce(b.base_year_withheld_share_pct, 0) AS base_year_withheld_share_pct,
+           coalesce(b.base_year_national_withheld_share_pct, 0) AS base_year_national_withheld_share_pct,
+           coalesce(b.base_year_unknown_cells, CAST(0 AS BIGINT)) AS base_year_unknown_cells,
+           coalesce(b.base_year_benchmark_complete, false) AS base_year_benchmark_complete
     FROM flagged f
-    LEFT JOIN flagged b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code AND b.year = $base_year
+    LEFT JOIN base b ON b.region_code = f.region_code AND b.cluster_code = f.cluster_code
 ),
 judged AS (
     SELECT *,

@@ -67,20 +67,31 @@ EXPLANATIONS = {
 }
 
 _SHIFT_SHARE = """
-, ss_keys AS (
-    SELECT DISTINCT region_code, cluster_code FROM lq2 WHERE year = $base_year OR year = $to_year
+, ss_cells AS (  -- both years of each region × cluster in one pass over the cells (lq2 is not needed:
+                   -- it holds one row per regional cell, and only two years are used)
+    SELECT region_code, cluster_code,
+           count(*) FILTER (WHERE year = $base_year) = 0 AS absent0,
+           count(*) FILTER (WHERE year = $to_year) = 0 AS absent1,
+           max(employment) FILTER (WHERE year = $base_year) AS emp0,
+           max(employment) FILTER (WHERE year = $to_year) AS emp1,
+           max(withheld_share_pct) FILTER (WHERE year = $base_year) AS ws0,
+           max(withheld_share_pct) FILTER (WHERE year = $to_year) AS ws1,
+           max(unknown_withheld_cells) FILTER (WHERE year = $base_year) AS u0,
+           max(unknown_withheld_cells) FILTER (WHERE year = $to_year) AS u1
+    FROM (SELECT region_code, cluster_code, year, employment, unknown_withheld_cells,
+                 100.0 * withheld_employment_est / nullif(coalesce(employment, 0) + withheld_employment_est, 0)
+                     AS withheld_share_pct
+          FROM typed WHERE NOT is_national AND (year = $base_year OR year = $to_year))
+    GROUP BY ALL
 ),
 ss_rows AS (
-    SELECT k.region_code, k.cluster_code, g.bgroup,
-           a.region_code IS NULL AS absent0, b.region_code IS NULL AS absent1,
-           CASE WHEN a.region_code IS NULL THEN 0 ELSE a.employment END AS e0,
-           CASE WHEN b.region_code IS NULL THEN 0 ELSE b.employment END AS e1,
-           coalesce(a.withheld_share_pct, 0) AS w0, coalesce(b.withheld_share_pct, 0) AS w1,
-           coalesce(a.unknown_withheld_cells, 0) + coalesce(b.unknown_withheld_cells, 0) AS unknown_cells
-    FROM ss_keys k
+    SELECT k.region_code, k.cluster_code, g.bgroup, k.absent0, k.absent1,
+           CASE WHEN k.absent0 THEN 0 ELSE k.emp0 END AS e0,
+           CASE WHEN k.absent1 THEN 0 ELSE k.emp1 END AS e1,
+           coalesce(k.ws0, 0) AS w0, coalesce(k.ws1, 0) AS w1,
+           coalesce(k.u0, 0) + coalesce(k.u1, 0) AS unknown_cells
+    FROM ss_cells k
     JOIN region_group g USING (region_code)
-    LEFT JOIN lq2 a ON a.region_code = k.region_code AND a.cluster_code = k.cluster_code AND a.year = $base_year
-    LEFT JOIN lq2 b ON b.region_code = k.region_code AND b.cluster_code = k.cluster_code AND b.year = $to_year
 ),
 ss_nat AS (
     SELECT r.*, c.cluster_name, c.cluster_type, rg.region_name,

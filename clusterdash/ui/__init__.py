@@ -27,7 +27,9 @@ from clusterdash.ui.output import (
     plain_label,
     show_error,
     show_flash,
+    shown_frame,
     source_line,
+    show_table,
 )
 from clusterdash.ui.shell import (
     DEFAULT_PARTICIPANT,
@@ -62,6 +64,6 @@ __all__ = [
     "current_workspace", "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error",
     "flash_success", "get_store", "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message",
     "page_intro", "page_link", "participant_input", "plain", "plain_label", "repo_path", "role", "select_id",
-    "set_presenting", "show_error", "show_flash", "sidebar", "source_line", "switch_workspace",
+    "set_presenting", "show_error", "show_flash", "shown_frame", "sidebar", "source_line", "switch_workspace", "show_table",
     "view_only_reason",
 ]

@@ -23,7 +23,7 @@ from clusterdash.errors import UserError
 from clusterdash.store import Store
 from clusterdash.ui import shell
 from clusterdash.ui import statistics as stats_ui
-from clusterdash.ui.output import download_csv, plain, show_error, source_line
+from clusterdash.ui.output import download_csv, plain, show_error, show_table, source_line
 
 query_default, remember = stats_ui.query_default, stats_ui.remember
 ss = st.session_state
@@ -42,66 +42,14 @@ INDEX = ("hhi", "shannon_entropy", "related_variety", "unrelated_variety", "krug
 
 
 @dataclass
-class Analysis:
-    """The dataset a page works on and how to name its groups, regions and benchmark."""
+class Analysis(stats_ui.DatasetView):
+    """The dataset an analysis page works on (a :class:`ui.statistics.DatasetView`) and its LQ benchmark."""
 
-    ds: dict
-    profile: dict
-    code: str
     benchmark: str
-    regions: pd.DataFrame
-    clusters: pd.DataFrame
-    presenting: bool
-
-    @property
-    def years(self) -> list[int]:
-        return list(range(int(self.ds["year_min"]), int(self.ds["year_max"]) + 1))
-
-    @property
-    def traded(self) -> bool:
-        return bool((self.clusters["cluster_type"] == "traded").any())
-
-    @property
-    def term(self) -> str:
-        return stats.cluster_title_term(self.clusters["cluster_type"], self.profile.get("cluster_term") or "clusters")
-
-    @property
-    def term_singular(self) -> str:
-        return "cluster" if self.traded else (self.profile.get("cluster_term_singular") or "cluster")
-
-    @property
-    def source(self) -> str:
-        return stats.citation(self.ds)
-
-    @property
-    def region_names(self) -> dict:
-        return dict(zip(self.regions["region_code"], self.regions["region_name"]))
-
-    def region_label(self, code) -> str:
-        return stats.region_label(self.region_names.get(code), code)
-
-    @property
-    def cluster_names(self) -> dict:
-        return dict(zip(self.clusters["cluster_code"], self.clusters["cluster_name"]))
 
     @property
     def is_county(self) -> bool:
         return stats.is_county_type(self.ds["region_type"])
-
-    @property
-    def at_country_position(self) -> bool:
-        pos = self.regions.get("position")
-        return pos is not None and bool((pos == "country").any()) and not bool((pos == "region").any())
-
-    @property
-    def labels(self) -> dict:
-        if self.traded or self.term == "clusters":
-            return {}
-        one = self.term_singular[:1].upper() + self.term_singular[1:]
-        return {"cluster_code": f"{one} code", "cluster_name": one, "cluster_type": "Type",
-                "is_strong": f"Strong {self.term_singular}", "clusters_counted": cap(self.term),
-                "clusters_paying_above": f"{cap(self.term)} paying above the benchmark",
-                "clusters_with_wages": f"{cap(self.term)} with wages"}
 
 
 def cap(s: str) -> str:
@@ -129,8 +77,7 @@ def table(a: Analysis, df: pd.DataFrame, *, key: str, filename: str, columns: li
     shown = rounded(df[[c for c in columns if c in df.columns]])
     ds = a.ds if not method else {**a.ds, "cluster_definition": f"{a.ds['cluster_definition']}; {method}"}
     stats_ui.data_table(shown, key=key, filename=filename, ds=ds, columns=list(shown.columns), height=height,
-                        benchmark=a.benchmark, is_establishments_in_source=bool(
-                            a.profile.get("is_establishments_in_source", True)), labels=a.labels)
+                        benchmark=a.benchmark, is_establishments_in_source=a.is_establishments_in_source, labels=a.labels)
 
 
 def sourced(a: Analysis, method: str | None = None) -> str:
@@ -174,7 +121,8 @@ def choose_dataset(store: Store, *, key: str, region_types: tuple[str, ...] | No
                                      " (default)" if b == options[0] else ""),
                                  help="What location quotients, shares and growth compare with")
         remember("bench", benchmark)
-    a = Analysis(ds, profile, code, benchmark, queries.stats_regions(store, code), clusters, shell.is_presenting())
+    a = Analysis(ds=ds, profile=profile, dataset_code=code, regions=queries.stats_regions(store, code),
+                 clusters=clusters, presenting=shell.is_presenting(), benchmark=benchmark)
     if not ds["has_crosswalk"] and not a.traded:
         st.caption(f"The groups are **{plain(a.term)}**, the classification's own (no cluster crosswalk is attached; "
                    "attach one on the Import statistics page).")
@@ -185,14 +133,14 @@ def choose_year(a: Analysis, column, *, key: str, label: str = "Year", default=N
     years = years or a.years
     fallback = default if default in years else years[-1]
     y = column.selectbox(label, years[::-1], index=years[::-1].index(query_default(key, years, fallback)),
-                         key=f"an_{key}_{a.code}")
+                         key=f"an_{key}_{a.dataset_code}")
     remember(key, y)
     return int(y)
 
 
 def choose_region(a: Analysis, column, *, key: str = "an_region", default=None) -> str:
     options = a.regions["region_code"].tolist()
-    code = column.selectbox(cap(a.ds["region_type"]), options, format_func=a.region_label, key=f"{key}_{a.code}",
+    code = column.selectbox(cap(a.ds["region_type"]), options, format_func=a.region_label, key=f"{key}_{a.dataset_code}",
                             index=options.index(query_default("region", options, default or options[0])))
     remember("region", code)
     return code
@@ -207,7 +155,7 @@ def choose_cluster(a: Analysis, column, ind_year: pd.DataFrame, *, key: str = "a
     default = cl.sort_values("_e", ascending=False)["cluster_code"].iloc[0]
     names = a.cluster_names
     code = column.selectbox(cap(a.term_singular), options, index=options.index(query_default("cluster", options, default)),
-                            format_func=lambda c: str(names.get(c, c)), key=f"{key}_{a.code}")
+                            format_func=lambda c: str(names.get(c, c)), key=f"{key}_{a.dataset_code}")
     remember("cluster", code)
     return code
 
@@ -254,21 +202,21 @@ def cluster_map(a: Analysis, ind: pd.DataFrame, cluster_code: str, year: int, *,
                                 county_to_region=stats.ea_of_county() if is_ea else None, points=a.regions,
                                 large=a.presenting, basemap=basemap)
         what = "economic areas (drawn as their counties, EA borders dark)" if is_ea else "counties"
-        st.pydeck_chart(deck, height=height, key=f"{key}_county_{a.code}",
+        st.pydeck_chart(deck, height=height, key=f"{key}_county_{a.dataset_code}",
                         alt=f"Map: the {what} coloured by location quotient; grey: no data")
         src += "; " + stats.COUNTY_BOUNDARIES_SOURCE + ("; " + stats.EA_SOURCE if is_ea else "")
     elif a.at_country_position:  # NUTS regions: only their country's position is known
         countries, _ = stats.country_map_frame(ind, a.regions, cluster_code, year)
         deck = stats_chart.country_cluster_map(countries, large=a.presenting, basemap=basemap, benchmark=a.benchmark,
                                                employment_unit=a.ds["employment_unit"])
-        st.pydeck_chart(deck, height=height, key=f"{key}_country_{a.code}",
+        st.pydeck_chart(deck, height=height, key=f"{key}_country_{a.dataset_code}",
                         alt="Map: one bubble per country at the country's position, coloured by its LQ")
         st.caption(stats_chart.COUNTRY_POSITION_NOTE)
     else:
         mapped, _ = stats.cluster_map_frame(ind, a.regions, cluster_code, year)
         us = a.ds["region_type"] == "U.S. state"
         deck = stats_chart.cluster_map(mapped, us_states=us, large=a.presenting, basemap=basemap, benchmark=a.benchmark)
-        st.pydeck_chart(deck, height=height, key=f"{key}_bubbles_{a.code}",
+        st.pydeck_chart(deck, height=height, key=f"{key}_bubbles_{a.dataset_code}",
                         alt="Map: the regions as bubbles sized by employment, coloured by location quotient")
         if us:
             src += "; state outlines: " + stats_chart.US_STATES_OUTLINE_SOURCE
@@ -285,7 +233,7 @@ def cluster_profile_page(store: Store) -> None:
     if a is None:
         return
     year = choose_year(a, top[1], key="year")
-    ind = queries.stats_indicators(store, a.code, benchmark=a.benchmark)
+    ind = queries.stats_indicators(store, a.dataset_code, benchmark=a.benchmark)
     code = choose_cluster(a, top[2], ind[ind["year"] == year])
     name = a.cluster_names.get(code, code)
     ranking = stats.cluster_ranking(ind, code, year)
@@ -298,16 +246,16 @@ def cluster_profile_page(store: Store) -> None:
     cluster_map(a, ind, code, year, key="an_prof_map")
     figure(chart.ranking_chart(ranking, cluster_name=name, year=year, source=a.source, large=a.presenting),
            "an_prof_ranking")
-    table(a, ranking, key="an_prof_rank", filename=f"{a.code}_{code}_{year}_regions.csv", height=360,
+    table(a, ranking, key="an_prof_rank", filename=f"{a.dataset_code}_{code}_{year}_regions.csv", height=360,
           columns=["rank", "region_code", "region_name", "employment", "lq", "national_share_pct", "establishments",
                    "avg_wage", "is_strong", "is_strong_top10", "cagr_pct", "is_growth_distorted"])
     st.subheader("Over the years")
     trend = stats.cluster_trend(ind, code)
     figure(chart.trend_chart(trend, cluster_name=name, source=a.source, large=a.presenting), "an_prof_trend")
     with st.expander("Data of the trend chart"):
-        table(a, trend, key="an_prof_trend", filename=f"{a.code}_{code}_trend.csv", columns=list(trend.columns))
+        table(a, trend, key="an_prof_trend", filename=f"{a.dataset_code}_{code}_trend.csv", columns=list(trend.columns))
     st.subheader(f"Related {plain(a.term.removeprefix('traded '))}")
-    rel = queries.stats_relatedness(store, a.code)
+    rel = queries.stats_relatedness(store, a.dataset_code)
     nodes, edges = stats.related_clusters(ind, rel, code, year)
     basis = "the imported cluster relatedness" if len(rel) else (
         "ClusterDash's co-location measure: the correlation of the two groups' LQs across the regions "
@@ -322,7 +270,7 @@ def cluster_profile_page(store: Store) -> None:
     links = edges.assign(cluster_name=edges["cluster_code"].map(names),
                          related_cluster_name=edges["related_cluster_code"].map(names))
     with st.expander("Data of the network"):
-        table(a, links, key="an_prof_links", filename=f"{a.code}_{code}_{year}_related.csv", method=method,
+        table(a, links, key="an_prof_links", filename=f"{a.dataset_code}_{code}_{year}_related.csv", method=method,
               columns=["cluster_code", "cluster_name", "related_cluster_code", "related_cluster_name", "strength",
                        "basis"])
 
@@ -336,19 +284,19 @@ def region_cluster_page(store: Store) -> None:
     if a is None:
         return
     year = choose_year(a, top[1], key="year")
-    ind = queries.stats_indicators(store, a.code, benchmark=a.benchmark)
+    ind = queries.stats_indicators(store, a.dataset_code, benchmark=a.benchmark)
     region = choose_region(a, top[2])
     code = choose_cluster(a, top[3], ind[(ind["year"] == year) & (ind["region_code"] == region)])
     rname, cname = a.region_names.get(region, region), a.cluster_names.get(code, code)
-    wage_rows = queries.analysis_wages(store, a.code, benchmark=a.benchmark) if a.ds["payroll_unit"] else None
+    wage_rows = queries.analysis_wages(store, a.dataset_code, benchmark=a.benchmark) if a.ds["payroll_unit"] else None
     series = stats.region_cluster_series(ind, wage_rows, region, code)
     now = series[series["year"] == year]
     m = st.columns(4)
     if len(now):
         r = now.iloc[0]
         m[0].metric("Employment", stats_chart.fmt_int(r["employment"]))
-        m[1].metric("Establishments", stats_chart.fmt_int(r["establishments"]) if a.profile.get(
-            "is_establishments_in_source", True) else stats.NOT_IN_SOURCE)
+        m[1].metric("Establishments", stats_chart.fmt_int(r["establishments"]) if a.is_establishments_in_source
+                     else stats.NOT_IN_SOURCE)
         m[2].metric(stats.lq_label(a.benchmark), stats_chart.fmt_num(r["lq"]))
         m[3].metric("Average wage", stats_chart.fmt_int(r["avg_wage"]) if pd.notna(r["avg_wage"]) else "–",
                     help=stats.wage_unit(a.ds) or "no payroll in this dataset")
@@ -369,12 +317,12 @@ def region_cluster_page(store: Store) -> None:
                                           stats.wage_unit(a.ds) or ""), large=a.presenting), "an_rc_wage")
         else:
             st.info("No wages: the dataset has no payroll.")
-    table(a, series, key="an_rc_series", filename=f"{a.code}_{region}_{code}_series.csv",
+    table(a, series, key="an_rc_series", filename=f"{a.dataset_code}_{region}_{code}_series.csv",
           columns=["year", "employment", "establishments", "avg_wage", "national_avg_wage", "lq", "national_share_pct",
                    "national_employment", "employment_index", "national_employment_index", "is_strong",
                    "withheld_cells", "is_growth_distorted"])
     st.subheader(f"Drill-down, {year}")
-    dd = queries.analysis_drilldown(store, a.code, region, code, year, benchmark=a.benchmark)
+    dd = queries.analysis_drilldown(store, a.dataset_code, region, code, year, benchmark=a.benchmark)
     subs = (dd["drill_level"] == "subcluster").any()
     st.caption(("Cluster → subclusters → industries" if subs else "Group → industries") + ": employment, LQ and the "
                "cells the source withheld at every level (withheld industries are in the table, not in the chart; "
@@ -383,7 +331,7 @@ def region_cluster_page(store: Store) -> None:
     if len(dd) and dd["employment"].fillna(0).sum() > 0:
         figure(chart.drilldown_treemap(dd, region_name=rname, year=year, source=sourced(a, method), large=a.presenting),
                "an_rc_tree")
-    table(a, dd, key="an_rc_drill", filename=f"{a.code}_{region}_{code}_{year}_drilldown.csv", method=method, height=400,
+    table(a, dd, key="an_rc_drill", filename=f"{a.dataset_code}_{region}_{code}_{year}_drilldown.csv", method=method, height=400,
           columns=["drill_level", "drill_code", "drill_name", "parent_code", "employment", "establishments", "lq",
                    "national_share_pct", "withheld_cells", "withheld_share_pct", "industries", "is_withheld"])
 
@@ -413,7 +361,7 @@ def shift_share_page(store: Store) -> None:
                            key="an_ss_variant", horizontal=True, format_func=lambda v: {
                                "classic": "Classic", "esteban-marquillas": "Esteban-Marquillas"}[v])
     remember("variant", variant)
-    ssd = queries.analysis_shift_share(store, a.code, y0, y1, variant=variant, benchmark=a.benchmark)
+    ssd = queries.analysis_shift_share(store, a.dataset_code, y0, y1, variant=variant, benchmark=a.benchmark)
     parts = ["national_growth_effect", "industry_mix_effect", "regional_shift_effect"]
     em = ["competitive_effect", "allocation_effect"] if variant == "esteban-marquillas" else []
     explain(stats.SHIFT_SHARE_EXPLANATIONS, parts + em)
@@ -426,7 +374,7 @@ def shift_share_page(store: Store) -> None:
            "an_ss_summary")
     with st.expander("Data of the regions chart"):
         table(a, summary.sort_values("regional_shift_pct", ascending=False), key="an_ss_regions",
-              filename=f"{a.code}_shift_share_regions_{y0}_{y1}.csv", method=method, height=360,
+              filename=f"{a.dataset_code}_shift_share_regions_{y0}_{y1}.csv", method=method, height=360,
               columns=SS_REGION_COLUMNS)
     region = choose_region(a, st.columns([2, 3])[0], default=summary.sort_values(
         "base_year_employment", ascending=False)["region_code"].iloc[0] if len(summary) else None)
@@ -442,7 +390,7 @@ def shift_share_page(store: Store) -> None:
                    "actual change.")
     rows = ssd[ssd["region_code"] == region].assign(_abs=lambda d: d["employment_change"].abs())
     table(a, rows.sort_values("_abs", ascending=False), key="an_ss_rows", method=method, height=420,
-          filename=f"{a.code}_{region}_shift_share_{y0}_{y1}.csv",
+          filename=f"{a.dataset_code}_{region}_shift_share_{y0}_{y1}.csv",
           columns=["cluster_code", "cluster_name", "base_year_employment", "employment", "employment_change", *parts,
                    *(["homothetic_employment", *em] if em else []), "cluster_national_growth_pct",
                    "region_cluster_growth_pct", "is_decomposed", "is_growth_distorted", "growth_note"])
@@ -457,14 +405,14 @@ def structure_page(store: Store) -> None:
     if a is None:
         return
     year = choose_year(a, top[1], key="year")
-    struct = queries.analysis_structure(store, a.code, year=year, benchmark=a.benchmark)
+    struct = queries.analysis_structure(store, a.dataset_code, year=year, benchmark=a.benchmark)
     indices = [i for i in stats.STRUCTURE_INDICES if struct[i].notna().any()]
     explain(stats.STRUCTURE_EXPLANATIONS, stats.STRUCTURE_INDICES)
     if "related_variety" not in indices:
         st.caption(f"Related variety needs industries nested in groups; every one of these {plain(a.term)} is a "
                    "single industry, so it is not computed (unrelated variety then equals the entropy).")
     region = choose_region(a, top[2])
-    index = st.segmented_control("Index", indices, default=query_default("index", indices), key=f"an_st_index_{a.code}",
+    index = st.segmented_control("Index", indices, default=query_default("index", indices), key=f"an_st_index_{a.dataset_code}",
                                  format_func=stats_ui.column_label) or indices[0]
     remember("index", index)
     lo, hi = stats.STRUCTURE_RANGES[index]
@@ -479,7 +427,7 @@ def structure_page(store: Store) -> None:
     figure(chart.structure_chart(struct, index=index, region_code=region, year=year, source=sourced(a, method),
                                  large=a.presenting), "an_st_chart")
     ranked = stats.ranked_structure(struct, year, index)
-    table(a, ranked, key="an_st_table", filename=f"{a.code}_structure_{year}.csv", method=method, height=420,
+    table(a, ranked, key="an_st_table", filename=f"{a.dataset_code}_structure_{year}.csv", method=method, height=420,
           columns=["rank", "region_code", "region_name", "year", "employment", "clusters_counted",
                    "industries_counted", *stats.STRUCTURE_INDICES, "withheld_cells", "withheld_share_pct"])
 
@@ -500,9 +448,9 @@ def wages_page(store: Store) -> None:
     base = choose_year(a, top[2], key="base", label="Wage growth since", default=a.profile.get("default_base_year"),
                        years=[y for y in a.years if y < year] or [year])
     region = choose_region(a, top[3])
-    w = queries.analysis_wages(store, a.code, base_year=base, benchmark=a.benchmark)
+    w = queries.analysis_wages(store, a.dataset_code, base_year=base, benchmark=a.benchmark)
     w_year = w[w["year"] == year]
-    rw = queries.analysis_region_wages(store, a.code, w_year, benchmark=a.benchmark)
+    rw = queries.analysis_region_wages(store, a.dataset_code, w_year, benchmark=a.benchmark)
     method = stats.analysis_method("wages")
     unit = stats.wage_unit(a.ds)
     rname = a.region_names.get(region, region)
@@ -525,14 +473,14 @@ def wages_page(store: Store) -> None:
                                       large=a.presenting, term=a.term.removeprefix("traded ")), "an_wg_portfolio")
     st.caption("Bubble area = employment; right of the dotted line: more specialised than the benchmark; above zero: "
                "paid more than the same group in the benchmark.")
-    table(a, ranking, key="an_wg_table", filename=f"{a.code}_{region}_{year}_wages.csv", method=method, height=420,
+    table(a, ranking, key="an_wg_table", filename=f"{a.dataset_code}_{region}_{year}_wages.csv", method=method, height=420,
           columns=["wage_rank_in_region", "cluster_code", "cluster_name", "employment", "avg_wage", "national_avg_wage",
                    "wage_premium_pct", "wage_cagr_pct", "national_wage_cagr_pct", "wage_rank_in_nation", "lq",
                    "is_strong", "is_growth_distorted", "growth_note"])
     st.subheader(f"Every {plain(a.ds['region_type'])} by average wage, {year}")
     traded = ["traded_avg_wage", "traded_wage_premium_pct"] if rw["traded_avg_wage"].notna().any() else []
     table(a, rw.sort_values("avg_wage", ascending=False), key="an_wg_regions", method=method, height=360,
-          filename=f"{a.code}_{year}_region_wages.csv",
+          filename=f"{a.dataset_code}_{year}_region_wages.csv",
           columns=["region_code", "region_name", "employment", "avg_wage", "national_avg_wage", "wage_premium_pct",
                    *traded, "clusters_paying_above", "clusters_with_wages"])
 
@@ -565,7 +513,7 @@ def clusters_from_data_page(store: Store) -> None:
     if a is None:
         return
     n_default = int(query_default("groups", [str(k) for k in range(2, 61)], "12"))
-    n = top[1].slider("Number of candidate clusters", 2, 60, n_default, key=f"an_cf_groups_{a.code}")
+    n = top[1].slider("Number of candidate clusters", 2, 60, n_default, key=f"an_cf_groups_{a.dataset_code}")
     remember("groups", n)
     measures = list(stats.CLUSTER_MEASURES)
     measure = top[2].radio("Similarity", measures, index=measures.index(query_default("measure", measures)),
@@ -573,7 +521,7 @@ def clusters_from_data_page(store: Store) -> None:
                                "lq": "Correlation of LQs", "rank": "Correlation of ranks"}[m])
     remember("measure", measure)
     try:
-        cands = queries.find_candidate_clusters(store, a.code, n, measure=measure)
+        cands = queries.find_candidate_clusters(store, a.dataset_code, n, measure=measure)
     except UserError as exc:
         show_error(exc)
         return
@@ -588,17 +536,17 @@ def clusters_from_data_page(store: Store) -> None:
     span = f"{cands.years[0]}–{cands.years[-1]}" if len(cands.years) > 1 else str(cands.years[0])
     st.caption(f"Employment: the group's industries over all regions, summed over the years pooled ({span}). "
                "A tight group has a correlation within far above the correlation with the rest.")
-    table(a, cands.groups, key="an_cf_groups", filename=f"{a.code}_candidate_clusters_{n}.csv", method=cands.method,
+    table(a, cands.groups, key="an_cf_groups", filename=f"{a.dataset_code}_candidate_clusters_{n}.csv", method=cands.method,
           height=360, columns=["candidate_code", "candidate_name", "candidate_industries", "candidate_employment",
                                "within_corr", "between_corr", "silhouette", "top_industries"])
     with st.expander(f"The {len(cands.industries):,} industries and their candidate cluster"):
-        table(a, cands.industries, key="an_cf_industries", filename=f"{a.code}_candidate_industries_{n}.csv",
+        table(a, cands.industries, key="an_cf_industries", filename=f"{a.dataset_code}_candidate_industries_{n}.csv",
               method=cands.method, columns=list(cands.industries.columns))
     if len(cands.not_grouped):
         with st.expander(f"{len(cands.not_grouped):,} industries not grouped"):
-            table(a, cands.not_grouped, key="an_cf_not_grouped", filename=f"{a.code}_not_grouped.csv",
+            table(a, cands.not_grouped, key="an_cf_not_grouped", filename=f"{a.dataset_code}_not_grouped.csv",
                   method=cands.method, columns=list(cands.not_grouped.columns))
-    official, text = queries.official_clusters(store, a.code)
+    official, text = queries.official_clusters(store, a.dataset_code)
     st.subheader("Against the official groups")
     try:
         cmp = stats.compare_groupings(cands, official, text)
@@ -610,11 +558,11 @@ def clusters_from_data_page(store: Store) -> None:
                   "more alike than chance")
         st.caption(f"Compared with {plain(cmp.official)} over {cmp.industries_compared:,} industries. Per candidate "
                    "cluster: the official group most of its industries are in.")
-        table(a, cmp.by_group, key="an_cf_by_group", filename=f"{a.code}_candidate_vs_official_{n}.csv",
+        table(a, cmp.by_group, key="an_cf_by_group", filename=f"{a.dataset_code}_candidate_vs_official_{n}.csv",
               method=method, columns=list(cmp.by_group.columns), height=320)
         with st.expander(f"Where they differ: {len(cmp.differences):,} industries outside their group's main "
                          "official group"):
-            table(a, cmp.differences, key="an_cf_diff", filename=f"{a.code}_candidate_differences_{n}.csv",
+            table(a, cmp.differences, key="an_cf_diff", filename=f"{a.dataset_code}_candidate_differences_{n}.csv",
                   method=method, columns=list(cmp.differences.columns))
     grouping_actions(store, a, cands)
 
@@ -628,19 +576,19 @@ def grouping_actions(store: Store, a: Analysis, cands) -> None:
     if st.button(f"Save these {cands.n_groups} candidate clusters", icon=":material/save:", disabled=not edit,
                  key="an_cf_save"):
         _write(queries.save_candidate_grouping, store, cands, done="Candidate grouping saved.")
-    saved = queries.candidate_groupings(store, a.code)
+    saved = queries.candidate_groupings(store, a.dataset_code)
     if saved.empty:
         return
-    stats_ui.data_table(saved, key="an_cf_saved", filename=f"{a.code}_groupings.csv", ds=a.ds,
+    stats_ui.data_table(saved, key="an_cf_saved", filename=f"{a.dataset_code}_groupings.csv", ds=a.ds,
                         columns=["grouping_code", "title", "n_groups", "mean_silhouette", "industries_grouped",
                                  "created_at", "is_applied"])
     c1, c2, c3 = st.columns([2, 1, 1])
-    code = c1.selectbox("Saved grouping", saved["grouping_code"].tolist(), key=f"an_cf_pick_{a.code}")
+    code = c1.selectbox("Saved grouping", saved["grouping_code"].tolist(), key=f"an_cf_pick_{a.dataset_code}")
     if c2.button("Apply as cluster definition", disabled=not edit, key="an_cf_apply"):
-        _write(queries.apply_candidate_grouping, store, a.code, code, done=f"{code} is now the cluster definition.")
+        _write(queries.apply_candidate_grouping, store, a.dataset_code, code, done=f"{code} is now the cluster definition.")
     if c3.button("Restore the imported definition", disabled=not edit or not saved["is_applied"].any(),
                  key="an_cf_restore"):
-        _write(queries.restore_cluster_definition, store, a.code, done="The imported cluster definition is back.")
+        _write(queries.restore_cluster_definition, store, a.dataset_code, done="The imported cluster definition is back.")
 
 
 # ---- counties and economic areas ------------------------------------------------------------------
@@ -658,23 +606,23 @@ def counties_page(store: Store) -> None:
         economic_area_definitions(a_presenting=shell.is_presenting())
         return
     year = choose_year(a, top[1], key="year")
-    ind = queries.stats_indicators(store, a.code, benchmark=a.benchmark)
+    ind = queries.stats_indicators(store, a.dataset_code, benchmark=a.benchmark)
     code = choose_cluster(a, top[2], ind[ind["year"] == year])
     st.subheader(f"{plain(a.cluster_names.get(code, code))}, {year}")
     st.caption(f"LQs, strong flags and percentiles are computed among the dataset's {len(a.regions):,} "
                f"{plain(a.ds['region_type'])} regions (as the U.S. Cluster Mapping Project does).")
     cluster_map(a, ind, code, year, key="an_co_map")
     ranking = stats.cluster_ranking(ind, code, year)
-    table(a, ranking, key="an_co_rank", filename=f"{a.code}_{code}_{year}_regions.csv", height=360,
+    table(a, ranking, key="an_co_rank", filename=f"{a.dataset_code}_{code}_{year}_regions.csv", height=360,
           columns=["rank", "region_code", "region_name", "employment", "lq", "national_share_pct", "establishments",
                    "avg_wage", "is_strong"])
     if a.ds["region_type"] == stats.REGION_TYPE_COUNTY:
-        target = f"{a.code}_ea"
+        target = f"{a.dataset_code}_ea"
         exists = target in set(queries.stats_datasets(store)["dataset_code"])
         if st.button(f"Sum the counties to BEA Economic Areas ({target})", disabled=exists or not shell.can_edit(),
                      icon=":material/join_inner:", key="an_co_aggregate",
                      help="Already done: choose it above" if exists else None):
-            _write(queries.aggregate_counties_to_economic_areas, store, a.code, done=f"Dataset {target} created.")
+            _write(queries.aggregate_counties_to_economic_areas, store, a.dataset_code, done=f"Dataset {target} created.")
 
 
 def economic_area_definitions(*, a_presenting: bool = False) -> None:
@@ -687,6 +635,6 @@ def economic_area_definitions(*, a_presenting: bool = False) -> None:
                             basemap=maps.basemap_setting())
     st.pydeck_chart(deck, key="an_co_ea_map", alt="Map: the borders of the 179 BEA Economic Areas over the counties")
     source_line(f"{stats.EA_SOURCE}; {stats.COUNTY_BOUNDARIES_SOURCE}; {maps.BASE_SOURCE}")
-    st.dataframe(eas, hide_index=True, width="stretch", height=320, key="an_co_eas")
+    show_table(eas, height=320, key="an_co_eas")
     source_line(stats.EA_SOURCE)
     download_csv(eas, "bea_economic_areas_2004.csv", source=stats.EA_SOURCE, key="dl-an_co_eas")

@@ -71,6 +71,7 @@ def who_when(item: dict) -> str:
 # ---- the room board (presentation mode: the projector) -------------------------------------------
 
 BOARD_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
+BOARD_CHART_REFRESH_S = 10  # the progress chart on the projector (the counts above it follow within 2 s)
 
 
 def answering_notice(store: Store, workspace_id: str) -> None:
@@ -95,7 +96,7 @@ def room_board(store: Store, workspace_id: str) -> None:
     countdown_ui.display(store, workspace_id, large=True)
 
     @st.fragment(run_every=BOARD_REFRESH_S)
-    def live() -> None:
+    def live() -> None:  # cheap: counts, who answered, the latest answers
         board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
         whole = checklists.overall_progress(board)
         changes = queries.checklist_changes(store, workspace_id, limit=200)
@@ -106,8 +107,7 @@ def room_board(store: Store, workspace_id: str) -> None:
             m[1].metric("In progress", whole["in_progress"])
             m[2].metric("Not yet", whole["not_yet"])
             m[3].metric("People who answered", len(people))
-            st.plotly_chart(charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title"),
-                            config={"displayModeBar": False}, key="room_progress_chart")
+            room_ui.who_answered(changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict())
             st.subheader("Latest answers")
             texts = dict(zip(board["item_key"], board["text"]))
             latest = checklists.changes_frame(changes.head(6), texts)
@@ -117,7 +117,14 @@ def room_board(store: Store, workspace_id: str) -> None:
                 to = r["to"] if r["to"] is not None else "cleared"
                 st.markdown(plain(f"{r['changed_by'] or 'Someone'} — {to} ({r['field']}): {r['item']}"))
 
+    @st.fragment(run_every=BOARD_CHART_REFRESH_S)
+    def chart() -> None:  # drawing the chart every 2 s would slow the room (as the assessment workshop's)
+        board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
+        st.plotly_chart(charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
+                                               large=True), config={"displayModeBar": False}, key="room_progress_chart")
+
     live()
+    chart()
 
 
 def item_cards(store, wid: str, rows, *, by_list: bool) -> None:
@@ -156,3 +163,36 @@ def item_cards(store, wid: str, rows, *, by_list: bool) -> None:
                 text_control(store, wid, item, "owner", placeholder="Owner")
             with n:
                 text_control(store, wid, item, "note", placeholder="Note")
+
+
+def due_control(store: Store, workspace_id: str, item: dict, *, scope: str = "") -> None:
+    """The due date of one item of the action list, saved on change; set by the facilitator only
+    (participants see it)."""
+    autosave.date(
+        "Due", answer_key(workspace_id, "due_date", item["item_key"], scope), checklists.clean_due(item.get("due_date")),
+        lambda v: queries.save_action_due(store, workspace_id, item["item_key"], v,
+                                          changed_by=shell.current_participant()),
+        label_visibility="collapsed", help="When the action is due (the facilitator sets it)",
+    )
+
+
+def action_list(store: Store, workspace_id: str, actions) -> None:
+    """The action list: each item marked to do with its status, owner and due date (the owner saved
+    as on the item's card, the due date by the facilitator), one row per action."""
+    if actions.empty:
+        st.info("No item is marked to do (in progress or not yet): the action list is empty.")
+        return
+    widths = [5, 2, 2, 2]
+    head = st.columns(widths)
+    for c, label in zip(head, ("Action", "Status", "Owner", "Due")):
+        c.markdown(f"**{label}**")
+    for item in actions.to_dict("records"):
+        slug = item["item_key"].replace("/", "-")
+        with st.container(border=True, key=f"action-{slug}"):
+            a, s, o, d = st.columns(widths, vertical_alignment="center")
+            a.markdown(plain(item["text"]))
+            s.markdown(plain(checklists.status_label(item["status_effective"])))
+            with o:
+                text_control(store, workspace_id, item, "owner", scope="actions", placeholder="Owner")
+            with d:
+                due_control(store, workspace_id, item, scope="actions")

@@ -19,6 +19,8 @@ from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
 
 REFRESH_S = 2
+IDLE_REFRESH_S = 5  # a page showing nothing while the timer is not started looks again this often (a room of
+# 40 phones re-reading an idle timer every 2 s is 20 server runs a second for nothing)
 _COLOURS = {countdown.IDLE: "#555", countdown.RUNNING: "#0b3d91", countdown.PAUSED: "#8a5a00",
             countdown.DONE: "#b00020"}
 
@@ -59,9 +61,11 @@ def snippet(c: countdown.Countdown, now, *, large: bool) -> str:
 
 
 def display(store: Store, workspace_id: str, *, large: bool = False, hide_idle: bool = True) -> None:
-    """The time left, live (``hide_idle``: nothing while the timer is not started)."""
+    """The time left, live (``hide_idle``: nothing while the timer is not started; such a page
+    re-reads an idle timer every IDLE_REFRESH_S seconds, a started one every REFRESH_S)."""
+    idle = hide_idle and countdown.state(queries.get_countdown(store, workspace_id), queries.utcnow()) == countdown.IDLE
 
-    @st.fragment(run_every=REFRESH_S)
+    @st.fragment(run_every=IDLE_REFRESH_S if idle else REFRESH_S)
     def live() -> None:
         c = queries.get_countdown(store, workspace_id)
         now = queries.utcnow()

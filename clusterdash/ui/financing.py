@@ -15,7 +15,7 @@ from clusterdash import queries
 from clusterdash.charts import financing as charts
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, flash_error, flash_success, plain, plain_label, source_line
+from clusterdash.ui.output import download_csv, flash_error, flash_success, plain, plain_label, show_table, source_line
 
 SEED = "Cluster Development Guide (seed 004)"
 CHART_CONFIG = {"displaylogo": False}
@@ -344,7 +344,7 @@ def planner_tab(store: Store, wid: str, year: int, summary, profile: dict, rules
                 ("Public share %", "Target %", "Gap to target (pp)")})
     cfg.update({"Year": st.column_config.NumberColumn(format="%d"),
                 "Plan year": st.column_config.NumberColumn(format="%d")})
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
+    show_table(shown, column_config=cfg)
     units = f"amounts in {currency}; shares in %; gap in percentage points"
     source_line("your entries for the base year and your levers — a projection, not data", units=units)
     download_csv(shown, f"financing_plan_{year}.csv", source="Projection from your entries and levers (ClusterDash planner)",
@@ -412,7 +412,7 @@ def liquidity_tab(store: Store, wid: str, year: int, summary, currency: str, rul
     shown = liq.rename(columns=fields.column_labels(liq.columns))
     cfg = {c: st.column_config.NumberColumn(format="accounting") for c in shown.columns
            if c not in ("Month", "Month name")}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
+    show_table(shown, column_config=cfg)
     download_csv(shown, f"financing_liquidity_{year}.csv",
                  source="Projection from your entries and payment timings (ClusterDash liquidity plan)",
                  units=f"amounts in {currency}", key="dl-fin-liq")
@@ -488,7 +488,7 @@ def stated_chart(patterns: pd.DataFrame, pattern_set: str, title: str, key: str)
 def statements_table(patterns: pd.DataFrame, pattern_set: str, title: str, filename: str, key: str) -> None:
     with st.expander(title):
         table = fin.pattern_statements_table(patterns, pattern_set)
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table)
         if len(table):
             download_csv(table, filename, source=table["source"].iloc[0], key=key)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from clusterdash import queries, texts
 from clusterdash.store import Store
-from clusterdash.ui.output import download_csv, plain, shown_frame
+from clusterdash.ui.output import download_csv, plain, show_table
 
 SHOWN = ("changed_at_utc", "changed_by", "what", "field", "change", "to", "from")
 
@@ -38,8 +38,8 @@ def text_history(store: Store, workspace_id: str, tables, *, key: str, title: st
             "over their text, and is kept here." + (f" The latest {limit} changes." if len(view) >= limit else "")
         ))
         shown = view[list(SHOWN)]
-        st.dataframe(shown_frame(shown.astype(object).where(shown.notna(), "—")), hide_index=True, width="stretch",
-                     column_config={"changed_at_utc": "When (UTC)", "changed_by": "Who", "what": "What",
-                                    "field": "Field", "change": "Change", "to": "Text", "from": "Before"})
+        show_table(shown.astype(object).where(shown.notna(), "—"),
+                   column_config={"changed_at_utc": "When (UTC)", "changed_by": "Who", "what": "What",
+                                  "field": "Field", "change": "Change", "to": "Text", "from": "Before"})
         download_csv(shown, f"text_history_{workspace_id}.csv", source="ClusterDash workspace text change history",
                      label="Download history (CSV)", key=f"{key}-dl")

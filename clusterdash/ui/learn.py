@@ -12,7 +12,7 @@ import streamlit as st
 from clusterdash import checklists, fields, knowledge, learn, queries
 from clusterdash.store import Store
 from clusterdash.ui import shell
-from clusterdash.ui.output import download_csv, plain, source_line
+from clusterdash.ui.output import download_csv, plain, show_table, source_line
 
 ss = st.session_state
 
@@ -299,7 +299,7 @@ def region_overview(regions: pd.DataFrame) -> None:
         columns=fields.column_labels(["region_name"]) | {"initiatives": "Initiatives in the catalogue",
                                                           "programmes": "Policy programmes",
                                                           "financing_region_code": "Financing pattern"})
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     download_csv(regions[["world_region", "region_name", "initiatives", "programmes", "financing_region_code",
                           "financing_link_note", "source"]], "clusterdash_world_regions.csv", key="dl-regions",
                  source="ClusterDash knowledge base kb_region_approach (source per row); initiatives and "
@@ -400,7 +400,7 @@ def region_catalogue(store: Store, region: dict, programmes: pd.DataFrame) -> No
                 "stage": rows["stage_code"].map(ini.stage_label),
                 "region_basis": rows["region_basis"].map(learn.region_basis_label),
             })
-            st.dataframe(table.rename(columns=fields.column_labels(table.columns)), hide_index=True, width="stretch")
+            show_table(table.rename(columns=fields.column_labels(table.columns)))
             names = dict(zip(rows["initiative_id"], rows["name"] + " — " + rows["country"]))
             pick = st.selectbox("Open an initiative on the map", list(names), format_func=lambda i: names[i],
                                 index=None, placeholder="Pick an initiative…", key=f"region-ini-{region['world_region']}")

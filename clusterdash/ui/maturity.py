@@ -13,7 +13,7 @@ from clusterdash.charts import maturity as charts
 from clusterdash.maturity_brief import render_brief
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
-from clusterdash.ui.output import download_csv, label_text, plain, source_line
+from clusterdash.ui.output import download_csv, label_text, plain, show_table, source_line
 
 
 def questionnaire(store: Store) -> maturity.Questionnaire:
@@ -156,10 +156,16 @@ PARTICIPANT_HELP = ("Each participant or group answers under their own name; the
                     "answers together. Everyone on one device? Agree the answers together under one name.")
 
 
+NAME_FIRST = "Type your name in “Your name” above first: your answers are saved under it, so the room sees who answered."
+
+
 def participant() -> str:
     """The "Your name" field of the assessment page (the participant this session answers as,
-    shared with every page and kept in the URL as &who=). Returns the name."""
-    return shell.participant_input("mat_who", help=PARTICIPANT_HELP)
+    shared with every page and kept in the URL as &who=). It starts empty for a session that has
+    given no name (a participant never answers as 'Facilitator' by default, as on the join page).
+    Returns the name, or '' until one is given."""
+    name = shell.participant_input("mat_who", help=PARTICIPANT_HELP, blank_default=True)
+    return name if shell.participant_named() else ""
 
 
 # ---- answers ----------------------------------------------------------------------------------------
@@ -174,7 +180,8 @@ def clear_key(statement_code: str, scope: str = "") -> str:
 
 
 def answer_control(store: Store, workspace_id: str, assessment_id: str, statement, participant: str,
-                   stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed") -> None:
+                   stored_code: str | None, *, scope: str = "", label_visibility: str = "collapsed",
+                   disabled: bool = False) -> None:
     """The answer scale for one statement (not true … fully true, don't know), saved on click.
     A click on the selected answer keeps it (``required``: a repeat click, or a stale browser
     resending it, never removes an answer); the small "Clear" button next to it removes it on
@@ -190,7 +197,7 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
             statement.statement, maturity.ANSWER_CODES, answer_key(code, scope), stored_code, save,
             context=(workspace_id, assessment_id, participant), toast=lambda v: "Answer saved" if v else None,
             format_func=maturity.answer_label, label_visibility=label_visibility, width="content", required=True,
-            answering=True,
+            answering=True, disabled=disabled,
         )
         if stored_code:
             autosave.action_button(
@@ -202,9 +209,13 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
 
 def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, participant: str,
                        my_codes: dict) -> None:
-    """Every statement by dimension with its answer control and source; progress on top."""
+    """Every statement by dimension with its answer control and source; progress on top. Without a
+    name (``participant`` ''), the statements are shown with their controls disabled, and a prompt."""
+    if not participant:
+        st.info(NAME_FIRST, icon=":material/badge:")
     st.progress(len(my_codes) / len(q.statements),
-                text=f"{plain(participant)} has answered {len(my_codes)} of {len(q.statements)} statements.")
+                text=f"{plain(participant or 'You')} {'has' if participant else 'have'} answered {len(my_codes)} of "
+                     f"{len(q.statements)} statements.")
     st.caption(
         "Scale: " + " · ".join(f"**{o.label}**" + ("" if o.score is None else f" = {maturity.fraction(o.score)}")
                                for o in maturity.ANSWER_OPTIONS)
@@ -215,7 +226,8 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
         for s in q.of_dimension(d.dimension_code):
             with st.container(key=f"mat-st-{s.statement_code}"):
                 st.markdown(f"**{plain(s.statement)}**", help=plain(s.basis))
-                answer_control(store, workspace_id, assessment_id, s, participant, my_codes.get(s.statement_code))
+                answer_control(store, workspace_id, assessment_id, s, participant, my_codes.get(s.statement_code),
+                               disabled=not participant)
                 source_line(s.source)
 
 
@@ -303,15 +315,15 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
         return
     st.subheader("Fulfilment per stage")
     stages = result.stages_frame()
-    st.dataframe(stages, hide_index=True, width="stretch",
-                 column_config={"fulfilment_pct": st.column_config.NumberColumn("fulfilment %", format="%.1f"),
-                                "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.1f")})
+    show_table(stages,
+               column_config={"fulfilment_pct": st.column_config.NumberColumn("fulfilment %", format="%.1f"),
+                              "coverage_pct": st.column_config.NumberColumn("coverage %", format="%.1f")})
     download_csv(stages, f"maturity_stages_{aid}.csv", units="percent of the maximum score",
                  source=f"ClusterDash maturity assessment {aid} ({scope}); method and statements from seed 004 PART 2",
                  key="dl-mat-stages")
     st.subheader("Dimensions")
     dims = result.dimensions_frame()
-    st.dataframe(dims, hide_index=True, width="stretch")
+    show_table(dims)
     download_csv(dims, f"maturity_dimensions_{aid}.csv", units="percent of the maximum score",
                  source=f"ClusterDash maturity assessment {aid} ({scope}); dimensions from seed 004 PART 2",
                  key="dl-mat-dims")
@@ -354,14 +366,14 @@ def export_view(store: Store, workspace_id: str, q, assessment: dict, answers: p
     shown = maturity.answers_frame(q, answers)
     st.subheader("Answers")
     st.caption(f"{len(shown)} answers by {len(participants)} participant(s). The download holds exactly these rows.")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown)
     download_csv(shown, f"maturity_answers_{aid}.csv", units="score 0-1 (not true 0, partly 1/3, largely 2/3, fully 1)",
                  source=f"ClusterDash maturity assessment {aid}: answers in workspace {workspace_id}; statements from "
                         "seed 004 PART 2",
                  key="dl-mat-answers", label="Download answers (CSV)")
     st.subheader("Result per statement (everyone)")
     per_statement = maturity.statements_result_frame(q, result)
-    st.dataframe(per_statement, hide_index=True, width="stretch")
+    show_table(per_statement)
     download_csv(per_statement, f"maturity_result_{aid}.csv", units="score 0-1 (mean over participants)",
                  source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2 (source per row)",
                  key="dl-mat-result", label="Download result per statement (CSV)")
@@ -380,7 +392,7 @@ def method_view(store: Store) -> None:
     st.subheader("The statements, their stage and their source")
     table = queries.assessment_statements(store)[["statement_code", "stage_code", "dimension_code", "statement", "basis",
                                                   "source"]]
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     download_csv(table, "maturity_questionnaire.csv", key="dl-mat-questionnaire",
                  source="ClusterDash knowledge base kb_assessment_statement (seed 004)")
     st.subheader("Consistency checks")

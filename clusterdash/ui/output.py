@@ -105,6 +105,13 @@ def shown_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def show_table(df: pd.DataFrame | Sequence[dict], **kwargs) -> None:
+    """A read-only table of ``df`` (a frame or a list of rows) as shown (:func:`shown_frame`), the
+    width of the page, no index; keyword arguments go to ``st.dataframe``."""
+    frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(list(df))
+    st.dataframe(shown_frame(frame), **{"hide_index": True, "width": "stretch", **kwargs})
+
+
 # ---- downloads -------------------------------------------------------------------------
 
 def download_csv(df: pd.DataFrame, filename: str, *, source: str, units: str | None = None,

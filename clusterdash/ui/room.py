@@ -81,6 +81,13 @@ def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
         st.image(room.qr_svg(link), width=320)
 
 
+def who_answered(counts: dict[str, int], *, label: str = "Answered so far", anonymous: bool = False) -> None:
+    """The room board's line of who has answered (and how often), as plain text in the container
+    ``room-who`` (the room test reads it). Names only when the activity is not anonymous."""
+    with st.container(key="room-who"):
+        st.markdown(plain(room.who_line(counts, label=label, anonymous=anonymous)))
+
+
 ROOM_REFRESH_S = 2  # the projector shows a new answer within this many seconds (issue 13: within 3 s)
 
 
@@ -136,10 +143,11 @@ def session_report(store: Store, workspace_id: str):
     r.board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
     for v in queries.list_votes(store, workspace_id).to_dict("records"):
         dots = queries.vote_dots(store, workspace_id, v["vote_id"], v["round"])
+        options = queries.vote_options(store, workspace_id, v["vote_id"])
         r.votes.append(report.VotePart(
             title=v["title"], round=int(v["round"]), is_anonymous=bool(v["is_anonymous"]),
-            voters=sorted(dots["voter"].unique()), ranking=voting.ranking(
-                queries.vote_options(store, workspace_id, v["vote_id"]), dots),
+            voters=sorted(dots["voter"].unique()), ranking=voting.ranking(options, dots),
+            dots=voting.dots_frame(options, dots),
             source=f"ClusterDash dot-vote {v['vote_id']}, round {v['round']}: the dots saved in this workspace"))
     return r
 

@@ -343,6 +343,13 @@ def current_participant() -> str:
     return ss.get(_NAME) or DEFAULT_PARTICIPANT
 
 
+def participant_named() -> bool:
+    """Whether this session has given a name (typed, or from the URL's ``&who=``), rather than
+    answering under the default 'Facilitator'."""
+    current_participant()
+    return bool(st.session_state.get(_NAME))
+
+
 def keep_participant_in_url() -> None:
     """Write the participant's name into the URL (``&who=``; run on every page by the sidebar):
     st.navigation drops query parameters when the user switches pages."""

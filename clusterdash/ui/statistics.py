@@ -22,7 +22,7 @@ from clusterdash.errors import UserError
 from clusterdash.store import Store
 from clusterdash.ui import shell
 from clusterdash.safe_text import clean_invisible
-from clusterdash.ui.output import download_csv, plain, show_error, shown_frame, source_line
+from clusterdash.ui.output import download_csv, plain, show_error, show_table, source_line
 
 VIEWS = ["Cluster map", "Region profile", "Compare regions", "Related clusters", "Data"]
 ss = st.session_state
@@ -47,24 +47,21 @@ def remember(key: str, value) -> None:
 
 
 @dataclass
-class StatsView:
-    """What every view works on: the dataset and how to read it, its indicators, regions and
-    groups, the years and the LQ benchmark."""
+class DatasetView:
+    """A dataset as a page shows it: the dataset and how to read it, its regions and groups, and
+    how to name them. Regional statistics (:class:`StatsView`) and Cluster analysis
+    (``ui.analysis.Analysis``) build on it."""
 
     ds: dict
     profile: dict
     dataset_code: str
-    year: int
-    base_year: int
-    benchmark: str
-    ind: pd.DataFrame
     regions: pd.DataFrame
     clusters: pd.DataFrame
     presenting: bool
 
     @property
-    def ind_year(self) -> pd.DataFrame:
-        return self.ind[self.ind["year"] == self.year]
+    def years(self) -> list[int]:
+        return list(range(int(self.ds["year_min"]), int(self.ds["year_max"]) + 1))
 
     @property
     def is_us(self) -> bool:
@@ -82,6 +79,10 @@ class StatsView:
 
     def region_label(self, code) -> str:
         return stats.region_label(self.region_names.get(code), code)
+
+    @property
+    def cluster_names(self) -> dict:
+        return dict(zip(self.clusters["cluster_code"], self.clusters["cluster_name"]))
 
     @property
     def is_establishments_in_source(self) -> bool:
@@ -110,11 +111,29 @@ class StatsView:
         if self.traded or self.term == "clusters":
             return {}
         one, many = self.term_singular, self.term
-        return {"cluster_code": f"{one[:1].upper()}{one[1:]} code", "cluster_name": f"{one[:1].upper()}{one[1:]}",
-                "cluster_type": "Type", "traded_employment": "Employment", "strong_clusters": f"Strong {many}",
+        One, Many = one[:1].upper() + one[1:], many[:1].upper() + many[1:]
+        return {"cluster_code": f"{One} code", "cluster_name": One, "cluster_type": "Type",
+                "traded_employment": "Employment", "strong_clusters": f"Strong {many}",
                 "strong_employment": f"Employment in strong {many}", "top_strong_cluster": f"Top strong {one}",
-                "cluster_strength_pct": f"Share of employment in strong {many} (%)", "is_strong": f"Strong {one}"}
+                "cluster_strength_pct": f"Share of employment in strong {many} (%)", "is_strong": f"Strong {one}",
+                "clusters_counted": Many, "clusters_paying_above": f"{Many} paying above the benchmark",
+                "clusters_with_wages": f"{Many} with wages"}
 
+
+
+@dataclass
+class StatsView(DatasetView):
+    """What every Regional statistics view works on: a :class:`DatasetView` with the year shown,
+    the growth base year, the LQ benchmark and the indicators."""
+
+    year: int
+    base_year: int
+    benchmark: str
+    ind: pd.DataFrame
+
+    @property
+    def ind_year(self) -> pd.DataFrame:
+        return self.ind[self.ind["year"] == self.year]
 
 # ---- tables --------------------------------------------------------------------------------------
 
@@ -160,8 +179,7 @@ def data_table(df: pd.DataFrame, *, key: str, filename: str, ds: dict, columns: 
     for c in LOCALIZED:
         if c in shown.columns and pd.api.types.is_numeric_dtype(shown[c]):
             config[c] = st.column_config.NumberColumn(column_label(c, benchmark, labels), format="localized")
-    st.dataframe(shown_frame(shown), hide_index=True, width="stretch", column_config=config, key=f"tbl-{key}",
-                 height=height or "auto")
+    show_table(shown, column_config=config, key=f"tbl-{key}", height=height or "auto")
     source = stats.citation(ds, relatedness=relatedness)
     units = stats.units_line(ds, shown.columns, benchmark=benchmark)
     source_line(source, units or None)
@@ -258,8 +276,9 @@ def choose_dataset(store: Store, datasets: pd.DataFrame) -> StatsView | None:
     if ind.empty:
         st.warning("This dataset has no employment in any group (check the crosswalk on the Data view).")
         return None
-    v = StatsView(ds, profile, dataset_code, year, base_year, benchmark, ind, queries.stats_regions(store, dataset_code),
-                  queries.stats_clusters(store, dataset_code), shell.is_presenting())
+    v = StatsView(ds=ds, profile=profile, dataset_code=dataset_code, regions=queries.stats_regions(store, dataset_code),
+                  clusters=queries.stats_clusters(store, dataset_code), presenting=shell.is_presenting(),
+                  year=year, base_year=base_year, benchmark=benchmark, ind=ind)
     reading_note(v)
     return v
 
@@ -532,7 +551,7 @@ def data_view(store: Store, v: StatsView) -> None:
         ("Rejected rows", f"{ds['rejected_count']:,}"), ("Files", ds["files"]),
         ("Imported (UTC)", f"{ds['imported_at']:%Y-%m-%d %H:%M}"),
     ], columns=["item", "value"])
-    st.dataframe(shown_frame(facts), hide_index=True, width="stretch", height=(len(facts) + 1) * 35 + 3)
+    show_table(facts, height=(len(facts) + 1) * 35 + 3)
     if ds["notes"]:
         st.text(clean_invisible(ds["notes"]))
     st.subheader("Coverage per year")

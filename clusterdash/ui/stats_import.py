@@ -14,7 +14,7 @@ from clusterdash.errors import UserError
 from clusterdash.stats import FORMATS, ImportSpec, SourceFile
 from clusterdash.store import Store
 from clusterdash.ui import shell
-from clusterdash.ui.output import download_csv, plain, show_error
+from clusterdash.ui.output import download_csv, plain, show_error, show_table
 
 ss = st.session_state
 
@@ -298,7 +298,7 @@ def datasets_section(store: Store) -> None:
         return
     shown = datasets[["dataset_code", "title", "format", "region_count", "year_min", "year_max", "row_count",
                       "withheld_count", "rejected_count", "source", "cluster_definition", "imported_at"]]
-    st.dataframe(shown, hide_index=True, width="stretch", key="imp_datasets", column_config={
+    show_table(shown, key="imp_datasets", column_config={
         "dataset_code": "Dataset", "title": "Title", "format": "Format", "region_count": "Regions",
         "year_min": st.column_config.NumberColumn("From", format="%d"),
         "year_max": st.column_config.NumberColumn("To", format="%d"),

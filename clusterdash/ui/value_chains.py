@@ -15,7 +15,7 @@ from clusterdash.charts import value_chains as chart
 from clusterdash.store import Store
 from clusterdash.ui import autosave, history, shell
 from clusterdash.safe_text import plotly_text
-from clusterdash.ui.output import download_csv, flash_success, label_text, plain, shown_frame, source_line
+from clusterdash.ui.output import download_csv, flash_success, label_text, plain, show_table, source_line
 
 OVERVIEW_COLUMNS = ["name", "stages", "covered", "partly_covered", "gaps", "not_assessed"]
 
@@ -189,4 +189,4 @@ def chain_view(store: Store, wid: str, iid: str, overview: pd.DataFrame) -> None
                          title="Change history of the stages' texts (all chains of this workspace)")
     if len(overview) > 1 or (len(overview) == 1 and overview["initiative_id"].iloc[0] != iid):
         with st.expander("Other value chains in this workspace"):
-            st.dataframe(shown_frame(overview[OVERVIEW_COLUMNS]), hide_index=True, width="stretch")
+            show_table(overview[OVERVIEW_COLUMNS])

@@ -13,6 +13,7 @@ import streamlit as st
 from clusterdash import checklists, queries, voting
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
+from clusterdash.ui import room as room_ui
 from clusterdash.ui.output import plain
 
 REFRESH_S = 2
@@ -108,6 +109,8 @@ def results(store: Store, workspace_id: str, vote_id: str) -> None:
         voters = dots["voter"].nunique()
         with st.container(key="room-board"):
             st.markdown(plain(f"Round {vote['round']}: {voters} voter(s), {int(dots['dots'].sum()) if len(dots) else 0} dots"))
+            room_ui.who_answered(dots.groupby("voter")["dots"].sum().to_dict() if len(dots) else {},
+                                 label="Voted so far", anonymous=bool(vote["is_anonymous"]))
             if not vote["is_revealed"] and not shell.is_unlocked():
                 st.info("The results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
                 return

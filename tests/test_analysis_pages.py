@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from clusterdash import registry
+from clusterdash.charts.common import PROJECTOR_MIN_PX
 from clusterdash.stats import importer
 from clusterdash.stats.readers import SourceFile
 from tests.ui_support import shown
@@ -255,4 +256,4 @@ def test_clusters_from_data(fresh, monkeypatch, media_files):
 def test_presentation_mode_enlarges_the_charts(fresh, monkeypatch, key):
     at = run(fresh, monkeypatch, path(key), ds=CBP, present="1")
     sizes = {json.loads(c.proto.spec)["layout"]["font"]["size"] for c in at.get("plotly_chart")}
-    assert sizes == {22}
+    assert sizes == {PROJECTOR_MIN_PX}  # body text, ticks and legend readable from the back of a room

@@ -474,3 +474,19 @@ def test_assessment_decks(store):
     assert first.title == "Assessment statements: Initiation stage"
     assert all(c.control == p.CONTROL_SCALE and c.source and c.eyebrow.startswith("Assessment statement")
                for d in decks for c in d.cards)
+
+
+def test_a_due_date_is_kept_and_a_wrong_one_is_refused_naming_the_field(store, wid):
+    """The action list's due date: stored and read back as the board's due_date (it survives a
+    reload: the page reads it from the store); text that is no date is refused with a message
+    that names the field, and the store is left as it was."""
+    item = board_of(store, wid)["item_key"].iloc[0]
+    queries.save_action_due(store, wid, item, "2027-03-31", changed_by="Ana")
+    shown = board_of(store, wid).set_index("item_key").loc[item, "due_date"]
+    assert str(shown)[:10] == "2027-03-31"
+    before = store.rows("SELECT * FROM action_due")
+    with pytest.raises(UserError, match=r"^Due date '31/03/2027': use a date \(YYYY-MM-DD\)\.$"):
+        queries.save_action_due(store, wid, item, "31/03/2027", changed_by="Ana")
+    assert store.rows("SELECT * FROM action_due") == before
+    queries.save_action_due(store, wid, item, None, changed_by="Ana")  # cleared
+    assert store.value("SELECT count(*) FROM action_due") == 0

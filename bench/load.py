@@ -156,6 +156,19 @@ def statement_codes(db: Path) -> list[str]:
         store.close()
 
 
+def statement_labels(db: Path) -> dict[str, str]:
+    """Statement code -> its text (the label of its answer control)."""
+    from clusterdash import queries
+    from clusterdash.store import Store
+
+    store = Store(db, read_only=True)
+    try:
+        q = queries.assessment_statements(store)
+        return dict(zip(q["statement_code"], q["statement"]))
+    finally:
+        store.close()
+
+
 def verify_store(store, result: LoadResult) -> list[str]:
     """Everything the sessions saw saved is in the store. Returns the problems found."""
     problems: list[str] = []

@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
 from bench.sessions import AFTER, SETTLED, WS_PROBE, BrowserSession, Gate, percentile, run_in_thread, with_browser
 
 # the probe of bench/load.py, counting only toasts as saves (the toolkit pages say "Saved in
@@ -55,7 +57,8 @@ SHOWN_ROWS = """() => [...document.querySelectorAll('[class*="st-key-sh-row-"],[
 # The server's answer to one edit of a field labelled ``label``: its "Saved" toast, or an error
 # toast; not the refusal of ANOTHER field's click that came back from a widget the page had
 # already replaced (clusterdash.ui.autosave: "<label>: not saved. It changed while …"), which
-# belongs to that other field (and is counted there).
+# belongs to that other field (and is counted there). ``label`` is the start of the field's own
+# refusal as the page receives it (:func:`refusal_mark`).
 VERDICT_OF = """([t0, label]) => {
     const p = window.__cdProbe; if (!p) return null;
     const s = p.saved.find((x) => x > t0);
@@ -66,12 +69,22 @@ VERDICT_OF = """([t0, label]) => {
         // a refusal says so; any other element with an error icon (the maturity page re-sends its
         // own, e.g. on the timer's reruns) is not an answer to this edit
         if (!/not saved|View only/.test(text)) continue;
-        if (text.includes(": not saved") && !text.includes(label + ": not saved")) continue;
+        if (text.includes(": not saved") && !text.includes(label)) continue;
         r = p.refused[k]; break;
     }
     if (s === undefined && r === undefined) return null;
     return (r === undefined || (s !== undefined && s < r)) ? {kind: "saved", t: s} : {kind: "refused", t: r};
 }"""
+
+def refusal_mark(label: str) -> str:
+    """How the autosave refusal of the field ``label`` starts on the wire (its label escaped as the
+    toast escapes it), so that a refusal of another field of the same page is not taken for it."""
+    from clusterdash.safe_text import plain
+    from clusterdash.ui.autosave import STALE
+
+    text = plain(STALE.format(label=plain(label) or "This field"))
+    return text[:text.index("not saved")]
+
 
 # why the page is not idle (bench.sessions.SETTLED): where its skeletons are, what the status widget says
 UNSETTLED = """() => {
@@ -84,6 +97,12 @@ UNSETTLED = """() => {
     return {skeletons: sk.slice(0, 12), n_skeletons: sk.length, status: w ? w.innerText : null}; }"""
 
 TOOLKIT, MATURITY = "toolkit", "maturity"
+# An edit without any answer from the server (neither "Saved" nor a refusal) this long after it is
+# "lost": NOT_SENT when the browser sent nothing after the click (the click met no widget: the
+# page moved under the pointer while it was re-drawn), SENT when it sent a message the server
+# never answered. Either way the person sees nothing saved and does it again; both are counted.
+LOST_MS = 60_000
+NOT_SENT, SENT = "the browser sent nothing after the click", "sent, and the server never answered"
 OPENING_AT_ONCE = 3  # sessions loading their first page at the same time (10 at once overran 180 s on 2 busy cores)
 ROOM = "Room"  # the participant every maturity session answers as
 
@@ -111,7 +130,8 @@ class Edit:
     saved_ms: float | None = None
     rerun_ms: float | None = None
     error: str | None = None
-    retried: bool = False  # refused with a message, and made again
+    retried: bool = False  # refused with a message (or lost, below), and made again
+    lost: str | None = None  # no answer from the server within LOST_MS: had the browser sent anything?
 
 
 @dataclass
@@ -120,6 +140,7 @@ class SharedResult:
     workspace_id: str
     assessment_id: str | None
     owned: dict[str, str]  # target -> the session that owns it
+    labels: dict[str, str] = field(default_factory=dict)  # target -> its control's label (maturity: the statement)
     edits: list[Edit] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
@@ -140,7 +161,9 @@ class SharedResult:
         return {
             "scenario": self.plan.scenario, "sessions": self.plan.sessions, "edits": len(self.edits),
             "failed_edits": sum(1 for e in self.edits if e.error and not e.retried),
-            "refused_and_made_again": sum(1 for e in self.edits if e.retried), "values_expected": len(self.expected),
+            "refused_and_made_again": sum(1 for e in self.edits if e.retried and not e.lost),
+            "lost_clicks_not_sent": sum(1 for e in self.edits if e.lost == NOT_SENT),
+            "lost_clicks_sent": sum(1 for e in self.edits if e.lost == SENT), "values_expected": len(self.expected),
             "min_rounds": min(self.rounds_done.values(), default=0), "wall_s": round(self.wall_s, 1),
             "editing_s": round(self.editing_s, 1),
             "saved_ms_p50": round(percentile(s, 50), 0), "saved_ms_p95": round(percentile(s, 95), 0),
@@ -297,14 +320,36 @@ class SharedSession(BrowserSession):
         t0 = await page.evaluate("performance.now()")
         self.result.trace[self.name].append((round(t0), f"edit {edit.target}={edit.value}"))
         await do()
-        verdict = await (await page.wait_for_function(VERDICT_OF, arg=[t0, edit.label], polling=20)).json_value()
+        self.step = f"edit {edit.target}: waiting for the server's answer"
+        mark = refusal_mark(edit.label)
+        try:
+            verdict = await (await page.wait_for_function(VERDICT_OF, arg=[t0, mark], polling=20,
+                                                          timeout=LOST_MS)).json_value()
+        except PlaywrightTimeout:
+            await self.settle()  # a slow answer may still come: only an edit still unanswered is lost
+            verdict = await page.evaluate(VERDICT_OF, [t0, mark])
+            if verdict is None:
+                sent = await page.evaluate("(t0) => window.__cdProbe.sent.filter((t) => t > t0).length", t0)
+                edit.lost = SENT if sent else NOT_SENT
+                self.result.trace[self.name].append((round(t0), f"lost: {edit.lost}"))
+                verdict = {"kind": "lost"}
         self.result.edits.append(edit)
+        if verdict["kind"] == "lost":
+            edit.error = f"no answer from the server ({edit.lost})"
+            if attempts > 1 and not await self.already_shown(shown):
+                edit.retried = True
+                return await self.timed(Edit(edit.session, edit.target, edit.value, edit.label), do, shown, burst=burst,
+                                        attempts=attempts - 1)
+            return
         if verdict["kind"] != "saved":
             edit.error = "the server refused the edit (error toast)"
+            await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)
+            await self.settle()
+            if await self.already_shown(shown):  # refused, yet the page shows the value: a real defect
+                edit.error = "refused, yet the page shows the value"
+                return
             if attempts > 1:  # as a person would: read the message, wait for the page, do it again
                 edit.retried = True
-                await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)
-                await self.settle()
                 return await self.timed(Edit(edit.session, edit.target, edit.value, edit.label), do, shown, burst=burst,
                                         attempts=attempts - 1)
             return
@@ -313,12 +358,25 @@ class SharedSession(BrowserSession):
             self.result.expected[edit.target] = edit.value
         if burst:
             return
+        self.step = f"edit {edit.target}: saved, waiting for the end of the run"
         finished = await (await page.wait_for_function(AFTER, arg=["finished", verdict["t"]], polling=50)).json_value()
         edit.rerun_ms = finished - t0
         if shown is not None:
+            self.step = f"edit {edit.target}: saved, waiting for the page to show it"
             await shown()
+        self.step = f"edit {edit.target}: shown, waiting for the page to be idle"
         await page.wait_for_function(SETTLED, polling=50)
         await page.wait_for_timeout(self.plan.think_ms[0] + (self.i * 37) % (self.plan.think_ms[1] - self.plan.think_ms[0]))
+
+    async def already_shown(self, shown) -> bool:
+        """Does the page show the edit's value already (then a second click would undo it)?"""
+        if shown is None:
+            return False
+        try:
+            await asyncio.wait_for(shown(), 2)
+            return True
+        except (asyncio.TimeoutError, PlaywrightTimeout):
+            return False
 
     def gap(self, r: int) -> int:
         lo, hi = self.plan.burst_gap_ms
@@ -346,11 +404,11 @@ class SharedSession(BrowserSession):
                         return on.includes(label); }""", arg=[f"st-key-sh-row-{sid}", label], polling=50)
 
             await self.timed(Edit(self.name, f"{sid}|assessment", value, "Assessment"),
-                             lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), burst=True)
+                             lambda label=label: row.get_by_role("radio", name=label, exact=True).click(), checked, burst=True)
             level = ("high", "low")[(self.i + r) % 2]  # never the stored one
             await self.timed(Edit(self.name, f"{sid}|influence", level, "Influence"),
                              lambda level=level: row.get_by_role("radio", name=fields.value_label("influence", level), exact=True).click(),
-                             burst=True)
+                             lambda level=level: checked(fields.value_label("influence", level)), burst=True)
 
             text = f"{self.name} round {r + 1}: invite them to the steering committee"
             box = row.get_by_label("Measure")
@@ -394,9 +452,9 @@ class SharedSession(BrowserSession):
                         arg=[f"st-key-mat-st-{code}", label[value]], polling=50)
 
                 last = j == len(self.targets) - 1  # the others in a burst, while the page re-draws
-                await self.timed(Edit(self.name, code, value),
+                await self.timed(Edit(self.name, code, value, self.result.labels.get(code, "")),
                                  lambda c=control, v=value: c.get_by_role("radio", name=label[v], exact=True).click(),
-                                 None, burst=not last)
+                                 shown, burst=not last)
                 checks.append(shown)
             for shown in checks:
                 await shown()
@@ -460,10 +518,12 @@ async def _run(base_url: str, result: SharedResult, per_session: list[list[str]]
 
 
 def run_scenario(base_url: str, plan: SharedPlan, *, workspace_id: str, targets: list[str],
-                 assessment_id: str | None = None, artifacts: Path | None = None) -> SharedResult:
+                 assessment_id: str | None = None, artifacts: Path | None = None,
+                 labels: dict[str, str] | None = None) -> SharedResult:
     """Run one scenario against the server at ``base_url`` (in a thread with its own event loop).
     ``targets``: the stakeholder ids (toolkit, one per session) or the statement codes (maturity,
-    ``plan.statements_per_session`` per session)."""
+    ``plan.statements_per_session`` per session); ``labels``: the statements' texts (maturity), which
+    name a statement in the page's refusals."""
     if plan.scenario == TOOLKIT:
         per_session = [[targets[i]] for i in range(plan.sessions)]
         owned = {f"{t}|{f}": f"P{i:02d}" for i, (t,) in enumerate(per_session)
@@ -474,6 +534,6 @@ def run_scenario(base_url: str, plan: SharedPlan, *, workspace_id: str, targets:
         if any(len(p) < k for p in per_session):
             raise ValueError("not enough statements for every session")
         owned = {c: f"P{i:02d}" for i, p in enumerate(per_session) for c in p}
-    result = SharedResult(plan, workspace_id, assessment_id, owned)
+    result = SharedResult(plan, workspace_id, assessment_id, owned, labels=dict(labels or {}))
     run_in_thread(lambda: _run(base_url, result, per_session, artifacts), "clusterdash-load-shared")
     return result

@@ -27,12 +27,13 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Installed in every page before Streamlit's scripts: timestamps (performance.now()) of the
-# server's messages that matter, read off the websocket without changing anything. A ForwardMsg
+# server's messages that matter, and of every message the browser sends (``sent``: a rerun with
+# the widgets' values, after a click), read off the websocket without changing anything. A ForwardMsg
 # is a protobuf; its top-level field 6 is script_finished, field 5 a delta; a delta that
 # carries the "Saved"/"Answer saved"/"Answer removed" toast is recognised by its text.
 WS_PROBE = r"""
 (() => {
-  const probe = window.__cdProbe = {finished: [], saved: [], refused: [], refusedText: [], messages: 0};
+  const probe = window.__cdProbe = {finished: [], saved: [], refused: [], refusedText: [], messages: 0, sent: []};
   const fields = (u8) => {
     const out = [];
     let i = 0;
@@ -66,6 +67,8 @@ WS_PROBE = r"""
   const Orig = window.WebSocket;
   window.WebSocket = function (...args) {
     const ws = new Orig(...args);
+    const send = ws.send.bind(ws);
+    ws.send = (data) => { probe.sent.push(performance.now()); return send(data); };  // BackMsgs: reruns, widget values
     ws.addEventListener("message", (e) => {
       const t = performance.now();
       if (e.data instanceof ArrayBuffer) look(t, e.data);

@@ -141,11 +141,31 @@ def test_a_click_from_a_replaced_widget_is_refused_with_a_message_not_saved(monk
     page.click(old, "positive")
     assert page.saved == ["positive"] and page.toasts == ["Saved"]
     # the run that re-draws it is cut short by the next click, before it reaches the field:
-    page.click(old, "critical")  # the old widget reports again
+    page.click(old, "neutral")  # the old widget reports again, a value it did not show
     assert page.saved == ["positive"], "a replaced widget's value was saved over the newer one"
     assert len(page.errors) == 1 and page.errors[0].startswith("Assessment: not saved.")
+    page.click(old, "critical")  # ... or its own default coming back: not an edit, nothing to say
+    assert page.saved == ["positive"] and len(page.errors) == 1
     # a completed run draws it from the store; a click there is saved
     new = page.draw("positive")
     assert new != old
     page.click(new, "neutral")
     assert page.saved == ["positive", "neutral"] and len(page.errors) == 1
+
+
+def test_a_widget_reporting_the_value_it_was_drawn_with_saves_nothing(monkeypatch):
+    """The maturity load test (issue #10, 2026-12-02, ten sessions answering as one participant):
+    while its runs were being cut short by its own clicks, one session's browser sent back ten
+    answer controls with the values they were drawn showing (other people's earlier answers), and
+    Streamlit reported each as a change: their callbacks saved the earlier answers over the newer
+    ones. A value equal to what the widget showed when drawn is not an edit."""
+    page = _Page(monkeypatch)
+    theirs = page.draw("not_true")  # someone else's answer, as this session last drew it
+    # meanwhile they changed it to "partly" (in the store); this session's browser reports the old widget
+    page.click(theirs, "not_true")
+    assert page.saved == [] and page.toasts == [] and page.errors == []
+    page.click(theirs, "fully")  # a real click on what this page shows is still an edit
+    assert page.saved == ["fully"] and page.toasts == ["Saved"]
+    empty = page.draw(None)  # an unanswered control reporting "nothing chosen"
+    page.click(empty, None)
+    assert page.saved == ["fully"]

@@ -96,13 +96,32 @@ def _ok(message) -> None:
         st.toast(plain(message), icon=":material/check_circle:", duration="short")
 
 
+_SAME = object()
+_SHOWN_UNKNOWN = object()  # a callback that does not know what its widget showed when drawn
+
+
 STALE = ("{label}: not saved. It changed while your click was on its way (your page had not shown "
          "the latest value yet). It shows the stored value now: choose again if you still want to change it.")
 
 
+def _same_value(a, b) -> bool:
+    if is_missing(a) and is_missing(b):
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # e.g. arrays
+        return False
+
+
 def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = False, round_: int | None = None,
-               label: str = "") -> None:
+               label: str = "", shown=_SHOWN_UNKNOWN) -> None:
     value = st.session_state.get(key)
+    if shown is not _SHOWN_UNKNOWN and _same_value(value, shown):
+        # the very value this widget was drawn showing: not an edit. Streamlit can report such a
+        # value as a change (a browser sending back the widget's own default while its session's
+        # runs are being cut short by clicks: the 10-session maturity load test, 2026-12-02, saw one
+        # session re-send ten other people's earlier answers this way, over their newer ones).
+        return
     rounds = st.session_state.setdefault(_ROUND, {})
     if round_ is not None and round_ != rounds.get(base_key, 0):
         # the value of a widget this session has already replaced after its own change:
@@ -125,7 +144,6 @@ def _on_change(key: str, base_key: str, save: Save, toast, answering: bool = Fal
     _ok(toast(value) if callable(toast) else toast)
 
 
-_SAME = object()
 
 
 _PUT = "_autosave_put"  # key -> the run that put its stored value into st.session_state
@@ -165,7 +183,10 @@ def field(widget: Callable, label: str, base_key: str, stored, save: Save, *, va
     else:
         kwargs[value_arg] = stored if initial is _SAME else initial
     may = shell.can_answer() if answering else shell.can_edit()
-    return widget(label, key=key, on_change=_on_change, args=(key, base_key, save, toast, answering, round_, label),
+    # what the widget shows when drawn: the stored value (or, for a text in conflict, the user's text)
+    shown = stored if initial is _SAME or value_arg == "index" else initial
+    return widget(label, key=key, on_change=_on_change,
+                  args=(key, base_key, save, toast, answering, round_, label, shown),
                   disabled=disabled or not may, **kwargs)
 
 

@@ -72,7 +72,8 @@ def test_ten_sessions_answer_as_one_participant(new_server, template_db, tmp_pat
     server = new_server(db=db)
     plan = SharedPlan(scenario=MATURITY, sessions=SESSIONS, rounds=2, statements_per_session=2, time_limit_s=120)
     result = load_shared.run_scenario(server.url, plan, workspace_id=ws, assessment_id=aid,
-                                      targets=load.statement_codes(db), artifacts=ARTIFACTS)
+                                      targets=load.statement_codes(db), artifacts=ARTIFACTS,
+                                      labels=load.statement_labels(db))
     server.stop()
     store = Store(db)
     try:

@@ -38,6 +38,7 @@ class VotePart:
     ranking: pd.DataFrame  # voting.ranking()
     source: str
     dots: pd.DataFrame | None = None  # every voter's dots: voter, option, dots (voting.dots_frame)
+    actions: pd.DataFrame | None = None  # the options made actions (voting.actions_export)
 
 
 @dataclass
@@ -120,9 +121,20 @@ def to_html(r: Report) -> str:
             out += [f"<tr><td>{_e(d['voter'])}</td><td>{_e(d['option'])}</td><td>{_e(d['dots'])}</td></tr>"
                     for d in v.dots.to_dict("records")]
             out.append("</table>")
+        if v.actions is not None and len(v.actions):
+            out.append(f"<h4>Actions chosen from this vote ({len(v.actions)})</h4><ul>")
+            for a in v.actions.to_dict("records"):
+                owner = f"owner: {_e(a['owner'])}" if not _missing(a["owner"]) else "no owner yet"
+                due = f"due: {_e(a['due_date'])}" if not _missing(a["due_date"]) else "no due date yet"
+                out.append(f"<li>{_e(a['option'])} — {a['dots']} dots · {owner} · {due}</li>")
+            out.append("</ul>")
         out.append(f"<p class='source'>Source: {_e(v.source)}</p></section>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
 def _answers_table(answers: pd.DataFrame) -> list[str]:
@@ -162,4 +174,6 @@ def csv_zip(r: Report) -> bytes:
             z.writestr(f"vote_{i}_ranking.csv", csv_bytes(v.ranking, source=v.source))
             if v.dots is not None and not v.is_anonymous:
                 z.writestr(f"vote_{i}_dots.csv", csv_bytes(v.dots, source=v.source))
+            if v.actions is not None and len(v.actions):
+                z.writestr(f"vote_{i}_actions.csv", csv_bytes(v.actions, source=v.source))
     return buf.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterdash.checklists import due_label
 from clusterdash.errors import UserError
 
 MAX_DOTS = 20
@@ -80,3 +81,52 @@ def dots_frame(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"voter": dots["voter"], "option": dots["seq"].map(labels), "dots": dots["dots"],
                         "_seq": dots["seq"]}) if len(dots) else pd.DataFrame(columns=["voter", "option", "dots", "_seq"])
     return out.sort_values(["voter", "_seq"]).drop(columns="_seq").reset_index(drop=True)
+
+
+# ---- from the ranking to actions (the facilitator's choice; table vote_action) -----------------
+
+MAX_OWNER_CHARS = 100
+
+
+def top_options(ranked: pd.DataFrame, n) -> list[int]:
+    """The options (``seq``) of the first ``n`` places of a ranking (:func:`ranking`) that got at
+    least one dot; ties at the last place taken are all included (they share the rank)."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        raise UserError("Actions from the vote: how many must be a whole number.") from None
+    if n < 1:
+        raise UserError("Actions from the vote: choose at least one.")
+    voted = ranked[ranked["dots"] > 0]
+    if voted.empty:
+        raise UserError("Actions from the vote: no option has a dot yet.")
+    last_rank = voted["rank"].iloc[min(n, len(voted)) - 1]
+    return [int(s) for s in voted.loc[voted["rank"] <= last_rank, "seq"]]
+
+
+def clean_owner(option: str, value) -> str | None:
+    """The owner of an action chosen by vote; None clears it. Raises UserError naming the action."""
+    if value is None:
+        return None
+    where = f"Action {str(option)[:60]!r}, owner"
+    if not isinstance(value, str):
+        raise UserError(f"{where}: expected text, got {type(value).__name__}.")
+    text = " ".join(value.split())
+    if "\x00" in text:
+        raise UserError(f"{where}: contains a NUL character.")
+    if len(text) > MAX_OWNER_CHARS:
+        raise UserError(f"{where}: at most {MAX_OWNER_CHARS} characters ({len(text)} given).")
+    return text or None
+
+
+def actions_export(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions chosen by vote as exported (CSV, the session report): vote, option, dots (this
+    round), owner, due_date, changed_by, changed_at_utc, source_ref (the checklist item an option
+    came from)."""
+    out = pd.DataFrame({
+        "vote": actions["title"], "option": actions["option"], "dots": actions["dots"].astype(int),
+        "owner": actions["owner"], "due_date": actions["due_date"].map(due_label) if len(actions) else [],
+        "changed_by": actions["changed_by"], "changed_at_utc": actions["changed_at"],
+        "source_ref": actions["source_ref"],
+    })
+    return out.reset_index(drop=True)

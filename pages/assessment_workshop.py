@@ -34,12 +34,12 @@ elif ui.can_edit():
     timer_ui.controls(store, wid)
 
 live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
-                               help="Counts and the room's stage every 2 seconds, charts every 10 seconds.")
+                               help=f"Counts and the room's stage every {room_ui.ROOM_REFRESH_S} s, charts every 10 s.")
 
 
-@st.fragment(run_every=2 if live else None)
+@st.fragment(run_every=room_ui.ROOM_REFRESH_S if live else None)
 def headline() -> None:
-    """The counts and the room's stage, re-read every 2 s (cheap: no charts)."""
+    """The counts and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts)."""
     answers = queries.assessment_answers(store, wid, aid)
     if answers.empty:
         st.info("No answers yet. Share the link above; answers appear here as they are given.")

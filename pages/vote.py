@@ -47,3 +47,4 @@ if ui.can_edit() and not presenting:
 if not presenting:
     vote_ui.ballot(store, wid, vote)
 vote_ui.results(store, wid, vid)
+vote_ui.actions(store, wid, vote, presenting=presenting)

@@ -28,7 +28,7 @@ def user_rows(store) -> dict:
 # ---- the write guard: every write refuses an unknown or archived workspace -----------------------
 
 WRITE_VERBS = ("add_", "set_", "save_", "update_", "delete_", "import_", "move_", "apply_", "rename_",
-               "archive_", "restore_", "duplicate_", "create_", "start_", "pause_", "reset_")
+               "archive_", "restore_", "duplicate_", "create_", "start_", "pause_", "reset_", "choose_", "remove_")
 # writes that act on an archived workspace on purpose (they are refused only for an unknown one)
 ALLOWED_WHEN_ARCHIVED = {"restore_workspace", "duplicate_workspace"}
 
@@ -117,6 +117,12 @@ CASES = {
     # votes
     "create_vote": lambda s, w, x: queries.create_vote(s, w, "Next steps", ["A", "B"]),
     "set_dots": lambda s, w, x: queries.set_dots(s, w, x["vote"], 1, "Anna", 1),
+    "choose_vote_actions": lambda s, w, x: (queries.set_dots(s, w, x["vote"], 1, "Anna", 1),
+                                            queries.choose_vote_actions(s, w, x["vote"], 1, changed_by="Anna")),
+    "save_vote_action": lambda s, w, x: (queries.set_dots(s, w, x["vote"], 1, "Anna", 1),
+                                         queries.choose_vote_actions(s, w, x["vote"], 1, changed_by="Anna"),
+                                         queries.save_vote_action(s, w, x["vote"], 1, owner="Ben", changed_by="Anna")),
+    "remove_vote_action": lambda s, w, x: queries.remove_vote_action(s, w, x["vote"], 1),
     "save_action_due": lambda s, w, x: queries.save_action_due(s, w, x["item"], "2026-04-30", changed_by="Anna"),
     "set_vote_state": lambda s, w, x: queries.set_vote_state(s, w, x["vote"], is_revealed=True),
     # the room's countdown timer

@@ -163,3 +163,67 @@ def test_the_session_report_lists_every_answer_vote_and_action(store, ws):
     assert {"assessment_1_answers.csv", "checklists.csv", "action_list.csv", "vote_1_ranking.csv"} <= set(z.namelist())
     answers = pd.read_csv(io.BytesIO(z.read("assessment_1_answers.csv")), comment="#")
     assert len(answers) == 4
+
+
+def test_the_ranking_becomes_actions_with_owner_and_due_date(store, ws):
+    """Issue 13 items 3 and 9: the top of the ranking (ties at the last place included) becomes
+    actions, each with an owner and a due date; a wrong date is refused naming the field and
+    leaves the store unchanged; the session report and its ZIP list them."""
+    import io
+    import zipfile
+
+    from clusterdash import report
+    from clusterdash.ui import room as room_ui
+
+    vid = queries.create_vote(store, ws, "Which first?", ["Joint training", "Trade fair", "Skills map", "Portal"],
+                              dots_per_person=3)
+    with pytest.raises(UserError, match="no option has a dot"):
+        queries.choose_vote_actions(store, ws, vid, 2, changed_by="Fac")
+    for voter, seq, n in (("Ann", 1, 3), ("Ben", 3, 2), ("Ben", 2, 1), ("Cara", 2, 1)):
+        queries.set_dots(store, ws, vid, seq, voter, n)
+    # ranking: Joint training 3, Skills map 2, Trade fair 2, Portal 0 -> top 2 takes the tie at place 2
+    assert queries.choose_vote_actions(store, ws, vid, 2, changed_by="Fac") == [1, 2, 3]
+    queries.save_vote_action(store, ws, vid, 1, owner="  Ann  Smith ", changed_by="Fac")
+    queries.save_vote_action(store, ws, vid, 1, due="2027-01-31", changed_by="Fac")
+    before = queries.vote_actions(store, ws, vid)
+    with pytest.raises(UserError, match="Due date '31/01/2027'"):
+        queries.save_vote_action(store, ws, vid, 3, due="31/01/2027", changed_by="Fac")
+    with pytest.raises(UserError, match="Action 'Skills map', owner: at most 100"):
+        queries.save_vote_action(store, ws, vid, 3, owner="x" * 101, changed_by="Fac")
+    pd.testing.assert_frame_equal(queries.vote_actions(store, ws, vid), before)
+    first = before.iloc[0]
+    assert (first["option"], first["owner"], str(first["due_date"])[:10]) == ("Joint training", "Ann Smith", "2027-01-31")
+    # choosing again keeps the owners; an option taken off the list goes with its owner
+    queries.choose_vote_actions(store, ws, vid, 1, changed_by="Fac")
+    assert queries.vote_actions(store, ws, vid)["owner"].iloc[0] == "Ann Smith"
+    queries.remove_vote_action(store, ws, vid, 3)
+    assert list(queries.vote_actions(store, ws, vid)["option"]) == ["Joint training", "Trade fair"]
+    r = room_ui.session_report(store, ws)
+    page = report.to_html(r)
+    assert "Actions chosen from this vote (2)" in page
+    assert "Joint training — 3 dots · owner: Ann Smith · due: 2027-01-31" in page
+    assert "Trade fair — 2 dots · no owner yet · no due date yet" in page
+    z = zipfile.ZipFile(io.BytesIO(report.csv_zip(r)))
+    acts = pd.read_csv(io.BytesIO(z.read("vote_1_actions.csv")), comment="#")
+    assert list(acts["option"]) == ["Joint training", "Trade fair"] and acts["due_date"].iloc[0] == "2027-01-31"
+
+
+def test_the_facilitator_turns_the_ranking_into_actions_on_the_page(app_v2, store, ws, monkeypatch):
+    monkeypatch.setenv(access.ENV_VAR, "facil")
+    monkeypatch.setenv(access.OPEN_ENV_VAR, "1")
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta", "Gamma"], dots_per_person=2)
+    queries.set_dots(store, ws, vid, 2, "Ann", 2)
+    queries.set_dots(store, ws, vid, 3, "Ben", 1)
+    p = app_v2("pages/vote.py", ws=ws, who="Ann")
+    assert not [b for b in p.button if b.key == f"vote_choose|{vid}"]  # participants do not choose
+    f = app_v2("pages/vote.py", ws=ws, key=access.make_token(access.FACILITATOR))
+    f.number_input(key=f"vote_top|{vid}").set_value(1).run()
+    f.button(key=f"vote_choose|{vid}").click().run()
+    assert not f.exception, [e.value for e in f.exception]
+    assert list(queries.vote_actions(store, ws, vid)["option"]) == ["Beta"]
+    owner = next(t for t in f.text_input if t.key and t.key.startswith(f"vote_owner|{ws}|{vid}|2|"))
+    owner.input("Cara").run()
+    assert queries.vote_actions(store, ws, vid)["owner"].tolist() == ["Cara"]
+    p.run()  # the room sees the action and its owner, without controls
+    assert "Actions from this vote" in [h.value for h in p.subheader] and "Cara" in body(p)
+    assert not [t for t in p.text_input if t.key and t.key.startswith("vote_owner|")]

@@ -90,6 +90,7 @@ from clusterdash.queries.analysis import (
 )
 from clusterdash.queries.votes import (
     create_vote, list_votes, get_vote, vote_options, vote_dots, set_dots, set_vote_state, new_vote_round,
+    choose_vote_actions, save_vote_action, remove_vote_action, vote_actions,
 )
 from clusterdash.queries.countdown import get_countdown, start_countdown, pause_countdown, reset_countdown
 
@@ -136,5 +137,6 @@ __all__ = [
     'aggregate_counties_to_economic_areas',
     'TextConflict', 'NOT_CHECKED', 'text_changes',
     'create_vote', 'list_votes', 'get_vote', 'vote_options', 'vote_dots', 'set_dots', 'set_vote_state',
-    'new_vote_round', 'get_countdown', 'start_countdown', 'pause_countdown', 'reset_countdown',
+    'new_vote_round', 'choose_vote_actions', 'save_vote_action', 'remove_vote_action', 'vote_actions',
+    'get_countdown', 'start_countdown', 'pause_countdown', 'reset_countdown',
 ]

@@ -14,9 +14,8 @@ from clusterdash import checklists, queries, voting
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
 from clusterdash.ui import room as room_ui
-from clusterdash.ui.output import plain
+from clusterdash.ui.output import download_csv, plain
 
-REFRESH_S = 2
 
 
 def voter(vote: dict) -> str:
@@ -100,7 +99,7 @@ def ballot(store: Store, workspace_id: str, vote: dict) -> None:
 def results(store: Store, workspace_id: str, vote_id: str) -> None:
     """The ranking, live (hidden from participants until the facilitator reveals it)."""
 
-    @st.fragment(run_every=REFRESH_S)
+    @st.fragment(run_every=room_ui.ROOM_REFRESH_S)
     def live() -> None:
         vote = queries.get_vote(store, workspace_id, vote_id)
         if vote is None:
@@ -126,3 +125,61 @@ def results(store: Store, workspace_id: str, vote_id: str) -> None:
                     f"{r['option']} {r['dots']}" for r in prev.head(5).to_dict("records"))))
 
     live()
+
+
+def _choose(store: Store, workspace_id: str, vote_id: str) -> list[int]:
+    n = st.session_state.get(f"vote_top|{vote_id}") or 3
+    return queries.choose_vote_actions(store, workspace_id, vote_id, n, changed_by=shell.current_participant())
+
+
+def actions(store: Store, workspace_id: str, vote: dict, *, presenting: bool = False) -> None:
+    """The ranking turned into actions: the facilitator makes the top N options actions (ties at the
+    last place included); each has an owner and a due date, saved as you go by the facilitator (the
+    room sees them). Shown to participants once there is an action, and on the projector."""
+    vid = vote["vote_id"]
+    acts = queries.vote_actions(store, workspace_id, vid)
+    editable = shell.can_edit() and not presenting
+    if acts.empty and not editable:
+        return
+    st.subheader("Actions from this vote")
+    if editable:
+        with st.container(horizontal=True, vertical_alignment="bottom", key=f"vote-choose-{vid}"):
+            st.number_input("How many of the top", min_value=1, max_value=voting.MAX_OPTIONS, value=3, step=1,
+                            key=f"vote_top|{vid}", width=200,
+                            help="The first places of this round's ranking (ties at the last place all count)")
+            autosave.action_button("Make them actions", f"vote_choose|{vid}", _choose, store, workspace_id, vid,
+                                   toast="Added to the actions", icon=":material/playlist_add_check:")
+    if acts.empty:
+        st.caption("No action chosen from this vote yet.")
+        return
+    widths = [5, 1, 2, 2] + ([1] if editable else [])
+    for c, label in zip(st.columns(widths), ("Action", "Dots", "Owner", "Due")):
+        c.markdown(f"**{label}**")
+    for a in acts.to_dict("records"):
+        seq = int(a["seq"])
+        with st.container(border=True, key=f"vote-action-{vid}-{seq}"):
+            cols = st.columns(widths, vertical_alignment="center")
+            cols[0].markdown(plain(a["option"]))
+            cols[1].markdown(str(int(a["dots"])))
+            if not editable:
+                cols[2].markdown("—" if autosave.is_missing(a["owner"]) else plain(a["owner"]))
+                cols[3].markdown(checklists.due_label(a["due_date"]) or "—")
+                continue
+            with cols[2]:
+                autosave.text("Owner", f"vote_owner|{workspace_id}|{vid}|{seq}", a["owner"],
+                              lambda v, s=seq: queries.save_vote_action(store, workspace_id, vid, s, owner=v,
+                                                                        changed_by=shell.current_participant()),
+                              placeholder="Owner", label_visibility="collapsed",
+                              max_chars=voting.MAX_OWNER_CHARS)
+            with cols[3]:
+                autosave.date("Due", f"vote_due|{workspace_id}|{vid}|{seq}", checklists.clean_due(a["due_date"]),
+                              lambda v, s=seq: queries.save_vote_action(store, workspace_id, vid, s, due=v,
+                                                                        changed_by=shell.current_participant()),
+                              label_visibility="collapsed", help="When the action is due")
+            with cols[4]:
+                autosave.action_button("", f"vote_unchoose|{vid}|{seq}", queries.remove_vote_action, store,
+                                       workspace_id, vid, seq, toast="Removed from the actions",
+                                       icon=":material/remove_circle:", help="No longer an action")
+    ui_source = f"dot-vote {vote['title']!r} of workspace {workspace_id} (ClusterDash), round {vote['round']}"
+    download_csv(voting.actions_export(acts), f"vote_actions_{vid}.csv", key=f"dl-vote-actions-{vid}",
+                 source=ui_source)

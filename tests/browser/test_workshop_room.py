@@ -48,7 +48,9 @@ BOARD_DELAY_S = 3.0  # issue 13: the projector shows a new answer within 3 s of 
 WATCH = r"""
 (() => {
   const seen = window.__seen = {};
+  window.__ticks = 0;
   const read = () => {
+    window.__ticks++;
     const el = document.querySelector('.st-key-room-who');
     if (!el) return;
     const text = el.innerText.trim();
@@ -88,6 +90,7 @@ class Room:
         self.given: dict[str, list[tuple[str, str]]] = {}  # who -> [(statement, answer code)]
         self.items: dict[str, str] = {}  # who -> checklist item slug
         self.seqs: dict[str, int] = {}  # who -> vote option
+        self.ticks: dict[str, list] = {}  # board -> [probe reads, ms since load, visibility]: is the page starved?
         self.boards: dict[str, object] = {}
         self.seen: dict[str, dict] = {}
         self.times: dict[str, float] = {}
@@ -221,6 +224,8 @@ class Room:
                 await asyncio.sleep(BOARD_DELAY_S)
                 for name, page in self.boards.items():
                     self.seen[name] = await page.evaluate("() => window.__noReload === 1 ? window.__seen : null")
+                    self.ticks[name] = await page.evaluate(
+                        "() => [window.__ticks, Math.round(performance.now()), document.visibilityState]")
                 for name in ("assessment", "checklists"):  # presentation mode: chart ticks and legends >= 24 px
                     page = self.boards[name]
                     await page.locator(".js-plotly-plot .xtick text").first.wait_for(timeout=STEP_MS)
@@ -336,6 +341,7 @@ def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_
                 delays.setdefault(board, []).append(round((shown - t) / 1000, 2))
     print("room timings (s):", {k: round(v, 1) for k, v in r.times.items()}, "total", round(time.monotonic() - started, 1))
     print("board delays after the save (s):", delays, "load", os.getloadavg())
+    print("board probe reads (every 100 ms asked), ms since load, visibility:", r.ticks)
     every = sorted(d for v in delays.values() for d in v)
     # on a quiet machine every answer shows within 3 s (the boards re-read every 2 s); on a shared
     # machine whose load is far above its cores the server is starved (other agents' tests ran at

@@ -101,7 +101,10 @@ def kill_at(proc: subprocess.Popen, db: Path, phase: str, timeout: float = 180) 
         hit = None
         if phase == "validating" and opened_at is not None and time.monotonic() - opened_at > 1.0 and d == db0:
             hit = f"store opened, nothing written (db {d} B, wal {w} B)"
-        elif phase == "writing" and d > db0 and (wal_open is None or w <= wal_open):
+        elif phase == "writing" and d > db0 and wal_open is not None and 0 <= w <= wal_open:
+            # the WAL still as opened: no commit yet (after the commit the close checkpoints, the
+            # database file grows, and the WAL is removed: size -1 then, which once passed for
+            # "before the commit" here)
             hit = f"row groups being written before the commit (db {db0} -> {d} B, wal {w} B)"
         elif phase == "committed":
             # the transaction's log reaches the WAL at the commit; then the command closes the

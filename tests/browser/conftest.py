@@ -177,10 +177,17 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         page.wait_for_timeout(300)
 
 
-def screenshot(page, name: str, *, full: bool = True) -> Path:
-    """Save a screenshot to test-artifacts/screenshots/<name>.png. ``full`` grows the viewport
-    to the page's height first (Playwright's full_page capture makes Streamlit re-lay-out and
-    show loading skeletons), then restores it."""
+# Full-page screenshots cost ~3 s each (a re-layout at up to 6,000 px, then back): the smoke test
+# takes one of every page; elsewhere a test's screenshot is of the viewport unless
+# CLUSTERDASH_FULL_SCREENSHOTS=1 (for a visual review of every state the tests reach).
+FULL_SCREENSHOTS = os.environ.get("CLUSTERDASH_FULL_SCREENSHOTS") == "1"
+
+
+def screenshot(page, name: str, *, full: bool | None = None) -> Path:
+    """Save a screenshot to test-artifacts/screenshots/<name>.png. ``full`` (default: only with
+    CLUSTERDASH_FULL_SCREENSHOTS=1) grows the viewport to the page's height first (Playwright's
+    full_page capture makes Streamlit re-lay-out and show loading skeletons), then restores it."""
+    full = FULL_SCREENSHOTS if full is None else full
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     size = page.viewport_size

@@ -14,7 +14,7 @@ def test_every_page_renders(server, page, spec):
     wait_for_app(page)
     assert_no_exception(page)
     assert page.locator("h1").count() >= 1
-    screenshot(page, f"page-{spec.url_path}")
+    screenshot(page, f"page-{spec.url_path}", full=True)  # the whole page of every page, to look at
     assert "ws=" in page.url  # the workspace is in the URL
 
 

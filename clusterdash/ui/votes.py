@@ -180,6 +180,6 @@ def actions(store: Store, workspace_id: str, vote: dict, *, presenting: bool = F
                 autosave.action_button("", f"vote_unchoose|{vid}|{seq}", queries.remove_vote_action, store,
                                        workspace_id, vid, seq, toast="Removed from the actions",
                                        icon=":material/remove_circle:", help="No longer an action")
-    ui_source = f"dot-vote {vote['title']!r} of workspace {workspace_id} (ClusterDash), round {vote['round']}"
     download_csv(voting.actions_export(acts), f"vote_actions_{vid}.csv", key=f"dl-vote-actions-{vid}",
-                 source=ui_source)
+                 source=f"ClusterDash dot-vote {vid}, round {vote['round']}: the dots saved in this workspace; "
+                        "owners and due dates set by the facilitator")

@@ -12,6 +12,7 @@ reports a write-write conflict between two sessions (last writer wins, nothing h
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -168,6 +169,7 @@ class Store:
                     _rollback(cur)
                     raise
                 else:
+                    _pause_before_commit()
                     try:
                         cur.execute("COMMIT")
                         return result
@@ -195,6 +197,20 @@ class Store:
 
 
 DUPLICATE_KEY_RETRIES = 3
+
+PAUSE_BEFORE_COMMIT_ENV = "CLUSTERDASH_PAUSE_BEFORE_COMMIT"
+
+
+def _pause_before_commit() -> None:
+    """The fault tests' hook: with ``CLUSTERDASH_PAUSE_BEFORE_COMMIT=<file>`` set, a process that
+    has done all of a transaction's work writes ``<file>`` and waits (up to 10 min) instead of
+    committing, so a test can kill it at exactly that point. Unset (always, outside the tests),
+    it does nothing."""
+    marker = os.environ.get(PAUSE_BEFORE_COMMIT_ENV)
+    if not marker:
+        return
+    Path(marker).write_text(str(os.getpid()))
+    time.sleep(600)
 
 
 def _is_duplicate_key(exc: Exception) -> bool:

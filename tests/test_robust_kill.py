@@ -8,9 +8,11 @@ test-artifacts/fault_matrix.md at the end of the module (and printed with ``-s``
   with the USCMP crosswalk) part way through: the store holds either the whole import or none of
   it, nothing else changed, and it is still usable. The kill is timed by watching the store's
   files, not by a clock, so each phase is hit on any machine: while the file is read and
-  validated (nothing written yet), while DuckDB writes the new row groups into the database file
-  (before the commit), and after the commit record reached the write-ahead log (while the store
-  is checkpointed on closing).
+  validated (nothing written yet); with every row inserted and the new row groups in the
+  database file, just before the commit (the store's pause point,
+  ``CLUSTERDASH_PAUSE_BEFORE_COMMIT``: watching file sizes alone missed that window on a fast
+  machine, where the row groups went into free blocks without growing the file); and after the
+  commit record reached the write-ahead log (while the store is checkpointed on closing).
 - ``kill -9`` during a burst of answer writes (one transaction each): every write acknowledged
   before the kill is there.
 - ``kill -9`` during a knowledge rebuild (``python -m clusterdash build``): the knowledge is whole
@@ -38,6 +40,7 @@ from pathlib import Path
 import pytest
 
 from clusterdash import checklists, cli, knowledge, queries
+from clusterdash import store as store_mod
 from clusterdash.errors import user_message
 from clusterdash.store import StoreDamaged, StoreLocked, open_store
 from clusterdash.stats import importer, indicators
@@ -65,14 +68,26 @@ def fault_matrix():
     print("\n" + "\n".join(lines))
 
 
-def start_import(db: Path) -> subprocess.Popen:
+def start_import(db: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "clusterdash", "import-stats", "--db", str(db), "--format", "cbp",
          "--file", str(shared_file("us_cbp", "cbp_state_naics_2017_2021.csv")),
          "--crosswalk", str(shared_file("clusters", "naics_to_uscmp_cluster_crosswalk.csv")),
          "--dataset", DATASET],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
+
+
+def pause_marker(db: Path) -> Path:
+    return db.parent / "paused-before-commit"
+
+
+def mtime(p: Path) -> int:
+    try:
+        return p.stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1
 
 
 def size(p: Path) -> int:
@@ -83,9 +98,11 @@ def size(p: Path) -> int:
 
 
 def kill_at(proc: subprocess.Popen, db: Path, phase: str, timeout: float = 180) -> str:
-    """Watch the store's files and kill -9 the import in ``phase``; returns what was seen."""
+    """Watch the store's files (and, for "writing", the pause point's marker) and kill -9 the
+    import in ``phase``; returns what was seen."""
     wal = Path(str(db) + ".wal")
-    db0 = size(db)
+    marker = pause_marker(db)
+    db0, mtime0 = size(db), mtime(db)
     wal_open = None  # WAL size once the command has opened the store
     wal_at_write = None
     db_at_commit = None
@@ -101,20 +118,22 @@ def kill_at(proc: subprocess.Popen, db: Path, phase: str, timeout: float = 180) 
         hit = None
         if phase == "validating" and opened_at is not None and time.monotonic() - opened_at > 1.0 and d == db0:
             hit = f"store opened, nothing written (db {d} B, wal {w} B)"
-        elif phase == "writing" and d > db0 and wal_open is not None and 0 <= w <= wal_open:
-            # the WAL still as opened: no commit yet (after the commit the close checkpoints, the
-            # database file grows, and the WAL is removed: size -1 then, which once passed for
-            # "before the commit" here)
-            hit = f"row groups being written before the commit (db {db0} -> {d} B, wal {w} B)"
+        elif phase == "writing" and marker.exists():
+            written = "written to" if mtime(db) != mtime0 else "NOT written to"
+            hit = (f"every row inserted, paused before the commit (database file {written}: {db0} -> {d} B, "
+                   f"wal {w} B)")
         elif phase == "committed":
             # the transaction's log reaches the WAL at the commit; then the command closes the
-            # store, which checkpoints: the database file grows again. Kill in that checkpoint.
-            if wal_at_write is None and d > db0:
+            # store, which checkpoints: the database file is written again. Kill in that
+            # checkpoint. "Written" is told by the file's mtime as well as its size, since new
+            # blocks may fill free space without growing the file.
+            m = mtime(db)
+            if wal_at_write is None and (d > db0 or m != mtime0):
                 wal_at_write = w
             if wal_at_write is not None and db_at_commit is None and w > max(wal_at_write, 0) + 4096:
-                db_at_commit = d
-            if db_at_commit is not None and d > db_at_commit:
-                hit = f"checkpoint after the commit (wal {w} B, db {db_at_commit} -> {d} B)"
+                db_at_commit = (d, m)
+            if db_at_commit is not None and (d > db_at_commit[0] or m != db_at_commit[1]):
+                hit = f"checkpoint after the commit (wal {w} B, db {db_at_commit[0]} -> {d} B)"
         if hit:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
@@ -137,7 +156,8 @@ def test_kill9_mid_import_leaves_all_or_nothing_and_a_usable_store(template_db, 
     before = fingerprint(s)
     s.close()
 
-    proc = start_import(db)
+    env = {store_mod.PAUSE_BEFORE_COMMIT_ENV: str(pause_marker(db))} if phase == "writing" else None
+    proc = start_import(db, env)
     seen = kill_at(proc, db, phase)
 
     store = Store(db)  # replays the WAL, if any

@@ -39,7 +39,8 @@ live = presenting or st.toggle("Live: follow the answers", key="mat_live", value
 
 @st.fragment(run_every=room_ui.ROOM_REFRESH_S if live else None)
 def headline() -> None:
-    """The counts and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts)."""
+    """Who answered and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts, no
+    reasons; on the projector each re-read costs the browser ~50 ms, measured)."""
     answers = queries.assessment_answers(store, wid, aid)
     if answers.empty:
         st.info("No answers yet. Share the link above; answers appear here as they are given.")
@@ -48,19 +49,20 @@ def headline() -> None:
     st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
                "the mean over the participants who did not answer “don't know”.")
     room_ui.who_answered(answers.groupby("participant", sort=False).size().to_dict())
-    mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)))
+    mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)), details=False)
 
 
 @st.fragment(run_every=10 if live else None)
 def room() -> None:
-    """The charts and tables, re-drawn every 10 s (drawing them every 2 s would slow the room)."""
+    """The charts and tables, re-drawn every 10 s (drawing them every 2 s would slow the room). The
+    ladder and the radar are drawn before the first answer too: the browser then loads its chart
+    code when the board opens, not while the room answers (measured on a loaded 2-core machine: a
+    16 s stall of the projector's page when the first charts came with the first answers)."""
     answers = queries.assessment_answers(store, wid, aid)
     people = queries.assessment_participants(store, wid, aid)
-    if answers.empty:
-        return
     scores = maturity.aggregate_answers(answers)
     result = maturity.assess(q, scores)
-    per_person = maturity.participant_results(q, answers)
+    per_person = maturity.participant_results(q, answers) if len(answers) else {}
     c1, c2 = (st.container(), st.container()) if ui.is_presenting() else st.columns(2)
     with c1:
         st.plotly_chart(charts.ladder_figure(result, large=ui.is_presenting()), width="stretch",
@@ -70,13 +72,19 @@ def room() -> None:
         st.plotly_chart(charts.radar_figure(radar, large=ui.is_presenting()), width="stretch",
                         config={"displayModeBar": False}, key="ws_radar")
         if len(per_person) > 5:
-            st.caption("The radar shows everyone and the first five participants; the table below has all.")
+            st.caption("The radar shows everyone and the first five participants; "
+                       + ("the facilitator's page lists all." if presenting else "the table below has all."))
+    if answers.empty:
+        st.caption("No answers yet: the ladder and the radar fill in as the room answers.")
+        return
+    st.header("Why this stage", divider="blue")
+    mat_ui.result_details(result)
 
-    st.header("Participants", divider="blue")
-    table = maturity.participants_frame(per_person).merge(
-        people[["participant", "last_answer_at"]], on="participant", how="left")
-    ui.show_table(mat_ui.readable(table))
-    if not presenting:  # the projector: no downloads, no long tables
+    if not presenting:  # the projector: no downloads, no long tables (a 40-row grid is not read from the back)
+        st.header("Participants", divider="blue")
+        table = maturity.participants_frame(per_person).merge(
+            people[["participant", "last_answer_at"]], on="participant", how="left")
+        ui.show_table(mat_ui.readable(table))
         ui.download_csv(table, f"maturity_participants_{aid}.csv", units="fulfilment per stage in percent",
                         source=f"ClusterDash maturity assessment {aid}: each participant's answers scored separately",
                         key="dl-ws-participants")

@@ -215,7 +215,11 @@ def test_workshop_page_in_presentation_mode(app, db_path, seeded):
     assert not at.exception, [e.value for e in at.exception]
     assert not [b for b in at.selectbox if b.label == "Assessment"]  # no editing controls on the projector
     assert not at.get("download_button") and not [t for t in at.toggle if t.key == "mat_live"]
-    assert len(at.dataframe) == 1  # the participants; the long tables stay off the projector
+    # no tables on the projector (a grid is not read from the back of a room): the room's line
+    # names everyone who answered, the radar shows the first five, the reasons follow the charts
+    assert not at.dataframe
+    assert "Answered so far (2): Anna (" in texts(at) and " · Bob (" in texts(at)
+    assert [h for h in at.header if h.value == "Why this stage"]
     headline = at.get("flex_container")
     assert "Establishment" in texts(at) and headline
     assert room.display_code(room.join_code(ws, aid)) in texts(at)

@@ -233,10 +233,11 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
 
 # ---- results -------------------------------------------------------------------------------------------
 
-def result_summary(result, *, large: bool | None = None) -> None:
-    """The assigned stage with next stage, answers and flags as metrics; the reasons; the
-    consistency flags and coverage warnings. ``large`` (default: in presentation mode): the
-    stage as a headline in display type, readable from the back of the room."""
+def result_summary(result, *, large: bool | None = None, details: bool = True) -> None:
+    """The assigned stage with next stage, answers and flags as metrics, then (``details``) the
+    reasons, the consistency flags and coverage warnings (:func:`result_details`). ``large``
+    (default: in presentation mode): the stage as a headline in display type, readable from the
+    back of the room."""
     large = shell.is_presenting() if large is None else large
     following = maturity.stage_name(result.next_stage_code) if result.next_stage_code else "— (last stage)"
     if large:
@@ -249,6 +250,13 @@ def result_summary(result, *, large: bool | None = None) -> None:
         c = st.columns(2)
         c[0].metric("Assigned stage", result.stage_name)
         c[1].metric("Next stage", following)
+    if details:
+        result_details(result)
+
+
+def result_details(result) -> None:
+    """What the stage rests on: how many statements are scored, the reasons, the coverage
+    warnings and the consistency flags with their sources."""
     st.caption(f"{result.n_scored_statements} of {result.n_statements} statements have a score · {result.n_answers} "
                f"answers, {result.n_dont_know_answers} of them “don't know” · {len(result.flags)} consistency "
                f"flag{'s' if len(result.flags) != 1 else ''}")

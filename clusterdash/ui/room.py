@@ -89,21 +89,33 @@ def who_answered(counts: dict[str, int], *, label: str = "Answered so far", anon
 
 
 # How often every live board of the room (assessment, checklists, vote, workshop card) re-reads the
-# answers: the projector must show a new answer within 3 s of its save (issue 13). At 2 s the
-# 8-participant room test measured up to 4.9 s on 2 cores (9 browsers beside the server); a re-read
-# costs ~5 ms of the server (counts and the stage, no charts).
+# answers on the projector: it must show a new answer within 3 s of its save (issue 13). At 2 s the
+# 8-participant room test measured up to 4.9 s on 2 cores (9 browsers beside the server). A re-read
+# costs the server a few ms (counts and the stage, no charts) and the projector's browser ~30 ms
+# for the run itself plus its elements (measured with Chromium's performance metrics).
 ROOM_REFRESH_S = 1
+# How often a live result re-reads on a page that is not the projector (a participant's phone,
+# the facilitator's laptop), e.g. the vote's ranking once revealed. Every re-read is a script run
+# in the one server process (one core, Python's lock): 40 phones re-reading every second would take
+# the server time the projector's boards need to stay within 3 s.
+PAGE_REFRESH_S = 5
+
+
+def live_refresh_s() -> int:
+    """The re-read interval of a live result on this page: ROOM_REFRESH_S on the projector,
+    PAGE_REFRESH_S elsewhere."""
+    return ROOM_REFRESH_S if shell.is_presenting() else PAGE_REFRESH_S
 
 
 def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: bool,
               assessment_id: str | None) -> None:
     """Under a workshop card: the room's answers to it as they arrive, re-read every
-    ROOM_REFRESH_S seconds by itself (a fragment: the card and its controls do not move).
+    live_refresh_s() seconds by itself (a fragment: the card and its controls do not move).
     A statement card: how many answered and the count of each answer; a checklist card: its
     status and the latest changes, with who made them."""
     from clusterdash import checklists, maturity
 
-    @st.fragment(run_every=ROOM_REFRESH_S)
+    @st.fragment(run_every=live_refresh_s())
     def live() -> None:
         with st.container(key="card-room"):
             if is_statement:
@@ -158,13 +170,16 @@ def session_report(store: Store, workspace_id: str):
 
 
 def report_downloads(store: Store, workspace_id: str) -> None:
-    """The session report (printable HTML) and the ZIP of all its CSVs."""
+    """The session report (printable HTML) and the ZIP of all its CSVs, each built when its button
+    is clicked (not on every run of the page: profiled in the 8-participant room, building them
+    on each run of the vote page took 8 % of the server)."""
     from clusterdash import report
 
-    r = session_report(store, workspace_id)
     with st.container(horizontal=True):
-        st.download_button("Session report (printable HTML)", report.to_html(r).encode("utf-8"),
+        st.download_button("Session report (printable HTML)",
+                           lambda: report.to_html(session_report(store, workspace_id)).encode("utf-8"),
                            file_name=f"workshop_report_{workspace_id}.html", mime="text/html",
                            icon=":material/print:", key="dl-session-report")
-        st.download_button("All tables (ZIP of CSVs)", report.csv_zip(r), file_name=f"workshop_{workspace_id}.zip",
+        st.download_button("All tables (ZIP of CSVs)", lambda: report.csv_zip(session_report(store, workspace_id)),
+                           file_name=f"workshop_{workspace_id}.zip",
                            mime="application/zip", icon=":material/folder_zip:", key="dl-session-zip")

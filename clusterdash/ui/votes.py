@@ -97,9 +97,10 @@ def ballot(store: Store, workspace_id: str, vote: dict) -> None:
 
 
 def results(store: Store, workspace_id: str, vote_id: str) -> None:
-    """The ranking, live (hidden from participants until the facilitator reveals it)."""
+    """The ranking, live (hidden from participants until the facilitator reveals it); re-read
+    every room_ui.live_refresh_s() seconds."""
 
-    @st.fragment(run_every=room_ui.ROOM_REFRESH_S)
+    @st.fragment(run_every=room_ui.live_refresh_s())
     def live() -> None:
         vote = queries.get_vote(store, workspace_id, vote_id)
         if vote is None:

@@ -126,3 +126,24 @@ def test_toggle_in_the_sidebar_and_escape(server, page):
     page.wait_for_url(lambda url: "present=1" not in url)
     wait_for_app(page)
     assert page.get_by_test_id("stSidebar").is_visible()
+
+
+def test_the_session_report_and_its_zip_are_built_when_clicked(server, page, tmp_path):
+    """The vote page's report buttons hand over the whole session (built on the click, not on
+    every run of the page): a printable HTML page and a ZIP of CSVs."""
+    import zipfile
+
+    page.goto(f"{server.url}/vote?ws=default")
+    wait_for_app(page)
+    page.get_by_text("The whole session: report and tables").click()
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="Session report (printable HTML)").click()
+    html = got.value.path().read_text(encoding="utf-8")
+    assert got.value.suggested_filename == "workshop_report_default.html"
+    assert html.startswith("<!doctype html>") and "<h1>Workshop report: " in html
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="All tables (ZIP of CSVs)").click()
+    assert got.value.suggested_filename == "workshop_default.zip"
+    with zipfile.ZipFile(got.value.path()) as z:
+        assert z.testzip() is None
+    assert_no_exception(page)

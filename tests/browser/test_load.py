@@ -96,7 +96,10 @@ def test_a_quick_second_answer_does_not_clear_others_answers(new_server, templat
             _item(ben, theirs).get_by_role("radio", name="In progress", exact=True).click()
             box = _item(ben, note).get_by_placeholder("Note")
             box.fill(f"quick note {k}")
-            box.press("Enter")
+            # Enter into the focused field, as a person does: while the click's rerun re-draws the
+            # cards, the locator can briefly match the field and its re-drawn twin (seen once, after
+            # the 20-session test, as a strict-mode error before any key was pressed)
+            ben.keyboard.press("Enter")
             wait_for_app(ben)
             time.sleep(0.5)
             wait_for_app(ben)
@@ -109,8 +112,11 @@ def test_a_quick_second_answer_does_not_clear_others_answers(new_server, templat
         changes = store.rows("SELECT kind, seq, field, old_value, new_value, changed_by FROM checklist_change "
                              "WHERE workspace_id = ? ORDER BY changed_at", [ws])
         done = store.value("SELECT count(*) FROM checklist_answer WHERE workspace_id = ? AND status = 'done'", [ws])
+        notes = store.value("SELECT count(*) FROM checklist_answer WHERE workspace_id = ? AND note LIKE 'quick note %'",
+                            [ws])
     finally:
         store.close()
     cleared = [c for c in changes if c["changed_by"] == "Ben" and c["old_value"] == "done"]
     assert not cleared, f"Ben's session cleared Anna's answers: {cleared}"
     assert done == 3
+    assert notes == 3, "a note typed while the page re-drew was lost"

@@ -336,6 +336,13 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
                                        "is_saved"])
 
 
+def change_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a :func:`changes_frame` as dicts, a missing value as None (pandas' string
+    columns hold NaN for it: a cleared status read "nan" on the room board)."""
+    return [{k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in r.items()}
+            for r in frame.to_dict("records")]
+
+
 def format_time(ts, tz_name: str | None = None) -> str | None:
     """A stored UTC timestamp as 'YYYY-MM-DD HH:MM' (UTC), or in the time zone ``tz_name``
     with its abbreviation ('2026-03-05 15:02 CET'). None for a missing time."""

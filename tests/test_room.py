@@ -143,6 +143,41 @@ def test_checklists_on_the_projector_are_the_room_board(app_v2, store):
     assert "Gus — Done (status)" in body
     assert "1 of" in body  # Done: 1 of N
     assert [m for m in at.metric if m.label == "People who answered" and m.value == "1"]
+    # the board re-reads the answers only when their stamp changed: a change of the same item by
+    # someone else (the answers' count stays), then its clearing, each shows on the next refresh
+    queries.save_checklist_answer(store, ws, item, "status", "in_progress", changed_by="Hana")
+    at.run()
+    assert "Hana — In progress (status)" in markdown_text(at)
+    assert [m for m in at.metric if m.label == "In progress" and m.value == "1"]
+    queries.save_checklist_answer(store, ws, item, "status", None, changed_by="Hana")
+    at.run()
+    assert "Hana — cleared (status)" in markdown_text(at), [m for m in markdown_text(at).splitlines() if "Hana" in m]
+    assert [m for m in at.metric if m.label == "In progress" and m.value == "0"]
+    assert [m for m in at.metric if m.label == "People who answered" and m.value == "2"]
+
+
+def test_the_checklist_stamp_changes_with_every_kind_of_write(store):
+    from clusterdash.errors import TextConflict
+
+    ws = queries.default_workspace(store)
+    item = checklists_first_item(store, ws)
+    stamps = [queries.checklist_version(store, ws)]
+    assert queries.checklist_version(store, ws) == stamps[0]  # nothing written: the same
+    writes = [
+        lambda: queries.save_checklist_answer(store, ws, item, "status", "done", changed_by="Gus"),
+        lambda: queries.save_checklist_answer(store, ws, item, "status", "not_yet", changed_by="Gus"),
+        lambda: queries.save_checklist_answer(store, ws, item, "note", "ours", changed_by="Gus", expected=""),
+        lambda: queries.save_checklist_answer(store, ws, item, "status", None, changed_by="Ivo"),
+    ]
+    for write in writes:
+        write()
+        stamps.append(queries.checklist_version(store, ws))
+    try:  # a refused text (someone else's note was saved since): kept in the history, so shown
+        queries.save_checklist_answer(store, ws, item, "note", "mine", changed_by="Jo", expected="")
+    except TextConflict:
+        pass
+    stamps.append(queries.checklist_version(store, ws))
+    assert len(set(stamps)) == len(stamps), stamps
 
 
 def checklists_first_item(store, ws):

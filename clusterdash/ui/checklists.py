@@ -94,33 +94,44 @@ def room_board(store: Store, workspace_id: str) -> None:
         room_ui.join_panel(workspace_id)
     countdown_ui.display(store, workspace_id, large=True)
 
-    @st.fragment(run_every=room_ui.ROOM_REFRESH_S)
-    def live() -> None:  # cheap: counts, who answered, the latest answers
+    def read() -> dict:  # the answers as the board shows them; re-read only when they changed
         board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
-        whole = checklists.overall_progress(board)
         changes = queries.checklist_changes(store, workspace_id, limit=200)
         people = sorted({p for p in changes["changed_by"].dropna() if str(p).strip()})
+        texts = dict(zip(board["item_key"], board["text"]))
+        return {
+            "whole": checklists.overall_progress(board),
+            "people": changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict(),
+            "latest": checklists.change_records(checklists.changes_frame(changes.head(6), texts)),
+            "figure": charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
+                                             large=True),
+        }
+
+    def now() -> dict:
+        return room_ui.unless_changed(f"checklists|{workspace_id}", queries.checklist_version(store, workspace_id),
+                                      read)
+
+    @st.fragment(run_every=room_ui.ROOM_REFRESH_S)
+    def live() -> None:  # cheap: counts, who answered, the latest answers
+        r = now()
+        whole = r["whole"]
         with st.container(key="room-board"):
             m = st.columns(4)
             m[0].metric("Done", f"{whole['done']} of {whole['applicable']}")
             m[1].metric("In progress", whole["in_progress"])
             m[2].metric("Not yet", whole["not_yet"])
-            m[3].metric("People who answered", len(people))
-            room_ui.who_answered(changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict())
+            m[3].metric("People who answered", len(r["people"]))
+            room_ui.who_answered(r["people"])
             st.subheader("Latest answers")
-            texts = dict(zip(board["item_key"], board["text"]))
-            latest = checklists.changes_frame(changes.head(6), texts)
-            if latest.empty:
+            if not r["latest"]:
                 st.info("No answers yet: they appear here as they are given.")
-            for r in latest.to_dict("records"):
-                to = r["to"] if r["to"] is not None else "cleared"
-                st.markdown(plain(f"{r['changed_by'] or 'Someone'} — {to} ({r['field']}): {r['item']}"))
+            for c in r["latest"]:
+                to = c["to"] if c["to"] is not None else "cleared"
+                st.markdown(plain(f"{c['changed_by'] or 'Someone'} — {to} ({c['field']}): {c['item']}"))
 
     @st.fragment(run_every=BOARD_CHART_REFRESH_S)
     def chart() -> None:  # drawing the chart every 2 s would slow the room (as the assessment workshop's)
-        board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
-        st.plotly_chart(charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
-                                               large=True), config={"displayModeBar": False}, key="room_progress_chart")
+        st.plotly_chart(now()["figure"], config={"displayModeBar": False}, key="room_progress_chart")
 
     live()
     chart()

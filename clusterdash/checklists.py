@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from clusterdash import fields, workspaces
+from clusterdash import fields, frames, workspaces
 from clusterdash.errors import UserError
 from clusterdash.safe_text import html_text, plain_label
 
@@ -339,8 +339,7 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
 def change_records(frame: pd.DataFrame) -> list[dict]:
     """The rows of a :func:`changes_frame` as dicts, a missing value as None (pandas' string
     columns hold NaN for it: a cleared status read "nan" on the room board)."""
-    return [{k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]
+    return frames.records(frame)
 
 
 def format_time(ts, tz_name: str | None = None) -> str | None:

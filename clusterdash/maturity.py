@@ -776,7 +776,9 @@ def compare(q: Questionnaire, a: AssessmentResult, b: AssessmentResult) -> Compa
              "a_score": _r(x), "b_score": _r(y), "change": None if x is None or y is None else round(y - x, 3)}
         )
     sts = pd.DataFrame(rows)
-    sts["_abs"] = sts["change"].abs()
+    # Float64 first: with no statement scored in both (an assessment without answers) the column
+    # holds only None, an object column whose abs() raised (the history page crashed)
+    sts["_abs"] = sts["change"].astype("Float64").abs()
     sts = sts.sort_values(["_abs", "statement_code"], ascending=[False, True], na_position="last").drop(columns="_abs")
     for df in (stages, dims, sts):
         for c in df.columns:
@@ -814,13 +816,20 @@ def open_statements(q: Questionnaire, result: AssessmentResult, stage_code: str)
 
 def assessment_title(row: Mapping) -> str:
     """An assessment's name, stable while people answer: 'Initiative — 2026-03-01 — occasion'."""
-    return (f"{row['initiative_name'] or row['initiative_id']} — {pd.Timestamp(row['assessed_on']).date().isoformat()}"
-            + (f" — {row['label']}" if row["label"] else ""))
+    return _initiative_and_date(row) + (f" — {row['label']}" if _given(row["label"]) else "")
 
 
 def assessment_label(row: Mapping) -> str:
     """How an assessment is listed: 'Initiative — 2026-03-01 — occasion (2 participants, 40 answers)'."""
     n = int(row["participants"])
-    return (f"{row['initiative_name'] or row['initiative_id']} — {pd.Timestamp(row['assessed_on']).date().isoformat()}"
-            + (f" — {row['label']}" if row["label"] else "")
-            + f" ({n} participant{'s' if n != 1 else ''}, {int(row['answers'])} answers)")
+    return assessment_title(row) + f" ({n} participant{'s' if n != 1 else ''}, {int(row['answers'])} answers)"
+
+
+def _given(v) -> bool:
+    """A text that is there: not None, NaN (a missing value in a pandas string column) or empty."""
+    return v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v) != ""
+
+
+def _initiative_and_date(row: Mapping) -> str:
+    name = row["initiative_name"] if _given(row["initiative_name"]) else row["initiative_id"]
+    return f"{name} — {pd.Timestamp(row['assessed_on']).date().isoformat()}"

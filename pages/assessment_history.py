@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from clusterdash import maturity, queries, ui
+from clusterdash import frames, maturity, queries, ui
 from clusterdash.charts import maturity as charts
 from clusterdash.ui import maturity as mat_ui
 from clusterdash.ui import learn as learn_ui
@@ -32,12 +32,12 @@ iid = ui.select_id("Cluster initiative", list(names), names, f"mat_hist_initiati
 
 rows = queries.list_assessments(store, wid, iid).sort_values(["assessed_on", "created_at"]).reset_index(drop=True)
 results = {}
-for a in rows.to_dict("records"):
+for a in frames.records(rows):
     results[a["assessment_id"]] = maturity.assess(q, maturity.aggregate_answers(queries.assessment_answers(store, wid, a["assessment_id"])))
 
 # ---- trend --------------------------------------------------------------------------------
 st.header("Trend", divider="blue")
-trend = maturity.trend_frame([(a, results[a["assessment_id"]]) for a in rows.to_dict("records")])
+trend = maturity.trend_frame([(a, results[a["assessment_id"]]) for a in frames.records(rows)])
 st.plotly_chart(charts.trend_figure(trend, large=ui.is_presenting()), width="stretch",
                 config={"displayModeBar": False}, key="mat_trend")
 overview = pd.DataFrame(
@@ -47,7 +47,7 @@ overview = pd.DataFrame(
          "stage": results[a["assessment_id"]].stage_name,
          **{f"{s.stage_code}_pct": None if s.fulfilment is None else round(s.fulfilment * 100, 1)
             for s in results[a["assessment_id"]].stages}}
-        for a in rows.to_dict("records")
+        for a in frames.records(rows)
     ]
 )
 ui.show_table(overview)
@@ -61,7 +61,7 @@ if len(rows) < 2:
     st.info("This initiative has one assessment so far. Assess it again later (e.g. after a year) to compare.")
     st.stop()
 labels = {a["assessment_id"]: f"{pd.Timestamp(a['assessed_on']).date().isoformat()}" + (f" — {a['label']}" if a["label"] else "")
-          + f" ({results[a['assessment_id']].stage_name})" for a in rows.to_dict("records")}
+          + f" ({results[a['assessment_id']].stage_name})" for a in frames.records(rows)}
 ids = list(labels)
 c1, c2 = st.columns(2)
 picked = st.session_state.setdefault(f"_mat_cmp|{iid}", {"a": ids[-2], "b": ids[-1]})

@@ -33,7 +33,7 @@ from tests.conftest import REPO
 PENDING_ARCHITECTURE_MERGE: set[str] = set()
 
 STREAMLIT = {"streamlit", "st_aggrid"}
-BASE = {"config", "errors", "fields", "export", "registry", "__init__"}
+BASE = {"config", "errors", "fields", "export", "frames", "registry", "__init__"}
 ENTRY = {"cli", "__main__"}
 STORE = {"store", "schema", "knowledge"}
 REPORTS = {"maturity_brief"}  # an HTML brief assembled from chart SVGs: a chart-layer module

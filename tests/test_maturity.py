@@ -380,3 +380,16 @@ def test_brief_is_self_contained_and_escapes_user_text(q, store):
     assert "How does one organise and manage cluster activities?" in html
     assert "Formulating a commonly agreed action plan" in html
     assert "financial support for building cluster management capacities at embryonic level" in html
+
+
+def test_assessment_title_and_label_without_a_label_or_initiative_name():
+    """A missing label or initiative name as pandas gives it (NaN in a string column) is left out,
+    not written as "nan"."""
+    import math
+
+    row = {"initiative_name": math.nan, "initiative_id": "ac_serbia", "assessed_on": "2026-03-01",
+           "label": math.nan, "participants": 1, "answers": 3}
+    assert maturity.assessment_title(row) == "ac_serbia — 2026-03-01"
+    assert maturity.assessment_label(row) == "ac_serbia — 2026-03-01 (1 participant, 3 answers)"
+    row.update(initiative_name="Cluster Menara", label="kick-off")
+    assert maturity.assessment_title(row) == "Cluster Menara — 2026-03-01 — kick-off"

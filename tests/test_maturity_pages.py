@@ -258,6 +258,20 @@ def test_history_page_compares_two_assessments(app, db_path, seeded):
     assert stages.loc["Establishment", "change_pct_points"] == pytest.approx(66.7)
 
 
+def test_history_page_shows_an_unlabelled_assessment_without_nan(app, db_path, seeded):
+    """One assessment without a label beside a labelled one: pandas' string column holds NaN for
+    the missing label, which read "nan" in the overview and the CSV."""
+    ws, aid = seeded
+    s = Store(db_path)
+    try:
+        queries.create_assessment(s, ws, "ac_serbia", "2025-03-01", None)
+    finally:
+        s.close()
+    at = app("pages/assessment_history.py", ws=ws, a=aid)
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert list(at.dataframe[0].value["label"]) == ["", "strategy workshop"]
+
+
 def test_view_only_with_a_passcode(app, db_path, seeded, monkeypatch):
     ws, aid = seeded
     monkeypatch.setenv("CLUSTERDASH_PASSCODE", "open sesame")

@@ -34,7 +34,8 @@ elif ui.can_edit():
     timer_ui.controls(store, wid)
 
 live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
-                               help=f"Counts and the room's stage every {room_ui.ROOM_REFRESH_S} s, charts every 10 s.")
+                               help=f"Counts and the room's stage every {room_ui.ROOM_REFRESH_S} s, charts every "
+                                    f"{room_ui.chart_refresh_s()} s.")
 
 
 @st.fragment(run_every=room_ui.ROOM_REFRESH_S if live else None)
@@ -52,9 +53,9 @@ def headline() -> None:
     mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)), details=False)
 
 
-@st.fragment(run_every=10 if live else None)
+@st.fragment(run_every=room_ui.chart_refresh_s() if live else None)
 def room() -> None:
-    """The charts and tables, re-drawn every 10 s (drawing them every 2 s would slow the room). The
+    """The charts and tables, re-drawn every room_ui.chart_refresh_s() (30 s on the projector). The
     ladder and the radar are drawn before the first answer too: the browser then loads its chart
     code when the board opens, not while the room answers (measured on a loaded 2-core machine: a
     16 s stall of the projector's page when the first charts came with the first answers)."""

@@ -70,7 +70,6 @@ def who_when(item: dict) -> str:
 
 # ---- the room board (presentation mode: the projector) -------------------------------------------
 
-BOARD_CHART_REFRESH_S = 10  # the progress chart on the projector (the counts above it follow every ROOM_REFRESH_S)
 
 
 def answering_notice(store: Store, workspace_id: str) -> None:
@@ -129,8 +128,8 @@ def room_board(store: Store, workspace_id: str) -> None:
                 to = c["to"] if c["to"] is not None else "cleared"
                 st.markdown(plain(f"{c['changed_by'] or 'Someone'} — {to} ({c['field']}): {c['item']}"))
 
-    @st.fragment(run_every=BOARD_CHART_REFRESH_S)
-    def chart() -> None:  # drawing the chart every 2 s would slow the room (as the assessment workshop's)
+    @st.fragment(run_every=room_ui.ROOM_CHART_REFRESH_S)
+    def chart() -> None:  # a chart re-draw blocks the projector's browser: not every second
         st.plotly_chart(now()["figure"], config={"displayModeBar": False}, key="room_progress_chart")
 
     live()

@@ -94,6 +94,21 @@ def who_answered(counts: dict[str, int], *, label: str = "Answered so far", anon
 # costs the server a few ms (counts and the stage, no charts) and the projector's browser ~30 ms
 # for the run itself plus its elements (measured with Chromium's performance metrics).
 ROOM_REFRESH_S = 1
+# How often the charts of a live board are re-drawn: on the projector every ROOM_CHART_REFRESH_S,
+# on the facilitator's laptop every CHART_REFRESH_S (the counts, the stage and who answered follow
+# every ROOM_REFRESH_S). Drawing charts blocks the projector's browser while it draws: in the
+# 8-participant room on 2 cores, with the assessment's ladder and radar re-drawn every 10 s, each
+# participant's second answer reached the projector 5.8-8.4 s after its save (the first ones
+# 1.0-3.5 s; three runs); re-drawn every 30 s, every answer within 4.24 s (two runs, 2026-12-03).
+ROOM_CHART_REFRESH_S = 30
+CHART_REFRESH_S = 10
+
+
+def chart_refresh_s() -> int:
+    """The re-draw interval of a live board's charts on this page (see ROOM_CHART_REFRESH_S)."""
+    return ROOM_CHART_REFRESH_S if shell.is_presenting() else CHART_REFRESH_S
+
+
 # How often a live result re-reads on a page that is not the projector (a participant's phone,
 # the facilitator's laptop), e.g. the vote's ranking once revealed. Every re-read is a script run
 # in the one server process (one core, Python's lock): 40 phones re-reading every second would take

@@ -116,6 +116,9 @@ def test_answers_survive_reload_and_server_kill(new_server, template_db, tmp_pat
     page.goto(page.url)
     wait_for_app(page)
     assert_no_exception(page)
+    # the run that has taken in the URL's name and drawn Anna's answers (a first run of the new
+    # session can be cut short by the next; seen once in CI: the controls drawn, none checked)
+    expect(page.get_by_text("Anna has answered 2 of 35 statements.")).to_be_visible()
     assert selected(page, "ini_01") == "Fully true"
     assert selected(page, "est_03") is None
     assert selected(page, "tra_04") == "Don't know"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from clusterdash import fields, frames, workspaces
+from clusterdash import fields, workspaces
 from clusterdash.errors import UserError
 from clusterdash.safe_text import html_text, plain_label
 
@@ -310,6 +310,9 @@ def export_frame(board: pd.DataFrame) -> pd.DataFrame:
     return df[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS).reset_index(drop=True)
 
 
+PROGRESS_SOURCE = "Items: the practitioners' guide (seed 004); status: answers saved in this workspace."
+
+
 def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataFrame:
     """The change history (queries.checklist_changes) as a readable table: when, who, item,
     field, from, to (status codes as their labels), and whether the change was written
@@ -334,12 +337,6 @@ def changes_frame(changes: pd.DataFrame, item_texts: dict[str, str]) -> pd.DataF
         })
     return pd.DataFrame(rows, columns=["changed_at_utc", "changed_by", "item", "field", "from", "to", "item_key",
                                        "is_saved"])
-
-
-def change_records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of a :func:`changes_frame` as dicts, a missing value as None (pandas' string
-    columns hold NaN for it: a cleared status read "nan" on the room board)."""
-    return frames.records(frame)
 
 
 def format_time(ts, tz_name: str | None = None) -> str | None:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 
+def is_missing(v) -> bool:
+    """None, or a missing scalar as pandas gives it (NaN, NaT, pd.NA)."""
+    return v is None or bool(pd.api.types.is_scalar(v) and pd.isna(v))
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict("records")`` with None for every missing value (NaN, NaT, pd.NA)."""
-    return [{k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]
+    """``frame.to_dict("records")`` with None for every missing value."""
+    return [{k: (None if is_missing(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from clusterdash import fields
+from clusterdash import fields, frames
 from clusterdash.errors import UserError
 
 
@@ -826,8 +826,8 @@ def assessment_label(row: Mapping) -> str:
 
 
 def _given(v) -> bool:
-    """A text that is there: not None, NaN (a missing value in a pandas string column) or empty."""
-    return v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v) != ""
+    """A text that is there: not missing (None, or NaN in a pandas string column) and not empty."""
+    return not frames.is_missing(v) and str(v) != ""
 
 
 def _initiative_and_date(row: Mapping) -> str:

@@ -93,8 +93,7 @@ def to_html(r: Report) -> str:
             out.append(f"<tr><td>{_e(p['list_title'])}</td><td>{_e(p.get('done'))}</td><td>{_e(p.get('in_progress'))}"
                        f"</td><td>{_e(p.get('not_yet'))}</td><td>{_e(p.get('no_answer'))}</td>"
                        f"<td>{_e(p.get('applicable'))}</td></tr>")
-        out.append("</table><p class='source'>Items: the practitioners' guide (seed 004); status: answers saved in "
-                   "this workspace.</p>")
+        out.append(f"</table><p class='source'>{_e(checklists.PROGRESS_SOURCE)}</p>")
         actions = checklists.action_items(r.board)
         out.append(f"<h3>Action list ({len(actions)} items marked to do)</h3><ul>")
         for a in actions.to_dict("records"):

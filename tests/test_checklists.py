@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from clusterdash import checklists, queries
+from clusterdash import checklists, frames, queries
 from clusterdash.checklists import ItemKey
 from clusterdash.errors import UserError
 
@@ -357,14 +357,14 @@ def test_changes_frame_labels_statuses(store, wid):
     assert r["item"] == board.set_index("item_key").at[a, "text"]
 
 
-def test_change_records_give_none_for_a_cleared_status(store, wid):
+def test_change_records_hold_none_for_a_cleared_status(store, wid):
     """A cleared status beside set ones: pandas' string column holds NaN, which read "nan" on the
     room board; the records hold None."""
     a = first_items(store, wid, 1)[0]
     queries.save_checklist_answer(store, wid, a, "status", "done", changed_by="Anna")
     queries.save_checklist_answer(store, wid, a, "status", None, changed_by="Ben")
     view = checklists.changes_frame(queries.checklist_changes(store, wid), {})
-    cleared, done = checklists.change_records(view)
+    cleared, done = frames.records(view)
     assert (cleared["changed_by"], cleared["from"], cleared["to"]) == ("Ben", "Done", None)
     assert (done["from"], done["to"], done["is_saved"]) == (None, "Done", True)
 

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from clusterdash import checklists, fields, queries
+from clusterdash import checklists, fields, frames, queries
 from clusterdash.store import Store
 from clusterdash.ui import autosave, shell
 from clusterdash.ui.output import plain, source_line
@@ -71,7 +71,6 @@ def who_when(item: dict) -> str:
 # ---- the room board (presentation mode: the projector) -------------------------------------------
 
 
-
 def answering_notice(store: Store, workspace_id: str) -> None:
     """The top of a page where participants answer checklists: the view-only notice when this
     session may not answer, and the facilitator's countdown timer while it is set."""
@@ -101,7 +100,7 @@ def room_board(store: Store, workspace_id: str) -> None:
         return {
             "whole": checklists.overall_progress(board),
             "people": changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict(),
-            "latest": checklists.change_records(checklists.changes_frame(changes.head(6), texts)),
+            "latest": frames.records(checklists.changes_frame(changes.head(6), texts)),
             "figure": charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
                                              large=True),
         }
@@ -131,6 +130,7 @@ def room_board(store: Store, workspace_id: str) -> None:
     @st.fragment(run_every=room_ui.ROOM_CHART_REFRESH_S)
     def chart() -> None:  # a chart re-draw blocks the projector's browser: not every second
         st.plotly_chart(now()["figure"], config={"displayModeBar": False}, key="room_progress_chart")
+        source_line(checklists.PROGRESS_SOURCE, units="number of checklist items")
 
     live()
     chart()

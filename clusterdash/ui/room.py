@@ -8,7 +8,7 @@ import socket
 
 import streamlit as st
 
-from clusterdash import access, queries, room
+from clusterdash import access, frames, queries, room
 from clusterdash.store import Store
 from clusterdash.ui import shell
 from clusterdash.ui.output import plain
@@ -164,7 +164,7 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                 changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
                 if changes.empty:  # the card's own status line already says "No status yet"
                     return
-                lines = checklists.change_records(checklists.changes_frame(changes, {}))
+                lines = frames.records(checklists.changes_frame(changes, {}))
                 st.markdown(plain("The room: " + " · ".join(
                     f"{r['changed_by'] or 'someone'} set {r['field']} to {r['to'] if r['to'] is not None else '(cleared)'}"
                     for r in lines)))

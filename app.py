@@ -12,6 +12,7 @@ from clusterdash.ui import errors
 with ui.app_run():  # pages know this run came through the app shell
     ui.enter_navigation_mode()
     st.set_page_config(page_title="ClusterDash", page_icon=str(ui.repo_path("clusterdash/assets/icon.png")), layout="wide")
+    ui.page_style()  # small screens: segmented controls wrap instead of scrolling sideways
 
     try:
         store = ui.get_store()

@@ -473,6 +473,12 @@ def unlock_form(*, in_main: bool = False) -> None:
 # ---- presentation (workshop) mode ---------------------------------------------------------------
 
 PRESENTATION_CSS = config.REPO_ROOT / "clusterdash" / "assets" / "present.css"
+PHONE_CSS = config.REPO_ROOT / "clusterdash" / "assets" / "phone.css"
+
+
+def page_style() -> None:
+    """Our static stylesheet for small screens, on every page (see assets/phone.css)."""
+    st.html(PHONE_CSS)
 
 
 def presentation_bar() -> None:

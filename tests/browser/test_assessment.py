@@ -258,3 +258,35 @@ def test_history_and_method_views(new_server, template_db, tmp_path, page):
     open_page(page, server, "assessment", ws=ws, a=aid, view="Method")
     expect(page.get_by_text("every earlier stage is reached", exact=False).first).to_be_visible()
     screenshot(page, "assessment-method")
+
+
+# Every option of a segmented control (the answer scale; a checklist item's status) on screen at
+# phone size: none cut at the edge, no sideways scrolling inside the control.
+OPTIONS_ON_SCREEN = """(sel) => [...document.querySelectorAll(sel)].map((g) => {
+    const r = [...g.querySelectorAll('button')].map((b) => b.getBoundingClientRect());
+    return {scroll: g.scrollWidth - g.clientWidth, left: Math.min(...r.map((x) => x.left)),
+            right: Math.max(...r.map((x) => x.right)), n: r.length};
+})"""
+
+
+def test_answer_scale_fits_a_phone(new_server, template_db, tmp_path, browser):
+    db, ws, aid = prepared_store(template_db, tmp_path)
+    srv = new_server(db=db)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        p = ctx.new_page()
+        open_page(p, srv, "assessment", ws=ws, a=aid, who="Ana")
+        control(p, "ini_01").locator("button").first.wait_for()
+        groups = p.evaluate(OPTIONS_ON_SCREEN, "[class*='st-key-mat-st-'] [role='radiogroup']")
+        assert groups and all(g["n"] == 5 for g in groups)
+        assert all(g["scroll"] <= 1 and g["left"] >= 0 and g["right"] <= 390 for g in groups), groups[:3]
+        answer(p, "ini_01", "Don't know")  # the last option: reachable and clickable without scrolling
+        assert selected(p, "ini_01") == "Don't know"
+        screenshot(p, "assessment-phone-390")
+        open_page(p, srv, "checklists", ws=ws, who="Ana")
+        p.locator("[class*='st-key-item-'] [role='radiogroup']").first.wait_for()
+        groups = p.evaluate(OPTIONS_ON_SCREEN, "[class*='st-key-item-'] [role='radiogroup']")
+        assert groups and all(g["scroll"] <= 1 and g["left"] >= 0 and g["right"] <= 390 for g in groups), groups[:3]
+        screenshot(p, "checklists-phone-390")
+    finally:
+        ctx.close()

@@ -2,6 +2,8 @@
 browser context with three boards open in presentation mode: the assessment workshop view, the
 checklists board and the vote board) and eight participants (three at phone size, 390x844), all
 driven at the same time from one asyncio loop (Playwright's async API; no threads per context).
+The participants' contexts live in a second Chromium at the lowest CPU priority: in the room each
+brings their own device, here they share 2 cores with the projector and the server.
 The eight-participant room is marked ``load`` (scripts/test.sh runs those alone, after the rest);
 the regular suite runs the same room with three participants (one phone).
 
@@ -28,6 +30,7 @@ from datetime import timezone
 import pytest
 
 from bench.load import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, SETTLED
+from bench.machine import OtherWork
 from clusterdash import queries, room
 from clusterdash.store import Store
 from tests.browser.conftest import ARTIFACTS
@@ -217,13 +220,14 @@ class Room:
         code = room.display_code(room.join_code(self.ws, self.aid))
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            devices = await pw.chromium.launch(executable_path=str(self.devices_exe), args=CHROMIUM_ARGS)
             try:
                 t0 = time.monotonic()
                 warm = await browser.new_context()  # the first run after a server start picks the navigation
                 await (await warm.new_page()).goto(self.url + "/")
                 await warm.close()
                 proj = await browser.new_context(viewport={"width": 1920, "height": 1080})
-                contexts = [await browser.new_context(viewport=PHONE if who in PHONES else LAPTOP) for who in self.people]
+                contexts = [await devices.new_context(viewport=PHONE if who in PHONES else LAPTOP) for who in self.people]
                 start = asyncio.Event()
                 await self.projector(proj)
                 board = self.boards["assessment"]
@@ -258,7 +262,22 @@ class Room:
                 for c in [proj, *contexts]:
                     await c.close()
             finally:
+                await devices.close()
                 await browser.close()
+
+
+def _devices_executable(tmp_path):
+    """Chromium at the lowest CPU priority, for the participants' devices. In a room every
+    participant brings their own phone or laptop; here all of them share the machine's 2 cores
+    with the server and the projector. At equal priority the eight simulated devices starved the
+    projector's browser (its 100 ms probe ran 71 % of its ticks; answers reached the board up to
+    4.0 s after their save); at low priority they still load every page and send every answer to
+    the server at the same time, and the projector and server get the cores they would have in
+    the room."""
+    exe = tmp_path / "devices-chromium"
+    exe.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n')
+    exe.chmod(0o755)
+    return exe
 
 
 def _run_in_thread(r: Room) -> None:
@@ -299,7 +318,9 @@ def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_
         s.close()
     srv = new_server(db=db)
     r = Room(srv.url, ws, aid, vote_id, codes, people)
-    _run_in_thread(r)
+    r.devices_exe = _devices_executable(tmp_path)
+    with OtherWork() as other:
+        _run_in_thread(r)
     srv.stop()  # the server holds the store's lock
     assert not r.errors, "\n".join(r.errors)
     assert not r.external, r.external[:5]
@@ -357,18 +378,18 @@ def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_
                     t = clicks[k - 1]
                 delays.setdefault(board, []).append(round((shown - t) / 1000, 2))
     print("room timings (s):", {k: round(v, 1) for k, v in r.times.items()}, "total", round(time.monotonic() - started, 1))
-    print("board delays after the save (s):", delays, "load", os.getloadavg())
+    print("board delays after the save (s):", delays, "load", os.getloadavg(), other)
     print("board probe reads (every 100 ms asked), ms since load, visibility:", r.ticks)
     print(f"clicks the page never registered (made again): {len(r.lost)}", r.lost)
     every = sorted(d for v in delays.values() for d in v)
-    # on a quiet machine every answer shows within 3 s (the boards re-read every second); on a shared
-    # machine whose load is far above its cores the server is starved (other agents' tests ran at
-    # loads of 20-50 on 2 cores; the assessment board then lagged up to 39 s behind while its 10 s
-    # chart fragment ran), so there the delays are printed, not bounded
-    if os.getloadavg()[0] <= 1.5 * (os.cpu_count() or 1):
+    # every answer shows within 3 s (the boards re-read every second), unless other work on the
+    # machine (not this test's server or browsers: bench.machine.OtherWork) wanted its cores: other
+    # agents' test runs drove the load to 20-50 on 2 cores, and the assessment board then lagged up
+    # to 39 s behind. Then the delays are printed, not bounded (every answer must still show).
+    if other.quiet:
         assert every[-1] <= BOARD_DELAY_S, delays
-    else:  # starved: every answer must still show (asserted above); the delays are only reported
-        print(f"WARNING: load {os.getloadavg()[0]:.0f} on {os.cpu_count()} cores: the 3 s bound is not checked")
+    else:
+        print(f"WARNING: {other}: the 3 s bound is not checked")
 
     # the session report lists every answer
     table = page[page.index(f"Every answer ({len(want)})"):]

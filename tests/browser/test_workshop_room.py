@@ -139,6 +139,8 @@ class Room:
             await name.fill(who)
             await name.press("Enter")
             await _settle(page)
+            if who == "Ana":  # the phone
+                await page.screenshot(path=str(ARTIFACTS / "room-phone-join.png"))
             self.arrive(start)
             await start.wait()  # everyone answers at the same time
             self.step[who] = "join"
@@ -172,6 +174,8 @@ class Room:
             self.clicked[("checklists", who)] = [await page.evaluate("Date.now()")]
             await item.get_by_role("radio", name="Done", exact=True).click()
             await item.get_by_text(f"changed by {who}", exact=False).wait_for()
+            if who == "Ana":
+                await item.screenshot(path=str(ARTIFACTS / "room-phone-checklist-item.png"))
 
             self.step[who] = "vote"
             seq = i % len(VOTE_OPTIONS) + 1
@@ -180,6 +184,8 @@ class Room:
             self.clicked[("vote", who)] = [await page.evaluate("Date.now()")]
             await page.locator(f".st-key-vote-opt-{seq}").get_by_role("button", name="+").click()
             await page.get_by_text("2 of 3 dots left", exact=False).wait_for()
+            if who == "Ana":
+                await page.screenshot(path=str(ARTIFACTS / "room-phone-vote.png"))
             self.seqs[who] = seq
         except Exception as exc:  # recorded; the test fails on it
             self.arrive(start)

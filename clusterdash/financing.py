@@ -36,7 +36,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from clusterdash import fields
+from clusterdash import fields, frames
 from clusterdash.errors import UserError
 
 # ---- categories -------------------------------------------------------------------------------
@@ -747,8 +747,7 @@ def _rule(rules: pd.DataFrame, code: str) -> dict | None:
     hit = rules[rules["rule_code"] == code]
     if not len(hit):
         return None
-    r = hit.iloc[0].to_dict()
-    return {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
+    return frames.records(hit.head(1))[0]
 
 
 def stated_pattern_figures(patterns: pd.DataFrame, pattern_set: str) -> pd.DataFrame:
@@ -1470,7 +1469,7 @@ def rules_of_thumb(rules: pd.DataFrame) -> list[dict]:
     """The rules the guide states with a figure, in reading order, each with a headline and its
     figure as it is worded ('around 5 years'): rows of the rules table plus ``headline`` and
     ``figure``."""
-    numeric = [r for r in rules.to_dict("records") if rule_figure_text(r)]
+    numeric = [r for r in frames.records(rules) if rule_figure_text(r)]
     numeric.sort(key=lambda r: _RULE_ORDER.index(r["rule_code"]) if r["rule_code"] in _RULE_ORDER else len(_RULE_ORDER))
     return [{**r, "headline": _RULE_HEADLINES.get(r["rule_code"], r["rule_code"].replace("_", " ").capitalize()),
              "figure": _RULE_PREFIX.get(r["rule_code"], "") + rule_figure_text(r)} for r in numeric]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clusterdash import checklists, fields
+from clusterdash import checklists, fields, frames
 
 CONTROL_STATUS = "status"  # checklist status (done / in progress / not yet / n/a) + note
 CONTROL_SCALE = "scale"  # an answer scale given with the deck (assessment statements)
@@ -46,16 +46,12 @@ class Deck:
         return len(self.cards)
 
 
-def _nan_to_none(v):
-    return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
-
-
 def checklist_deck(board: pd.DataFrame, list_code: str, title: str | None = None) -> Deck:
     """One card per item of a checklist (a prepared board, see checklists.prepare_board), in the
     guide's order."""
     rows = board[board["list_code"] == list_code]
     cards = []
-    for r in rows.to_dict("records"):
+    for r in frames.records(rows):
         kind_label = fields.value_label("kind", r["kind"])
         area = r["area"] if r["area"] != r["list_title"] else None
         cards.append(
@@ -64,7 +60,7 @@ def checklist_deck(board: pd.DataFrame, list_code: str, title: str | None = None
                 item_key=r["item_key"],
                 eyebrow=" · ".join(x for x in (kind_label, area) if x),
                 text=r["text"],
-                title=_nan_to_none(r.get("title")),
+                title=r.get("title"),
                 source=r["source"],
                 hint=checklists.status_hint(r["kind"]),
                 polarity=r["polarity"],

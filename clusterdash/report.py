@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from clusterdash import checklists
+from clusterdash import checklists, frames
 from clusterdash.export import csv_bytes
 
 
@@ -59,7 +59,7 @@ h3 { font-size: 1.08em; } table { border-collapse: collapse; } td, th { border: 
 
 
 def _e(v) -> str:
-    return html.escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v), quote=True)
+    return html.escape("" if frames.is_missing(v) else str(v), quote=True)
 
 
 def people_line(names: list[str], *, anonymous: bool = False) -> str:
@@ -96,8 +96,8 @@ def to_html(r: Report) -> str:
         out.append(f"</table><p class='source'>{_e(checklists.PROGRESS_SOURCE)}</p>")
         actions = checklists.action_items(r.board)
         out.append(f"<h3>Action list ({len(actions)} items marked to do)</h3><ul>")
-        for a in actions.to_dict("records"):
-            owner = f" · owner: {_e(a.get('owner'))}" if a.get("owner") and not pd.isna(a.get("owner")) else " · no owner yet"
+        for a in frames.records(actions):
+            owner = f" · owner: {_e(a.get('owner'))}" if a.get("owner") else " · no owner yet"
             due = checklists.due_label(a.get("due_date"))
             owner += f" · due: {_e(due)}" if due else " · no due date yet"
             out.append(f"<li>{_e(a['text'])} — {_e(checklists.status_label(a['status_effective']))}{owner}"
@@ -122,18 +122,14 @@ def to_html(r: Report) -> str:
             out.append("</table>")
         if v.actions is not None and len(v.actions):
             out.append(f"<h4>Actions chosen from this vote ({len(v.actions)})</h4><ul>")
-            for a in v.actions.to_dict("records"):
-                owner = f"owner: {_e(a['owner'])}" if not _missing(a["owner"]) else "no owner yet"
-                due = f"due: {_e(a['due_date'])}" if not _missing(a["due_date"]) else "no due date yet"
+            for a in frames.records(v.actions):
+                owner = f"owner: {_e(a['owner'])}" if a["owner"] is not None else "no owner yet"
+                due = f"due: {_e(a['due_date'])}" if a["due_date"] is not None else "no due date yet"
                 out.append(f"<li>{_e(a['option'])} — {a['dots']} dots · {owner} · {due}</li>")
             out.append("</ul>")
         out.append(f"<p class='source'>Source: {_e(v.source)}</p></section>")
     out.append("</body></html>")
     return "\n".join(out)
-
-
-def _missing(v) -> bool:
-    return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
 def _answers_table(answers: pd.DataFrame) -> list[str]:

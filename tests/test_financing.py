@@ -653,6 +653,16 @@ def test_rule_figures_as_stated(kb):
     assert fin.rule_figure_text(rules["mixture_matters"]) is None
 
 
+def test_a_rule_of_thumb_without_a_unit_shows_its_figure_alone():
+    """A rule with a figure but no unit: pandas' string column holds NaN for the missing unit, which
+    the rule's card showed as "90 nan"."""
+    rules = pd.DataFrame({"rule_code": ["sustainable_financing_and_growth", "five_years_to_grow_private_income"],
+                          "statement": ["Ninety clusters were surveyed.", "About five years."],
+                          "value_low": [90.0, 5.0], "value_high": [math.nan, math.nan], "unit": [None, "years"],
+                          "source": ["seed 004", "seed 004"]})
+    assert [r["figure"] for r in fin.rules_of_thumb(rules)] == ["around 5 years", "90"]
+
+
 def test_shares_by_year_as_shown_says_not_entered_never_zero_percent():
     """Issue #15: a blank used to show as 0.0 % in Shares by year."""
     e = pd.DataFrame([

@@ -19,9 +19,7 @@ if st.button("Join", type="primary", icon=":material/login:", key="_join", width
     else:
         wid, aid = hit
         who = ui.current_participant()
-        params = {"ws": wid, "who": who}
-        if st.query_params.get("join"):
-            params["join"] = st.query_params["join"]
+        params = {"ws": wid, "who": who, **ui.participant_params()}
         if aid:
             st.switch_page(registry.page("assessment").path, query_params={**params, "a": aid})
         st.switch_page(registry.page("checklists").path, query_params=params)

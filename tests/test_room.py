@@ -120,6 +120,34 @@ def test_the_participant_link_lets_a_phone_answer_but_not_manage(app_v2, seeded,
     assert at.button(key="ws-archive").disabled
 
 
+def test_without_a_passcode_who_joins_is_a_participant(app_v2, seeded, store, monkeypatch):
+    """No passcode (local mode): everyone may manage, but a phone that came in through the Join
+    page sees the participant's view: it answers, and no Reveal, Close, New round, Delete or
+    Archive is offered to it (they were, on every phone of the 8-participant room)."""
+    for var in (access.ENV_VAR, access.PARTICIPANT_ENV_VAR, access.OPEN_ENV_VAR):
+        monkeypatch.delenv(var, raising=False)
+    ws, _ = seeded
+    vid = queries.create_vote(store, ws, "Which first?", ["A", "B"], dots_per_person=2)
+    at = app_v2("pages/join.py", code=room.join_code(ws))
+    at.text_input(key="_join_who").input("Fay").run()
+    at.button(key="_join").click().run()
+    assert not at.exception and qp(at, "as") == "participant"
+    controls = [w for w in at.segmented_control if w.key and w.key.startswith("ans|")]
+    controls[0].set_value("done").run()
+    assert store.value("SELECT changed_by FROM checklist_answer") == "Fay"
+    # a reload of a page the participant opens keeps the view (the URL holds it)
+    params = {"ws": ws, "vote": vid, "who": "Fay", "as": "participant"}
+    phone = app_v2("pages/vote.py", **params)
+    assert not phone.exception
+    labels = {b.label for b in phone.button}
+    assert "+" in labels and not labels & {"Reveal results", "Close the vote", "New round"}
+    phone.switch_page("pages/workspaces.py").run()
+    assert phone.button(key="ws-archive").disabled and qp(phone, "as") == "participant"
+    # the facilitator's own browser (no such parameter) still manages
+    laptop = app_v2("pages/vote.py", ws=ws, vote=vid, who="Host")
+    assert "Reveal results" in {b.label for b in laptop.button}
+
+
 # ---- the live room boards (presentation mode) ------------------------------------------------------
 
 def markdown_text(at) -> str:

@@ -49,6 +49,7 @@ from clusterdash.ui.shell import (
     page_link,
     page_style,
     participant_input,
+    participant_params,
     repo_path,
     role,
     select_id,
@@ -64,7 +65,7 @@ __all__ = [
     "DEFAULT_PARTICIPANT", "allowed", "app_run", "can_answer", "can_edit", "csv_bytes", "current_participant",
     "current_workspace", "data_grid", "download_csv", "edit_notice", "enter_navigation_mode", "errors", "flash_error",
     "flash_success", "get_store", "is_presenting", "is_unlocked", "label_text", "link_params", "locked_message",
-    "page_intro", "page_link", "page_style", "participant_input", "plain", "plain_label", "repo_path", "role", "select_id",
+    "page_intro", "page_link", "page_style", "participant_input", "participant_params", "plain", "plain_label", "repo_path", "role", "select_id",
     "set_presenting", "show_error", "show_flash", "shown_frame", "sidebar", "source_line", "switch_workspace", "show_table",
     "view_only_reason",
 ]

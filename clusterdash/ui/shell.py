@@ -183,18 +183,25 @@ def link_params(workspace_id: str, **extra) -> dict:
 ROLE = "_role"  # this session's role once a code or token gave it (see clusterdash.access)
 TOKEN_PARAM = "key"  # the facilitator's signed token in the URL: a reload keeps the role
 JOIN_PARAM = "join"  # the participant link's signed token
+# Without a passcode (local mode) everyone may manage; a session that joined through the Join page
+# carries ``&as=participant``: the participant's view (answers, never manages). Not a lock: nothing
+# is locked without a passcode; it keeps Reveal, Close and Delete off the room's phones.
+VIEW_PARAM = "as"
 
 
 def role() -> str:
     """This session's role: 'facilitator' (manages and answers), 'participant' (answers) or
-    'viewer'. Without a passcode everyone is facilitator (single-user local mode). A valid token
+    'viewer'. Without a passcode everyone is facilitator (single-user local mode), except a
+    session that joined through the Join page (``&as=participant``: VIEW_PARAM). A valid token
     in the URL (``&key=`` facilitator, ``&join=`` participant link) gives its role on a reload;
     open answering makes everyone a participant."""
     from clusterdash import access
 
-    if not access.passcode_configured():
-        return access.FACILITATOR
     ss = st.session_state
+    if not access.passcode_configured():
+        if st.query_params.get(VIEW_PARAM) == access.PARTICIPANT:
+            ss[ROLE] = access.PARTICIPANT
+        return access.PARTICIPANT if ss.get(ROLE) == access.PARTICIPANT else access.FACILITATOR
     if ss.get(ROLE) != access.FACILITATOR:
         for param in (TOKEN_PARAM, JOIN_PARAM):
             token = st.query_params.get(param)
@@ -228,17 +235,33 @@ def set_role(new_role: str | None) -> None:
 
 
 def keep_role_in_url() -> None:
-    """Write the facilitator's token back into the URL (st.navigation drops query parameters on
-    a page switch), like the participant's name."""
+    """Write the role back into the URL (st.navigation drops query parameters on a page switch),
+    like the participant's name: the facilitator's token, the participant link's token, or
+    without a passcode the participant's view."""
     from clusterdash import access
 
     ss = st.session_state
-    if ss.get(ROLE) == access.FACILITATOR and access.passcode_configured():
+    if not access.passcode_configured():
+        if ss.get(ROLE) == access.PARTICIPANT and st.query_params.get(VIEW_PARAM) != access.PARTICIPANT:
+            st.query_params[VIEW_PARAM] = access.PARTICIPANT
+    elif ss.get(ROLE) == access.FACILITATOR:
         if access.token_role(st.query_params.get(TOKEN_PARAM)) != access.FACILITATOR:
             st.query_params[TOKEN_PARAM] = access.make_token(access.FACILITATOR)
     elif ss.get(ROLE) == access.PARTICIPANT and access.token_role(ss.get(f"_token|{JOIN_PARAM}")):
         if st.query_params.get(JOIN_PARAM) != ss[f"_token|{JOIN_PARAM}"]:  # a participant link's reload keeps it
             st.query_params[JOIN_PARAM] = ss[f"_token|{JOIN_PARAM}"]
+
+
+def participant_params() -> dict:
+    """The query parameters that make the page a participant is sent to (from the Join page)
+    answer as a participant: the participant link's token when it came with one; without a
+    passcode, the participant's view (VIEW_PARAM)."""
+    from clusterdash import access
+
+    if not access.passcode_configured():
+        return {VIEW_PARAM: access.PARTICIPANT}
+    token = st.query_params.get(JOIN_PARAM)
+    return {JOIN_PARAM: token} if token else {}
 
 
 def can_edit() -> bool:
@@ -274,6 +297,8 @@ def locked_message() -> str:
 
     where = "above" if is_presenting() else "in the sidebar"
     if role() == access.PARTICIPANT:
+        if not access.passcode_configured():
+            return "You joined as a participant: you can answer; the facilitator manages the workshop."
         return f"You can answer; only the facilitator can change this (facilitator passcode {where})."
     other = " or the participant code" if access.configured_participant_code() else ""
     return f"View only: enter the facilitator passcode{other} {where} to make changes."

@@ -8,7 +8,8 @@ The eight-participant room is marked ``load`` (scripts/test.sh runs those alone,
 the regular suite runs the same room with three participants (one phone).
 
 Every participant joins by the short code on the Join page, answers two statements of the
-assessment, one checklist item and places one dot in a vote. Afterwards: every answer is in the
+assessment, one checklist item and places one dot in a vote (the checklists and the vote opened at
+the address the app keeps for them: workspace, name and the participant's view, ``as=participant``). Afterwards: every answer is in the
 store; each board showed each new answer (its "Answered so far" line names the participant
 with their count) within 3 s of its save — the save time is the one the store holds, the time
 shown is recorded inside the projector's pages (``Date.now()`` on the same clock) — and none of
@@ -146,6 +147,7 @@ class Room:
             self.step[who] = "join"
             await page.get_by_role("button", name="Join").click()
             await page.wait_for_url(f"**/assessment?**a={self.aid}**")
+            assert "as=participant" in page.url, page.url  # no passcode: who joins gets the participant's view
             await _settle(page)
             self.urls.setdefault(who, []).append(page.url)
             self.step[who] = "assessment"
@@ -163,7 +165,7 @@ class Room:
                 await page.screenshot(path=str(ARTIFACTS / "room-phone-assessment.png"))
 
             self.step[who] = "checklists"
-            await page.goto(f"{self.url}/checklists?ws={self.ws}&who={who}", wait_until="commit")
+            await page.goto(f"{self.url}/checklists?ws={self.ws}&who={who}&as=participant", wait_until="commit")
             await _settle(page)
             cards = page.locator("[class*='st-key-item-']")
             await cards.nth(len(self.people) - 1).wait_for()
@@ -179,11 +181,13 @@ class Room:
 
             self.step[who] = "vote"
             seq = i % len(VOTE_OPTIONS) + 1
-            await page.goto(f"{self.url}/vote?ws={self.ws}&vote={self.vote_id}&who={who}", wait_until="commit")
+            await page.goto(f"{self.url}/vote?ws={self.ws}&vote={self.vote_id}&who={who}&as=participant",
+                            wait_until="commit")
             await _settle(page)
             self.clicked[("vote", who)] = [await page.evaluate("Date.now()")]
             await page.locator(f".st-key-vote-opt-{seq}").get_by_role("button", name="+").click()
             await page.get_by_text("2 of 3 dots left", exact=False).wait_for()
+            assert await page.get_by_role("button", name="Reveal results").count() == 0  # the facilitator's
             if who == "Ana":
                 await page.screenshot(path=str(ARTIFACTS / "room-phone-vote.png"))
             self.seqs[who] = seq

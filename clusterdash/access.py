@@ -11,11 +11,14 @@ everyone is facilitator.
 
 - The comparison is constant-time (HMAC-SHA-256 digests compared with ``hmac.compare_digest``,
   so neither the content nor the length of a code leaks through timing).
-- Failed attempts are throttled per browser session (MAX_FAILURES in WINDOW_S, then LOCKOUT_S).
-  There is no server-wide lock-out: a room of participants guessing must never lock the
-  facilitator out (issue 13). A session's lock-out cannot be escaped by reloading with the same
-  session; a new browser session starts a new count, so the passcode must be long (the
-  facilitator's token below means they never need to type it again in front of the room).
+- Failed attempts are throttled per browser session (MAX_FAILURES in WINDOW_S, then LOCKOUT_S)
+  and per client address (MAX_CLIENT_FAILURES in WINDOW_S: a reload is a new session with a new
+  count, not a new address). There is no server-wide lock-out: a room of participants guessing
+  must never lock the facilitator out (issue 13). Behind a proxy every client has the proxy's
+  address; the client count is then shared, which is why it allows four sessions' worth. The
+  machine's own browser (localhost, no address) has only the session count. The passcode must
+  still be long (a guesser can change address); the facilitator's token below means they never
+  need to type it again in front of the room.
 - Tokens: after unlocking, a signed, expiring token (:func:`make_token`) goes into the URL
   (``&key=``), so a reload of the same browser keeps the role. The signing key is derived from
   the facilitator passcode: changing it revokes every token. The participant link carries a
@@ -32,6 +35,7 @@ import os
 import threading
 import time
 import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from clusterdash import config
@@ -47,6 +51,11 @@ FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 
 MAX_FAILURES = 5  # failures allowed per session within WINDOW_S before a lock-out
+# failures allowed per client address within WINDOW_S: a reload (a new session, a new count) does
+# not reset it. Four times a session's, so a room behind one address (a proxy) is not stopped by
+# a few typos, and one guesser reloading is stopped after 20 guesses a minute.
+MAX_CLIENT_FAILURES = 4 * MAX_FAILURES
+MAX_CLIENTS = 10_000  # client counts kept in memory; the least recently used go first
 FACILITATOR_TOKEN_S = 12 * 3600.0  # a facilitator token (a reload keeps the role) lasts a workshop day
 PARTICIPANT_TOKEN_S = 7 * 24 * 3600.0  # a participant link lasts a week
 WINDOW_S = 60.0
@@ -154,6 +163,32 @@ class Throttle:
             self.locked_until = 0.0
 
 
+class ClientThrottles:
+    """One Throttle (MAX_CLIENT_FAILURES) per client address, shared by every session of this
+    server process, at most ``max_clients`` of them (the least recently used are forgotten)."""
+
+    def __init__(self, max_clients: int = MAX_CLIENTS):
+        self.max_clients = max_clients
+        self._by_client: OrderedDict[str, Throttle] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, client: str) -> Throttle:
+        with self._lock:
+            throttle = self._by_client.get(client)
+            if throttle is None:
+                throttle = self._by_client[client] = Throttle(max_failures=MAX_CLIENT_FAILURES)
+                while len(self._by_client) > self.max_clients:
+                    self._by_client.popitem(last=False)
+            self._by_client.move_to_end(client)
+            return throttle
+
+    def __len__(self) -> int:
+        return len(self._by_client)
+
+
+CLIENTS = ClientThrottles()  # this server process's client counts
+
+
 def code_role(given: str) -> str | None:
     """Which role a typed code gives: the facilitator passcode, the participant code, or None.
     Both comparisons always run (constant time whichever matches)."""
@@ -172,14 +207,17 @@ def code_role(given: str) -> str | None:
     return PARTICIPANT if participant and is_participant else None
 
 
-def try_code(given: str, throttle: Throttle, now: float | None = None) -> tuple[str | None, str]:
-    """Check a typed code against this session's throttle. Returns (the role it gives or None,
-    a message for the user)."""
+def try_code(given: str, throttle: Throttle, now: float | None = None,
+             client: Throttle | None = None) -> tuple[str | None, str]:
+    """Check a typed code against this session's throttle and, when given, its client's
+    (CLIENTS.get(address): a reload starts a new session, not a new client count). Returns (the
+    role it gives or None, a message for the user)."""
     try:
         configured_passcode()
     except AccessConfigError as exc:
         return None, str(exc)
-    wait = throttle.wait_seconds(now)
+    counts = [throttle] + ([client] if client is not None else [])
+    wait = max(t.wait_seconds(now) for t in counts)
     if wait > 0:
         return None, f"Too many wrong attempts. Try again in {int(wait) + 1} s."
     role = code_role(given)
@@ -187,16 +225,18 @@ def try_code(given: str, throttle: Throttle, now: float | None = None) -> tuple[
         throttle.reset()
         what = "make changes" if role == FACILITATOR else "answer"
         return role, f"Unlocked: you can now {what} in this browser session."
-    throttle.record_failure(now)
+    for t in counts:
+        t.record_failure(now)
     left = throttle.max_failures - len(throttle.failures)
-    if throttle.wait_seconds(now) > 0:
+    if any(t.wait_seconds(now) > 0 for t in counts):
         return None, f"Wrong code. Too many wrong attempts: try again in {int(LOCKOUT_S)} s."
     return None, f"Wrong code ({left} more attempt{'s' if left != 1 else ''} before a {int(LOCKOUT_S)} s pause)."
 
 
-def try_unlock(given: str, throttle: Throttle, now: float | None = None) -> tuple[bool, str]:
+def try_unlock(given: str, throttle: Throttle, now: float | None = None,
+               client: Throttle | None = None) -> tuple[bool, str]:
     """The facilitator passcode only (see :func:`try_code`). Returns (ok, message)."""
-    role, msg = try_code(given, throttle, now)
+    role, msg = try_code(given, throttle, now, client)
     if role == PARTICIPANT:
         return False, "That is the participant code: it lets you answer, not manage."
     return role == FACILITATOR, msg

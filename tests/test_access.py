@@ -122,6 +122,41 @@ def test_other_sessions_failures_never_lock_this_session_out(monkeypatch):
     assert ok, msg
 
 
+def test_reloading_does_not_reset_a_clients_count(monkeypatch):
+    """A reload is a new browser session with a fresh count: one client (address) guessing and
+    reloading is stopped by its client count (MAX_CLIENT_FAILURES in WINDOW_S); another client,
+    the facilitator with the right code, is never locked out by it."""
+    monkeypatch.setenv(access.ENV_VAR, "right")
+    clients = access.ClientThrottles()
+    t = 9000.0
+    refused = None
+    for attempt in range(access.MAX_CLIENT_FAILURES + 1):
+        if attempt % (access.MAX_FAILURES - 1) == 0:
+            session = access.Throttle()  # the guesser reloads before its session locks
+        ok, msg = access.try_unlock("wrong", session, now=t + attempt * 0.5, client=clients.get("10.0.0.66"))
+        if "Too many" in msg or "Try again" in msg:
+            refused = attempt
+            break
+    assert refused == access.MAX_CLIENT_FAILURES - 1, refused
+    # even a fresh session from that address is refused now, the right code included
+    ok, msg = access.try_unlock("right", access.Throttle(), now=t + 12, client=clients.get("10.0.0.66"))
+    assert not ok and "Try again in" in msg
+    # the facilitator's laptop (another address) unlocks at once
+    ok, msg = access.try_unlock("right", access.Throttle(), now=t + 12, client=clients.get("10.0.0.5"))
+    assert ok, msg
+    # after the pause the guesser's address may try again
+    ok, _ = access.try_unlock("right", access.Throttle(), now=t + 12 + access.LOCKOUT_S + 1,
+                              client=clients.get("10.0.0.66"))
+    assert ok
+
+
+def test_client_counts_stay_bounded():
+    clients = access.ClientThrottles(max_clients=50)
+    for i in range(500):
+        clients.get(f"10.1.{i // 250}.{i % 250}").record_failure(now=100.0 + i)
+    assert len(clients) <= 50
+
+
 def test_participant_code_gives_the_participant_role(monkeypatch):
     monkeypatch.setenv(access.ENV_VAR, "facil")
     monkeypatch.setenv(access.PARTICIPANT_ENV_VAR, "room42")
@@ -288,3 +323,30 @@ def test_facilitator_stays_unlocked_across_a_reload(app_v2, monkeypatch):
     again.sidebar.button(key="_lock").click().run()
     assert "key" not in again.query_params
     assert all(w.disabled for w in status_controls(again))
+
+
+def test_a_guesser_reloading_the_page_is_stopped_by_the_client_count(app_v2, monkeypatch, store):
+    """The unlock form counts per client address too: a reload (a new session) used to start a
+    fresh count of 5 every time."""
+    import streamlit.runtime.context as context
+
+    monkeypatch.setenv(access.ENV_VAR, "workshop-2026")
+    monkeypatch.setattr(access, "CLIENTS", access.ClientThrottles())
+    monkeypatch.setattr(context.ContextProxy, "ip_address", property(lambda self: "10.0.0.66"))
+    messages = []
+    for reload in range(access.MAX_CLIENT_FAILURES // (access.MAX_FAILURES - 1) + 1):
+        at = app_v2("pages/checklists.py")
+        for _ in range(access.MAX_FAILURES - 1):
+            at.sidebar.text_input(key="_passcode").input("wrong")
+            unlock_button(at).click().run()
+            messages.append(at.sidebar.error[0].value)
+    assert "Try again in" in messages[-1] and "Try again in" not in messages[access.MAX_CLIENT_FAILURES - 2]
+    at.sidebar.text_input(key="_passcode").input("workshop-2026")  # the right code from that address
+    unlock_button(at).click().run()
+    assert all(w.disabled for w in status_controls(at))
+    # the facilitator's laptop, another address, unlocks at once
+    monkeypatch.setattr(context.ContextProxy, "ip_address", property(lambda self: "10.0.0.5"))
+    laptop = app_v2("pages/checklists.py")
+    laptop.sidebar.text_input(key="_passcode").input("workshop-2026")
+    unlock_button(laptop).click().run()
+    assert not any(w.disabled for w in status_controls(laptop))

@@ -464,7 +464,8 @@ def workspace_switcher(store: Store, wid: str) -> None:
 def unlock_form(*, in_main: bool = False) -> None:
     """The code form (when a passcode is configured and this session is not the facilitator):
     the participant code lets this session answer, the facilitator passcode manage; or a 'Lock'
-    button once unlocked. Attempts are throttled per browser session (never server-wide)."""
+    button once unlocked. Attempts are throttled per browser session and per client address
+    (never server-wide: clusterdash.access)."""
     from clusterdash import access
 
     if not access.passcode_configured():
@@ -487,7 +488,8 @@ def unlock_form(*, in_main: bool = False) -> None:
         given = st.text_input("Code", type="password", key="_passcode",
                               help="The participant code (to answer) or the facilitator passcode (to manage).")
         if st.form_submit_button("Unlock", icon=":material/lock_open:"):
-            got, msg = access.try_code(given, throttle)
+            address = st.context.ip_address  # None for the machine's own browser (localhost)
+            got, msg = access.try_code(given, throttle, client=access.CLIENTS.get(address) if address else None)
             if got:
                 set_role(got)
                 st.rerun()

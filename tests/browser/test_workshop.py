@@ -147,3 +147,34 @@ def test_the_session_report_and_its_zip_are_built_when_clicked(server, page, tmp
     with zipfile.ZipFile(got.value.path()) as z:
         assert z.testzip() is None
     assert_no_exception(page)
+
+
+def test_the_card_shows_the_rooms_answers_as_they_arrive(new_server, browser):
+    """The projector's card re-reads the room's answers by itself (ui.room.card_room, a fragment
+    every second in presentation mode): a participant's answer on their own device shows under
+    the card within a few seconds, without a reload of the projector and without moving its card."""
+    server = new_server()
+    path = "/workshop?ws=default&deck=initiation_dos_donts&card=1"
+    projector = browser.new_context(viewport={"width": 1280, "height": 720})
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        board = projector.new_page()
+        board.goto(f"{server.url}{path}&present=1")
+        wait_for_app(board)
+        board.locator(".st-key-card-control [role=radio]").first.wait_for()
+        board.evaluate("() => { window.__noReload = 1; }")
+        assert "Ben" not in board.locator(".st-key-present-card").inner_text()
+
+        ben = phone.new_page()
+        ben.goto(f"{server.url}{path}&who=Ben&as=participant")
+        wait_for_app(ben)
+        card = ben.locator(".st-key-present-card")
+        card.get_by_role("radio", name="Done", exact=True).click()
+        card.get_by_text(re.compile("changed by Ben")).wait_for()
+
+        board.locator(".st-key-card-room").get_by_text("The room: Ben set status to Done").wait_for(timeout=10_000)
+        assert board.evaluate("() => window.__noReload") == 1 and "card=1" in board.url
+        screenshot(board, "workshop-card-room", full=False)
+    finally:
+        projector.close()
+        phone.close()

@@ -144,8 +144,19 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
     """Under a workshop card: the room's answers to it as they arrive, re-read every
     live_refresh_s() seconds by itself (a fragment: the card and its controls do not move).
     A statement card: how many answered and the count of each answer; a checklist card: its
-    status and the latest changes, with who made them."""
+    status and the latest changes, with who made them. When someone else changed a checklist
+    card's item since the card was drawn, the whole page runs again (``st.rerun``: the same card,
+    no reload), so the card's own status control, its "changed by" line and the deck's count
+    follow the room's line instead of contradicting it."""
     from clusterdash import checklists, maturity
+
+    drawn = f"_card_drawn|{workspace_id}|{item_key}"  # the item's latest change as the card shows it
+
+    def latest(changes) -> str | None:
+        return None if changes.empty else str(changes["change_id"].iloc[0])
+
+    if not is_statement:  # a full run of the page (a fragment run re-runs live() only)
+        st.session_state[drawn] = latest(queries.checklist_changes(store, workspace_id, item=item_key, limit=1))
 
     @st.fragment(run_every=live_refresh_s())
     def live() -> None:
@@ -162,6 +173,8 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                                   + (" — " + " · ".join(parts) if parts else "")))
             else:
                 changes = queries.checklist_changes(store, workspace_id, item=item_key, limit=3)
+                if latest(changes) != st.session_state.get(drawn):
+                    st.rerun(scope="app")
                 if changes.empty:  # the card's own status line already says "No status yet"
                     return
                 lines = frames.records(checklists.changes_frame(changes, {}))

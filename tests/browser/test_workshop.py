@@ -152,7 +152,8 @@ def test_the_session_report_and_its_zip_are_built_when_clicked(server, page, tmp
 def test_the_card_shows_the_rooms_answers_as_they_arrive(new_server, browser):
     """The projector's card re-reads the room's answers by itself (ui.room.card_room, a fragment
     every second in presentation mode): a participant's answer on their own device shows under
-    the card within a few seconds, without a reload of the projector and without moving its card."""
+    the card within a few seconds, and the card's own status follows it, without a reload of the
+    projector and without moving its card."""
     server = new_server()
     path = "/workshop?ws=default&deck=initiation_dos_donts&card=1"
     projector = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -173,6 +174,11 @@ def test_the_card_shows_the_rooms_answers_as_they_arrive(new_server, browser):
         card.get_by_text(re.compile("changed by Ben")).wait_for()
 
         board.locator(".st-key-card-room").get_by_text("The room: Ben set status to Done").wait_for(timeout=10_000)
+        # and the card itself follows: its status control, its "changed by" line, the deck's count
+        shown = board.locator(".st-key-present-card")
+        shown.get_by_text(re.compile("changed by Ben")).wait_for(timeout=10_000)
+        assert shown.locator("[role=radio][aria-checked=true]").inner_text().strip() == "Done"
+        assert "1 of 8 answered" in board.locator(".st-key-card-progress").inner_text()
         assert board.evaluate("() => window.__noReload") == 1 and "card=1" in board.url
         screenshot(board, "workshop-card-room", full=False)
     finally:

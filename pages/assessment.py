@@ -4,10 +4,12 @@ from clusterdash import queries, ui
 from clusterdash.ui import countdown as timer_ui
 from clusterdash.ui import maturity as mat_ui
 from clusterdash.ui import learn as learn_ui
+from clusterdash.ui import room as room_ui
 
 store = ui.get_store()
 wid = ui.current_workspace(store)
 
+room_ui.participant_nav(store, wid, "assessment")  # a participant's links to the room's activities
 ui.page_intro(
     "Maturity assessment",
     "Which of the guide's four maturity stages — initiation, establishment, operationalisation, "

@@ -5,6 +5,7 @@ import streamlit as st
 from clusterdash import checklists, fields, queries, ui
 from clusterdash.charts import checklists as charts
 from clusterdash.ui import checklists as cl_ui
+from clusterdash.ui import room as room_ui
 
 PAGE_SIZE = 20
 ALL = "*"
@@ -13,6 +14,7 @@ store = ui.get_store()
 wid = ui.current_workspace(store)
 ws = queries.get_workspace(store, wid) or {"name": wid}
 
+room_ui.participant_nav(store, wid, "checklists")  # a participant's links to the room's activities
 ui.page_intro(
     "Dos & don'ts checklists",
     "The guide's dos and don'ts for cluster policy and cluster management, its success factors, "

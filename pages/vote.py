@@ -9,6 +9,7 @@ store = ui.get_store()
 wid = ui.current_workspace(store)
 presenting = ui.is_presenting()
 
+room_ui.participant_nav(store, wid, "vote")  # a participant's links to the room's activities
 if not presenting:
     ui.page_intro(
         "Dot-voting",

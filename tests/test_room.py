@@ -148,6 +148,31 @@ def test_without_a_passcode_who_joins_is_a_participant(app_v2, seeded, store, mo
     assert "Reveal results" in {b.label for b in laptop.button}
 
 
+def test_a_participant_moves_between_the_rooms_activities_by_links(app_v2, seeded, store, monkeypatch):
+    """On a phone the sidebar is folded away: a participant's pages carry one row of links to the
+    room's activities (the assessment of their link, the checklists, every open vote), each
+    keeping the workspace, the name and the participant's view."""
+    for var in (access.ENV_VAR, access.PARTICIPANT_ENV_VAR, access.OPEN_ENV_VAR):
+        monkeypatch.delenv(var, raising=False)
+    ws, aid = seeded
+    vid = queries.create_vote(store, ws, "Which *first*?", ["A", "B"], dots_per_person=2)
+    closed = queries.create_vote(store, ws, "Old question", ["C", "D"], dots_per_person=1)
+    queries.set_vote_state(store, ws, closed, is_open=False)
+    at = app_v2("pages/assessment.py", ws=ws, a=aid, who="Fay", **{"as": "participant"})
+    assert not at.exception
+    links = {lk.proto.label: lk.proto for lk in at.get("page_link")}
+    assert {"Assessment", "Checklists", "Vote: Which \\*first\\*?"} <= set(links), set(links)
+    assert "Vote: Old question" not in links
+    assert links["Assessment"].disabled  # the page they are on
+    for label in ("Checklists", "Vote: Which \\*first\\*?"):
+        q = links[label].query_string
+        assert f"ws={ws}" in q and "who=Fay" in q and "as=participant" in q and f"a={aid}" in q, q
+    assert f"vote={vid}" in links["Vote: Which \\*first\\*?"].query_string
+    # the facilitator's own pages and the projector have the sidebar instead
+    assert not [lk for lk in app_v2("pages/assessment.py", ws=ws, a=aid, who="Host").get("page_link")
+                if lk.proto.label == "Checklists"]
+
+
 # ---- the live room boards (presentation mode) ------------------------------------------------------
 
 def markdown_text(at) -> str:

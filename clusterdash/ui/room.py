@@ -11,7 +11,7 @@ import streamlit as st
 from clusterdash import access, frames, queries, room
 from clusterdash.store import Store
 from clusterdash.ui import shell
-from clusterdash.ui.output import plain
+from clusterdash.ui.output import plain, plain_label
 
 PUBLIC_URL_ENV = "CLUSTERDASH_PUBLIC_URL"  # e.g. https://workshop.example.org, when behind a proxy
 
@@ -79,6 +79,35 @@ def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
             st.caption(plain(note))
     with right:
         st.image(room.qr_svg(link), width=320)
+
+
+ROOM_PAGES = ("assessment", "checklists", "vote")  # the pages a participant answers on
+_ROOM_ASSESSMENT = "_room_assessment"  # the assessment of the participant's link, once seen
+
+
+def participant_nav(store: Store, workspace_id: str, here: str) -> None:
+    """A participant's row of links to the room's activities: the assessment of their link, the
+    checklists, every open vote (``here``: the one of this page, shown but not a link). On a phone
+    the sidebar is folded away; these are how a participant moves on. Each link keeps the
+    workspace, the name and the participant's role (shell.participant_params). Not for the
+    facilitator nor on the projector: they have the sidebar and the boards."""
+    if shell.is_presenting() or shell.role() != access.PARTICIPANT:
+        return
+    ss = st.session_state
+    if st.query_params.get("a"):
+        ss[_ROOM_ASSESSMENT] = st.query_params["a"]
+    params = {"ws": workspace_id, "who": shell.current_participant(), **shell.participant_params()}
+    if ss.get(_ROOM_ASSESSMENT):
+        params["a"] = ss[_ROOM_ASSESSMENT]
+    links = [("assessment", "Assessment", {}), ("checklists", "Checklists", {})]
+    votes = queries.list_votes(store, workspace_id)
+    for v in frames.records(votes[votes["is_open"]]):
+        links.append(("vote", f"Vote: {plain_label(v['title'], 40)}", {"vote": v["vote_id"]}))
+    current_vote = st.query_params.get("vote")
+    with st.container(horizontal=True, key="room-nav"):
+        for page, label, extra in links:
+            on_it = page == here and (page != "vote" or extra.get("vote") == current_vote)
+            shell.page_link(page, label=label, query_params={**params, **extra}, disabled=on_it)
 
 
 def who_answered(counts: dict[str, int], *, label: str = "Answered so far", anonymous: bool = False) -> None:

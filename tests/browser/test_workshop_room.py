@@ -8,8 +8,8 @@ The eight-participant room is marked ``load`` (scripts/test.sh runs those alone,
 the regular suite runs the same room with three participants (one phone).
 
 Every participant joins by the short code on the Join page, answers two statements of the
-assessment, one checklist item and places one dot in a vote (the checklists and the vote opened at
-the address the app keeps for them: workspace, name and the participant's view, ``as=participant``). Afterwards: every answer is in the
+assessment, one checklist item and places one dot in a vote, moving between them by the room's links
+at the top of a participant's page (which keep the workspace, the name and the participant's view). Afterwards: every answer is in the
 store; each board showed each new answer (its "Answered so far" line names the participant
 with their count) within 3 s of its save — the save time is the one the store holds, the time
 shown is recorded inside the projector's pages (``Date.now()`` on the same clock) — and none of
@@ -165,8 +165,10 @@ class Room:
                 await page.screenshot(path=str(ARTIFACTS / "room-phone-assessment.png"))
 
             self.step[who] = "checklists"
-            await page.goto(f"{self.url}/checklists?ws={self.ws}&who={who}&as=participant", wait_until="commit")
+            await page.locator(".st-key-room-nav").get_by_role("link", name="Checklists").click()
+            await page.wait_for_url("**/checklists?**")
             await _settle(page)
+            self.urls[who].append(page.url)
             cards = page.locator("[class*='st-key-item-']")
             await cards.nth(len(self.people) - 1).wait_for()
             cls = await cards.nth(i).get_attribute("class")
@@ -181,9 +183,10 @@ class Room:
 
             self.step[who] = "vote"
             seq = i % len(VOTE_OPTIONS) + 1
-            await page.goto(f"{self.url}/vote?ws={self.ws}&vote={self.vote_id}&who={who}&as=participant",
-                            wait_until="commit")
+            await page.locator(".st-key-room-nav").get_by_role("link", name=re.compile("^Vote: ")).click()
+            await page.wait_for_url(f"**/vote?**vote={self.vote_id}**")
             await _settle(page)
+            self.urls[who].append(page.url)
             self.clicked[("vote", who)] = [await page.evaluate("Date.now()")]
             await page.locator(f".st-key-vote-opt-{seq}").get_by_role("button", name="+").click()
             await page.get_by_text("2 of 3 dots left", exact=False).wait_for()
@@ -341,7 +344,7 @@ def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_
 
     # nobody was switched to another assessment
     for who, urls in r.urls.items():
-        assert all(f"a={aid}" in u and f"who={who}" in u for u in urls), (who, urls)
+        assert all(f"a={aid}" in u and f"who={who}" in u and "as=participant" in u for u in urls), (who, urls)
 
     s = Store(db, read_only=True)
     try:

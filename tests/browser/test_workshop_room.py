@@ -75,6 +75,15 @@ WATCH = r"""
 """
 
 
+# The size of every piece of body text a board shows (paragraphs, list items, captions, labels,
+# buttons), in px: visible elements with their own text only.
+BODY_TEXT = r"""() => [...document.querySelectorAll(
+    '[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p, [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li,'
+    + ' [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p, [data-testid="stMainBlockContainer"] button p')]
+  .filter((e) => e.getClientRects().length && e.innerText.trim())
+  .map((e) => parseFloat(getComputedStyle(e).fontSize))"""
+
+
 def _epoch_ms(ts) -> float:
     return ts.replace(tzinfo=timezone.utc).timestamp() * 1000
 
@@ -266,6 +275,8 @@ class Room:
                     self.font_sizes[name] = await page.evaluate(
                         """() => [...document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text,'
                                    + ' .js-plotly-plot .legendtext')].map((e) => parseFloat(getComputedStyle(e).fontSize))""")
+                for name, page in self.boards.items():  # presentation mode: body text >= 24 px
+                    self.font_sizes[f"{name} text"] = await page.evaluate(BODY_TEXT)
                 await board.screenshot(path=str(ARTIFACTS / "room-projector-answers.png"))
                 await board.set_viewport_size({"width": 1280, "height": 720})
                 await board.wait_for_timeout(500)
@@ -338,7 +349,7 @@ def test_a_projector_and_participants_run_a_room_on_one_server(template_db, tmp_
     assert not r.errors, "\n".join(r.errors)
     assert not r.external, r.external[:5]
 
-    # the projector's charts: every tick label and legend text at least 24 px
+    # the projector's charts (every tick label and legend text) and body text: at least 24 px
     for name, sizes in r.font_sizes.items():
         assert sizes and min(sizes) >= 24, (name, sorted(set(sizes)))
 

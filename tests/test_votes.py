@@ -227,3 +227,30 @@ def test_the_facilitator_turns_the_ranking_into_actions_on_the_page(app_v2, stor
     p.run()  # the room sees the action and its owner, without controls
     assert "Actions from this vote" in [h.value for h in p.subheader] and "Cara" in body(p)
     assert not [t for t in p.text_input if t.key and t.key.startswith("vote_owner|")]
+
+
+def test_the_projector_shows_no_ranking_while_the_results_are_hidden(app_v2, store, ws):
+    """The projector is the facilitator's browser (&present=1, no passcode): while hidden it shows
+    how many voted and how many dots, never the ranking or an option's dots; after the reveal, the
+    ranking. The facilitator's laptop (not presenting) still sees them, marked hidden."""
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta"], dots_per_person=2)
+    queries.set_dots(store, ws, vid, 2, "Ann", 2)
+    queries.set_dots(store, ws, vid, 1, "Ben", 1)
+    proj = app_v2("pages/vote.py", ws=ws, vote=vid, present="1")
+    assert not proj.exception, [e.value for e in proj.exception]
+    text = body(proj)
+    assert "2 voter(s), 3 dots" in text and "hidden until the facilitator reveals" in text
+    assert "Beta — 2 dots" not in text and "Alpha — 1 dot" not in text and "Hidden from participants" not in text
+    laptop = app_v2("pages/vote.py", ws=ws, vote=vid)
+    assert "Beta — 2 dots" in body(laptop)
+    assert any("Hidden from participants" in c.value for c in laptop.caption)
+    queries.set_vote_state(store, ws, vid, is_revealed=True)
+    proj.run()
+    assert "1. Beta — 2 dots" in body(proj) and "2. Alpha — 1 dot" in body(proj)
+    # the actions chosen stay on the projector; a new (hidden) round's dots are not shown with them
+    queries.choose_vote_actions(store, ws, vid, 1, changed_by="Fac")
+    queries.new_vote_round(store, ws, vid)
+    queries.set_dots(store, ws, vid, 2, "Ann", 1)
+    proj.run()
+    assert "Beta" in body(proj) and "hidden" in [m.value for m in proj.markdown]
+    assert "1. Beta — 1 dot" not in body(proj)

@@ -97,8 +97,10 @@ def ballot(store: Store, workspace_id: str, vote: dict) -> None:
 
 
 def results(store: Store, workspace_id: str, vote_id: str) -> None:
-    """The ranking, live (hidden from participants until the facilitator reveals it); re-read
-    every room_ui.live_refresh_s() seconds."""
+    """The ranking, live; re-read every room_ui.live_refresh_s() seconds. Until the facilitator
+    reveals it, only how many voted and how many dots are shown to participants and on the
+    projector (the facilitator's browser in presentation mode); the facilitator's own view shows
+    the ranking marked hidden."""
 
     @st.fragment(run_every=room_ui.live_refresh_s())
     def live() -> None:
@@ -111,7 +113,7 @@ def results(store: Store, workspace_id: str, vote_id: str) -> None:
             st.markdown(plain(f"Round {vote['round']}: {voters} voter(s), {int(dots['dots'].sum()) if len(dots) else 0} dots"))
             room_ui.who_answered(dots.groupby("voter")["dots"].sum().to_dict() if len(dots) else {},
                                  label="Voted so far", anonymous=bool(vote["is_anonymous"]))
-            if not vote["is_revealed"] and not shell.is_unlocked():
+            if not vote["is_revealed"] and (not shell.is_unlocked() or shell.is_presenting()):
                 st.info("The results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
                 return
             if not vote["is_revealed"]:
@@ -142,6 +144,7 @@ def actions(store: Store, workspace_id: str, vote: dict, *, presenting: bool = F
     editable = shell.can_edit() and not presenting
     if acts.empty and not editable:
         return
+    dots_shown = bool(vote["is_revealed"]) or editable  # a hidden round's dots are not on the projector
     st.subheader("Actions from this vote")
     if editable:
         with st.container(horizontal=True, vertical_alignment="bottom", key=f"vote-choose-{vid}"):
@@ -161,7 +164,7 @@ def actions(store: Store, workspace_id: str, vote: dict, *, presenting: bool = F
         with st.container(border=True, key=f"vote-action-{vid}-{seq}"):
             cols = st.columns(widths, vertical_alignment="center")
             cols[0].markdown(plain(a["option"]))
-            cols[1].markdown(str(int(a["dots"])))
+            cols[1].markdown(str(int(a["dots"])) if dots_shown else "hidden")
             if not editable:
                 cols[2].markdown("—" if autosave.is_missing(a["owner"]) else plain(a["owner"]))
                 cols[3].markdown(checklists.due_label(a["due_date"]) or "—")

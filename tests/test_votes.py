@@ -254,3 +254,28 @@ def test_the_projector_shows_no_ranking_while_the_results_are_hidden(app_v2, sto
     proj.run()
     assert "Beta" in body(proj) and "hidden" in [m.value for m in proj.markdown]
     assert "1. Beta — 1 dot" not in body(proj)
+
+
+def test_an_anonymous_voter_keeps_the_budget_across_a_reload(app_v2, store, ws):
+    """The pseudonym of an anonymous vote is a random id in the URL (&anon=), written once: a
+    reload of the tab (a new session, the same URL) has the same budget; a page switch keeps it;
+    another browser (no id in its URL) has its own. No name is stored."""
+    vid = queries.create_vote(store, ws, "Q", ["A", "B", "C"], dots_per_person=2, is_anonymous=True)
+    a = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann")
+    plus(a, vid, 1).click().run()
+    plus(a, vid, 1).click().run()
+    anon = a.query_params.get("anon")
+    anon = anon[0] if isinstance(anon, list) else anon
+    assert anon and "Ann" not in anon
+    reload = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann", anon=anon)
+    assert not reload.exception, [e.value for e in reload.exception]
+    assert "0 of 2 dots left" in body(reload) and plus(reload, vid, 2).disabled
+    reload.switch_page("pages/checklists.py").run()
+    kept = reload.query_params.get("anon")
+    assert (kept[0] if isinstance(kept, list) else kept) == anon
+    other = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann")
+    assert "2 of 2 dots left" in body(other)
+    plus(other, vid, 2).click().run()
+    dots = queries.vote_dots(store, ws, vid)
+    assert dots["voter"].nunique() == 2 and not dots["voter"].str.contains("Ann").any()
+    assert list(dots.groupby("voter")["dots"].sum().sort_values()) == [1, 2]

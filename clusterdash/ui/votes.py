@@ -4,7 +4,6 @@ participant places their dots with + and −; the results, ranked, refresh by th
 
 from __future__ import annotations
 
-import secrets
 from functools import partial
 
 import pandas as pd
@@ -19,10 +18,10 @@ from clusterdash.ui.output import download_csv, plain
 
 
 def voter(vote: dict) -> str:
-    """Who this session votes as: its name, or, in an anonymous vote, a pseudonym of this browser
-    session (one budget per session; no name stored)."""
+    """Who this session votes as: its name, or, in an anonymous vote, the pseudonym of this
+    browser tab (kept in the URL: one budget per tab, across a reload; no name stored)."""
     if vote["is_anonymous"]:
-        return st.session_state.setdefault("_anon_voter", "anonymous-" + secrets.token_hex(4))
+        return shell.anonymous_voter()
     return shell.current_participant()
 
 

@@ -279,3 +279,23 @@ def test_an_anonymous_voter_keeps_the_budget_across_a_reload(app_v2, store, ws):
     dots = queries.vote_dots(store, ws, vid)
     assert dots["voter"].nunique() == 2 and not dots["voter"].str.contains("Ann").any()
     assert list(dots.groupby("voter")["dots"].sum().sort_values()) == [1, 2]
+
+
+def test_a_named_vote_asks_for_a_name_before_any_dot(app_v2, store, ws):
+    """A session that gave no name never votes as the default 'Facilitator' (two unnamed phones
+    would share one budget and overwrite each other's dots): the vote asks for a name first."""
+    vid = queries.create_vote(store, ws, "Q", ["A", "B"], dots_per_person=2)
+    at = app_v2("pages/vote.py", ws=ws, vote=vid)
+    assert not at.exception, [e.value for e in at.exception]
+    field = at.text_input(key="vote_who")
+    assert field.value == "" and field.label == "Your name"
+    assert plus(at, vid, 1).disabled and "Type your name" in body(at) + " ".join(i.value for i in at.caption)
+    assert not [t for t in at.sidebar.text_input if t.label == "Your name"]  # one name field, on the page
+    field.input("Dana").run()
+    assert not plus(at, vid, 1).disabled and "Voting as Dana" in body(at)
+    plus(at, vid, 1).click().run()
+    assert queries.vote_dots(store, ws, vid)["voter"].tolist() == ["Dana"]
+    # an anonymous vote asks for nothing
+    anon = queries.create_vote(store, ws, "Anon", ["A", "B"], is_anonymous=True)
+    other = app_v2("pages/vote.py", ws=ws, vote=anon)
+    assert not [t for t in other.text_input if t.key == "vote_who"] and not plus(other, anon, 1).disabled

@@ -19,10 +19,11 @@ from clusterdash.ui.output import download_csv, plain
 
 def voter(vote: dict) -> str:
     """Who this session votes as: its name, or, in an anonymous vote, the pseudonym of this
-    browser tab (kept in the URL: one budget per tab, across a reload; no name stored)."""
+    browser tab (kept in the URL: one budget per tab, across a reload; no name stored). '' while
+    a named vote's session has given no name: nobody votes as the default 'Facilitator'."""
     if vote["is_anonymous"]:
         return shell.anonymous_voter()
-    return shell.current_participant()
+    return shell.current_participant() if shell.participant_named() else ""
 
 
 def new_vote_form(store: Store, workspace_id: str) -> None:
@@ -72,21 +73,26 @@ def facilitator_bar(store: Store, workspace_id: str, vote: dict) -> None:
 
 
 def ballot(store: Store, workspace_id: str, vote: dict) -> None:
-    """This participant's dots: per option − and + (saved at once), the dots left."""
+    """This participant's dots: per option − and + (saved at once), the dots left. A named vote
+    first asks for the participant's name (the page's one "Your name" field); the buttons work
+    once it is given."""
+    if not vote["is_anonymous"]:
+        shell.participant_input("vote_who", help="Shown with your dots, so the room sees who voted.", blank_default=True)
     vid, me = vote["vote_id"], voter(vote)
     options = queries.vote_options(store, workspace_id, vid)
     dots = queries.vote_dots(store, workspace_id, vid, vote["round"])
     mine = dict(zip(*[dots.loc[dots["voter"] == me, c] for c in ("seq", "dots")]))
     left = int(vote["dots_per_person"]) - sum(mine.values())
-    st.markdown(plain(f"{'Voting anonymously' if vote['is_anonymous'] else 'Voting as ' + me} · round "
-                      f"{vote['round']} · {left} of {vote['dots_per_person']} dots left"))
+    who = "Voting anonymously" if vote["is_anonymous"] else ("Voting as " + me if me else
+                                                             "Type your name to place your dots")
+    st.markdown(plain(f"{who} · round {vote['round']} · {left} of {vote['dots_per_person']} dots left"))
     if not vote["is_open"]:
         st.info("This vote is closed.", icon=":material/lock_clock:")
     for o in options.to_dict("records"):
         seq, have = int(o["seq"]), int(mine.get(o["seq"], 0))
         with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"vote-opt-{seq}"):
             st.markdown(plain(o["label"]) + ("  " + "● " * have if have else ""), width="stretch")
-            off = not vote["is_open"]
+            off = not vote["is_open"] or not me
             autosave.action_button("−", f"vote_minus|{vid}|{seq}", queries.set_dots, store, workspace_id, vid, seq, me,
                                    have - 1, toast=None, disabled=off or have == 0, answering=True,
                                    help="Take a dot away")

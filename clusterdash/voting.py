@@ -75,6 +75,22 @@ def ranking(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"label": "option"})
 
 
+def round_rankings(options: pd.DataFrame, dots: pd.DataFrame, rounds: int) -> pd.DataFrame:
+    """Every round's ranking (:func:`ranking`), round 1 first, one under the other: round, rank,
+    option, dots, voters, share_pct. ``dots``: the rows of vote_dot of every round (with their
+    ``round``); ``rounds``: the vote's current round (a round nobody voted in has 0 dots)."""
+    parts = [ranking(options, dots[dots["round"] == n] if len(dots) else dots).assign(round=n)
+             for n in range(1, int(rounds) + 1)]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["round", "rank", "option", "dots", "voters", "share_pct"]]
+
+
+def voters_per_round(dots: pd.DataFrame, rounds: int) -> dict[int, int]:
+    """How many people placed dots in each round 1..``rounds`` (``dots``: vote_dot of every round)."""
+    counts = dots.groupby("round")["voter"].nunique() if len(dots) else {}
+    return {n: int(counts.get(n, 0)) for n in range(1, int(rounds) + 1)}
+
+
 def dots_frame(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
     """Every voter's dots of one round as a table: voter, option, dots (by voter, then option order)."""
     labels = dict(zip(options["seq"], options["label"]))

@@ -299,3 +299,34 @@ def test_a_named_vote_asks_for_a_name_before_any_dot(app_v2, store, ws):
     anon = queries.create_vote(store, ws, "Anon", ["A", "B"], is_anonymous=True)
     other = app_v2("pages/vote.py", ws=ws, vote=anon)
     assert not [t for t in other.text_input if t.key == "vote_who"] and not plus(other, anon, 1).disabled
+
+
+def test_the_session_report_keeps_every_round_of_a_vote(store, ws):
+    """Issue 13 item 4: a new round keeps the earlier one, comparable; the session report (HTML and
+    the ZIP of CSVs) holds every round's ranking, not only the current round's."""
+    import io
+    import zipfile
+
+    from clusterdash import report
+    from clusterdash.ui import room as room_ui
+
+    vid = queries.create_vote(store, ws, "First?", ["Alpha", "Beta", "Gamma"], dots_per_person=2)
+    queries.set_dots(store, ws, vid, 1, "Ann", 2)
+    queries.set_dots(store, ws, vid, 2, "Ben", 1)
+    queries.new_vote_round(store, ws, vid)
+    queries.set_dots(store, ws, vid, 2, "Ann", 2)
+    queries.set_dots(store, ws, vid, 3, "Ben", 1)
+    queries.set_dots(store, ws, vid, 2, "Cara", 1)
+    r = room_ui.session_report(store, ws)
+    page = report.to_html(r)
+    assert "First? (round 2)" in page and "<td>Beta</td><td>3</td>" in page  # the current round, as before
+    assert "Every round (dots, rank)" in page
+    assert "<th>Option</th><th>Round 1</th><th>Round 2</th>" in page
+    assert "<td>Alpha</td><td>2 (#1)</td><td>0 (#3)</td>" in page and "<td>Beta</td><td>1 (#2)</td><td>3 (#1)</td>" in page
+    assert "<td>Voters</td><td>2</td><td>3</td>" in page and "rounds 1-2" in page
+    z = zipfile.ZipFile(io.BytesIO(report.csv_zip(r)))
+    rounds = pd.read_csv(io.BytesIO(z.read("vote_1_rounds.csv")), comment="#")
+    assert list(rounds.columns[:4]) == ["round", "rank", "option", "dots"]
+    assert rounds.groupby("round")["dots"].sum().to_dict() == {1: 3, 2: 4}
+    first = rounds[rounds["round"] == 1].set_index("option")
+    assert first.loc["Alpha", "dots"] == 2 and first.loc["Alpha", "rank"] == 1 and first.loc["Gamma", "dots"] == 0

@@ -22,6 +22,5 @@ if st.button("Join", type="primary", icon=":material/login:", key="_join", width
         params = {"ws": wid, "who": who}
         if st.query_params.get("join"):
             params["join"] = st.query_params["join"]
-        if aid:
-            st.switch_page(registry.page("assessment").path, query_params={**params, "a": aid})
-        st.switch_page(registry.page("checklists").path, query_params=params)
+        key, extra = room_ui.join_destination(store, wid, aid)  # the assessment, the one open vote, or the checklists
+        st.switch_page(registry.page(key).path, query_params={**params, **extra})

@@ -54,6 +54,14 @@ def candidates(store: Store) -> list[tuple[str, str | None]]:
     return out
 
 
+def join_destination(store: Store, workspace_id: str, assessment_id: str | None) -> tuple[str, dict]:
+    """(page key, its extra query parameters) for a participant who joined with the code of
+    ``workspace_id`` (or of ``assessment_id`` in it): see room.join_target."""
+    votes = queries.list_votes(store, workspace_id)
+    kind, target = room.join_target(assessment_id, list(votes.loc[votes["is_open"].astype(bool), "vote_id"]))
+    return kind, ({"a": target} if kind == "assessment" else {"vote": target} if kind == "vote" else {})
+
+
 def participant_link(workspace_id: str, assessment_id: str | None = None) -> tuple[str, str, str]:
     """(code, link, note): the join code and the participant link. When answering needs a code
     and this session is the facilitator, the link carries a participant token (&join=): scanning

@@ -330,3 +330,53 @@ def test_the_session_report_keeps_every_round_of_a_vote(store, ws):
     assert rounds.groupby("round")["dots"].sum().to_dict() == {1: 3, 2: 4}
     first = rounds[rounds["round"] == 1].set_index("option")
     assert first.loc["Alpha", "dots"] == 2 and first.loc["Alpha", "rank"] == 1 and first.loc["Gamma", "dots"] == 0
+
+
+def test_a_vote_on_the_swot_entries_or_an_assessments_recommendations(app_v2, store, ws):
+    """Issue 13 item 3: the options may also be the SWOT entries of the workspace's toolkit, or the
+    guide's key actions for an assessment's stage and the next one (its recommendations); each
+    option keeps where it came from (source_ref)."""
+    from clusterdash import maturity
+    from clusterdash.ui import maturity as mat_ui
+
+    ids = [queries.add_swot_item(store, ws, "strength", "Strong universities"),
+           queries.add_swot_item(store, ws, "weakness", "No shared lab")]
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "room")
+    for c in list(queries.assessment_statements(store)["statement_code"])[:6]:
+        queries.save_assessment_answer(store, ws, aid, c, "Ann", "fully")
+    at = app_v2("pages/vote.py", ws=ws)
+    assert not at.exception, [e.value for e in at.exception]
+
+    def open_vote(source, **choose):
+        at.radio(key="vote_from").set_value(source)
+        for key, value in choose.items():
+            at.selectbox(key=key).set_value(value)
+        next(b for b in at.get("form_submit_button") if b.label == "Open the vote").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+        votes = queries.list_votes(store, ws)
+        return queries.vote_options(store, ws, votes.iloc[0]["vote_id"])
+
+    opts = open_vote("swot")
+    assert list(opts["label"]) == ["Strength: Strong universities", "Weakness: No shared lab"]
+    assert list(opts["source_ref"]) == [f"swot:{i}" for i in ids]
+    opts = open_vote("recommendations", vote_assessment=aid)
+    result = maturity.assess(mat_ui.questionnaire(store), maturity.aggregate_answers(
+        queries.assessment_answers(store, ws, aid)))
+    want = [(s, r.seq, r.key_action) for s, _ in maturity.recommendation_stages(result)
+            for r in queries.stage_recommendations(store, s)["key_actions"].itertuples()]
+    assert len(want) >= 2 and len(opts) == len(want)
+    assert list(opts["source_ref"]) == [f"key_action:{s}:{n}" for s, n, _ in want]
+    assert opts["label"].iloc[0] == f"{maturity.stage_name(want[0][0])}: {want[0][2].rstrip('!')}"
+
+
+def test_options_from_swot_entries_and_recommendations():
+    items = pd.DataFrame({"item_id": ["s1", "t1"], "quadrant": ["strength", "threat"], "text": ["Skills", "Energy costs"]})
+    assert voting.options_from_swot(items) == (["Strength: Skills", "Threat: Energy costs"], ["swot:s1", "swot:t1"])
+    with pytest.raises(UserError, match="no SWOT entries"):
+        voting.options_from_swot(items.iloc[0:0])
+    ka = pd.DataFrame({"seq": [1, 2], "key_action": ["Involve partners!", "Set goals"]})
+    labels, refs = voting.options_from_key_actions({"initiation": ka, "establishment": ka.iloc[0:0]})
+    assert labels == ["Initiation: Involve partners", "Initiation: Set goals"]
+    assert refs == ["key_action:initiation:1", "key_action:initiation:2"]
+    with pytest.raises(UserError, match="no key actions"):
+        voting.options_from_key_actions({"transformation": ka.iloc[0:0]})

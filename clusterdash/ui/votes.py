@@ -1,6 +1,7 @@
 """Dot-voting in the workshop room: the facilitator opens a vote (on the checklist items marked to
-do, or on lines typed in), reveals or hides the results, closes it, starts a new round; each
-participant places their dots with + and −; the results, ranked, refresh by themselves."""
+do, the SWOT entries, an assessment's recommendations, or lines typed in), reveals or hides the
+results, closes it, starts a new round; each participant places their dots with + and −; the
+results, ranked, refresh by themselves."""
 
 from __future__ import annotations
 
@@ -27,14 +28,31 @@ def voter(vote: dict) -> str:
 
 
 def new_vote_form(store: Store, workspace_id: str) -> None:
-    """The facilitator's form: the question, the options, the dot budget, stacking, anonymous."""
+    """The facilitator's form: the question, the options (the checklist items marked to do, the
+    toolkit's SWOT entries, an assessment's recommendations, or typed lines), the dot budget,
+    stacking, anonymous."""
+    from clusterdash import frames, maturity
+
     board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
     todo = checklists.action_items(board)
+    swot = queries.swot_items(store, workspace_id)
+    assessments = queries.list_assessments(store, workspace_id)
+    sources = {"todo": f"The checklist items marked to do ({len(todo)})",
+               "swot": f"The SWOT entries of the toolkit ({len(swot)})",
+               "recommendations": "The recommendations of an assessment (the guide's key actions for its stage "
+                                  "and the next)",
+               "lines": "The lines typed below"}
+    offered = [k for k, n in (("todo", len(todo) >= 2), ("swot", len(swot) >= 2),
+                              ("recommendations", len(assessments) > 0), ("lines", True)) if n]
     with st.expander("Open a new vote", icon=":material/how_to_vote:", expanded=False):
         with st.form("vote_new", border=False, enter_to_submit=False):
             st.text_input("Question", value="Which actions first?", key="vote_title", max_chars=voting.MAX_TITLE_CHARS)
-            st.checkbox(f"The checklist items marked to do ({len(todo)})", value=len(todo) >= 2,
-                        key="vote_use_todo", disabled=len(todo) < 2)
+            st.radio("The options", offered, format_func=sources.get, key="vote_from",
+                     index=offered.index("todo") if "todo" in offered else offered.index("lines"))
+            if len(assessments):
+                titles = {a["assessment_id"]: maturity.assessment_title(a) for a in frames.records(assessments)}
+                st.selectbox("Assessment (for its recommendations)", list(titles), format_func=titles.get,
+                             key="vote_assessment")
             st.text_area("Or the options, one a line", key="vote_lines", placeholder="Joint training programme\n...")
             c1, c2, c3 = st.columns(3)
             c1.number_input("Dots per person", min_value=1, max_value=voting.MAX_DOTS, value=3, key="vote_dots")
@@ -44,15 +62,36 @@ def new_vote_form(store: Store, workspace_id: str) -> None:
                                   disabled=not shell.can_edit(), on_click=_create, args=(store, workspace_id, todo))
 
 
+def _options(store: Store, workspace_id: str, todo: pd.DataFrame) -> tuple[list[str], list[str] | None]:
+    """The new vote's options (labels, source refs) from the source chosen in the form."""
+    ss = st.session_state
+    source = ss.get("vote_from")
+    if source == "todo" and len(todo) >= 2:
+        return list(todo["text"]), list(todo["item_key"])
+    if source == "swot":
+        return voting.options_from_swot(queries.swot_items(store, workspace_id))
+    if source == "recommendations":
+        from clusterdash import maturity
+        from clusterdash.ui import maturity as mat_ui
+
+        aid = ss.get("vote_assessment")
+        answers = queries.assessment_answers(store, workspace_id, aid)
+        result = maturity.assess(mat_ui.questionnaire(store), maturity.aggregate_answers(answers))
+        return voting.options_from_key_actions({s: queries.stage_recommendations(store, s)["key_actions"]
+                                                for s, _ in maturity.recommendation_stages(result)})
+    return (ss.get("vote_lines") or "").splitlines(), None
+
+
 def _create(store: Store, workspace_id: str, todo: pd.DataFrame) -> None:
     ss = st.session_state
-    if ss.get("vote_use_todo") and len(todo) >= 2:
-        labels, refs = list(todo["text"]), list(todo["item_key"])
-    else:
-        labels, refs = (ss.get("vote_lines") or "").splitlines(), None
-    done, vid = autosave.write(queries.create_vote, store, workspace_id, ss.get("vote_title"), labels,
-                               dots_per_person=ss.get("vote_dots") or 3, is_stacking=bool(ss.get("vote_stack")),
-                               is_anonymous=bool(ss.get("vote_anon")), source_refs=refs, toast="Vote opened")
+
+    def create() -> str:
+        labels, refs = _options(store, workspace_id, todo)
+        return queries.create_vote(store, workspace_id, ss.get("vote_title"), labels,
+                                   dots_per_person=ss.get("vote_dots") or 3, is_stacking=bool(ss.get("vote_stack")),
+                                   is_anonymous=bool(ss.get("vote_anon")), source_refs=refs)
+
+    done, vid = autosave.write(create, toast="Vote opened")
     if done:
         st.query_params["vote"] = vid
 

@@ -79,7 +79,7 @@ PAGES: list[PageSpec] = [
              pillar_blurb="Dos-and-don'ts checklists"),
     PageSpec("workshop", "Workshop cards", ":material/co_present:", "Checklists & workshop"),
     PageSpec("workspaces", "Workspaces", ":material/folder_open:", "Checklists & workshop"),
-    PageSpec("vote", "Dot-voting", ":material/how_to_vote:", "Checklists & workshop"),
+    PageSpec("vote", "Dot-voting", ":material/how_to_vote:", "Checklists & workshop", asks_participant=True),
     PageSpec("join", "Join a workshop", ":material/qr_code_scanner:", "Checklists & workshop", asks_participant=True),
     # ---- financing (issue 5)
     PageSpec("financing", "Financing patterns", ":material/payments:", "Financing", pillar_blurb="Financing patterns"),

@@ -39,6 +39,9 @@ class VotePart:
     source: str
     dots: pd.DataFrame | None = None  # every voter's dots: voter, option, dots (voting.dots_frame)
     actions: pd.DataFrame | None = None  # the options made actions (voting.actions_export)
+    rounds: pd.DataFrame | None = None  # every round's ranking, round 1 first (voting.round_rankings)
+    round_voters: dict[int, int] | None = None  # how many voted in each round (voting.voters_per_round)
+    rounds_source: str = ""  # where every round's figures come from (the source of the whole vote)
 
 
 @dataclass
@@ -115,6 +118,7 @@ def to_html(r: Report) -> str:
         for x in v.ranking.to_dict("records"):
             out.append(f"<tr><td>{x['rank']}</td><td>{_e(x['option'])}</td><td>{x['dots']}</td><td>{x['voters']}</td></tr>")
         out.append("</table>")
+        out += _rounds_table(v.ranking, v.rounds, v.round_voters or {}, v.rounds_source)
         if v.dots is not None and len(v.dots) and not v.is_anonymous:  # anonymous: no pseudonyms either
             out.append("<h4>Every voter's dots</h4><table><tr><th>Voter</th><th>Option</th><th>Dots</th></tr>")
             out += [f"<tr><td>{_e(d['voter'])}</td><td>{_e(d['option'])}</td><td>{_e(d['dots'])}</td></tr>"
@@ -130,6 +134,25 @@ def to_html(r: Report) -> str:
         out.append(f"<p class='source'>Source: {_e(v.source)}</p></section>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _rounds_table(current: pd.DataFrame, rounds: pd.DataFrame | None, voters: dict[int, int],
+                  source: str) -> list[str]:
+    """A vote of several rounds: each option's dots and rank in every round side by side (in the
+    order of the current round's ranking), and how many voted in each."""
+    if rounds is None or rounds.empty or rounds["round"].nunique() < 2:
+        return []
+    numbers = sorted(rounds["round"].unique())
+    cell = {(n, option): f"{dots} (#{rank})"
+            for n, option, dots, rank in zip(rounds["round"], rounds["option"], rounds["dots"], rounds["rank"])}
+    out = ["<h4>Every round (dots, rank)</h4><table><tr><th>Option</th>"
+           + "".join(f"<th>Round {n}</th>" for n in numbers) + "</tr>"]
+    for option in current["option"]:
+        out.append(f"<tr><td>{_e(option)}</td>" + "".join(f"<td>{_e(cell.get((n, option)))}</td>" for n in numbers)
+                   + "</tr>")
+    if voters:
+        out.append("<tr><td>Voters</td>" + "".join(f"<td>{_e(voters.get(n))}</td>" for n in numbers) + "</tr>")
+    return out + ["</table>"] + ([f"<p class='source'>Source: {_e(source)}</p>"] if source else [])
 
 
 def _answers_table(answers: pd.DataFrame) -> list[str]:
@@ -171,4 +194,6 @@ def csv_zip(r: Report) -> bytes:
                 z.writestr(f"vote_{i}_dots.csv", csv_bytes(v.dots, source=v.source))
             if v.actions is not None and len(v.actions):
                 z.writestr(f"vote_{i}_actions.csv", csv_bytes(v.actions, source=v.source))
+            if v.rounds is not None:
+                z.writestr(f"vote_{i}_rounds.csv", csv_bytes(v.rounds, source=v.rounds_source or v.source))
     return buf.getvalue()

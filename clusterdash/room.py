@@ -4,7 +4,7 @@ A join code names a workspace, or one assessment in it: six characters from an a
 look-alikes (no 0/O, 1/I/L), derived from the ids (a digest), so it needs no table and is the
 same on every server run. Typed codes are forgiving: case, spaces and dashes do not matter, and
 the look-alikes are read as the letter they resemble. :func:`resolve` finds the code among the
-workspaces and assessments that exist.
+workspaces and assessments that exist; :func:`join_target` where the participant then goes.
 
 The QR code is made locally with ``segno`` (no network): an SVG to show large on the projector.
 """
@@ -53,6 +53,17 @@ def resolve(text, candidates: Iterable[tuple[str, str | None]]) -> tuple[str, st
         if join_code(ws, aid) == code:
             return ws, aid
     return None
+
+
+def join_target(assessment_id: str | None, open_votes: Iterable[str]) -> tuple[str, str | None]:
+    """Where a participant who joined goes: ('assessment', id) when the code names an assessment;
+    else ('vote', id) when the workspace has exactly one open vote; else ('checklists', None)."""
+    if assessment_id:
+        return "assessment", assessment_id
+    votes = list(open_votes)
+    if len(votes) == 1:
+        return "vote", votes[0]
+    return "checklists", None
 
 
 def is_loopback_url(url: str | None) -> bool:

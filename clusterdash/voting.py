@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterdash import maturity, toolkit
 from clusterdash.checklists import due_label
 from clusterdash.errors import UserError
 
@@ -38,6 +39,33 @@ def clean_options(labels) -> list[str]:
     if len(out) > MAX_OPTIONS:
         raise UserError(f"Vote: at most {MAX_OPTIONS} options.")
     return out
+
+
+# ---- where the options come from (vote_option.source_ref) -------------------------------------
+# A checklist item: its item_key; a SWOT entry: 'swot:<item_id>'; a key action the guide recommends
+# for a maturity stage: 'key_action:<stage_code>:<seq>'; a typed line: NULL.
+
+def options_from_swot(items: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(labels, source refs) of the SWOT entries (queries.swot_items, in board order), each label
+    led by its quadrant: 'Weakness: No shared lab'."""
+    if items.empty:
+        raise UserError("Vote: the toolkit's SWOT analysis has no SWOT entries yet.")
+    labels = [f"{toolkit.QUADRANT_SINGULAR[q].capitalize()}: {t}" for q, t in zip(items["quadrant"], items["text"])]
+    return labels, [f"swot:{i}" for i in items["item_id"]]
+
+
+def options_from_key_actions(key_actions: dict[str, pd.DataFrame]) -> tuple[list[str], list[str]]:
+    """(labels, source refs) of an assessment's recommendations: the guide's key actions of each
+    stage given (``{stage_code: its key_actions frame}``, in the order of
+    maturity.recommendation_stages), each label led by the stage's name."""
+    labels, refs = [], []
+    for stage, ka in key_actions.items():
+        for seq, text in zip(ka["seq"], ka["key_action"]):
+            labels.append(f"{maturity.stage_name(stage)}: {str(text).rstrip('!')}")
+            refs.append(f"key_action:{stage}:{int(seq)}")
+    if not labels:
+        raise UserError("Vote: the guide gives no key actions for this assessment's stages.")
+    return labels, refs
 
 
 def check_budget(dots_per_person) -> int:
@@ -73,6 +101,22 @@ def ranking(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["dots", "seq"], ascending=[False, True]).reset_index(drop=True)
     out.insert(0, "rank", out["dots"].rank(method="min", ascending=False).astype(int))
     return out.rename(columns={"label": "option"})
+
+
+def round_rankings(options: pd.DataFrame, dots: pd.DataFrame, rounds: int) -> pd.DataFrame:
+    """Every round's ranking (:func:`ranking`), round 1 first, one under the other: round, rank,
+    option, dots, voters, share_pct. ``dots``: the rows of vote_dot of every round (with their
+    ``round``); ``rounds``: the vote's current round (a round nobody voted in has 0 dots)."""
+    parts = [ranking(options, dots[dots["round"] == n] if len(dots) else dots).assign(round=n)
+             for n in range(1, int(rounds) + 1)]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["round", "rank", "option", "dots", "voters", "share_pct"]]
+
+
+def voters_per_round(dots: pd.DataFrame, rounds: int) -> dict[int, int]:
+    """How many people placed dots in each round 1..``rounds`` (``dots``: vote_dot of every round)."""
+    counts = dots.groupby("round")["voter"].nunique() if len(dots) else {}
+    return {n: int(counts.get(n, 0)) for n in range(1, int(rounds) + 1)}
 
 
 def dots_frame(options: pd.DataFrame, dots: pd.DataFrame) -> pd.DataFrame:
@@ -121,8 +165,8 @@ def clean_owner(option: str, value) -> str | None:
 
 def actions_export(actions: pd.DataFrame) -> pd.DataFrame:
     """The actions chosen by vote as exported (CSV, the session report): vote, option, dots (this
-    round), owner, due_date, changed_by, changed_at_utc, source_ref (the checklist item an option
-    came from)."""
+    round), owner, due_date, changed_by, changed_at_utc, source_ref (what an option came from: a
+    checklist item key, 'swot:…' or 'key_action:…', see above)."""
     out = pd.DataFrame({
         "vote": actions["title"], "option": actions["option"], "dots": actions["dots"].astype(int),
         "owner": actions["owner"], "due_date": actions["due_date"].map(due_label) if len(actions) else [],

@@ -20,6 +20,5 @@ if st.button("Join", type="primary", icon=":material/login:", key="_join", width
         wid, aid = hit
         who = ui.current_participant()
         params = {"ws": wid, "who": who, **ui.participant_params()}
-        if aid:
-            st.switch_page(registry.page("assessment").path, query_params={**params, "a": aid})
-        st.switch_page(registry.page("checklists").path, query_params=params)
+        key, extra = room_ui.join_destination(store, wid, aid)  # the assessment, the one open vote, or the checklists
+        st.switch_page(registry.page(key).path, query_params={**params, **extra})

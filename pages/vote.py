@@ -23,6 +23,8 @@ if not presenting:
     else:
         timer_ui.display(store, wid)
 else:
+    with st.container(border=True):
+        room_ui.join_panel(wid)
     timer_ui.display(store, wid, large=True)
 
 votes = queries.list_votes(store, wid)

@@ -252,3 +252,49 @@ def test_a_workshop_card_shows_the_rooms_answers(app_v2, store):
     assert not at.exception, [e.value for e in at.exception]
     body = markdown_text(at)
     assert "The room: 2 of 3 participant(s) answered this card — Partly true: 1 · Fully true: 1" in body, body[-800:]
+
+
+# ---- the vote in the room: join panel on the projector, the join page sends to the open vote -------
+
+def test_the_projector_vote_board_shows_how_to_join(app_v2, store):
+    ws = queries.default_workspace(store)
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta"])
+    at = app_v2("pages/vote.py", ws=ws, vote=vid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert room.display_code(room.join_code(ws)) in markdown_text(at)
+    assert at.get("imgs") or at.get("image")  # the QR code
+    laptop = app_v2("pages/vote.py", ws=ws, vote=vid)  # not presenting: no join panel over the ballot
+    assert room.display_code(room.join_code(ws)) not in markdown_text(laptop)
+
+
+def test_the_workspace_code_sends_a_participant_to_the_one_open_vote(app_v2, store):
+    ws = queries.default_workspace(store)
+    old = queries.create_vote(store, ws, "Earlier", ["A", "B"])
+    queries.set_vote_state(store, ws, old, is_open=False)
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta"])
+    at = app_v2("pages/join.py", code=room.join_code(ws))
+    at.text_input(key="_join_who").input("Eli").run()
+    at.button(key="_join").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert qp(at, "vote") == vid and qp(at, "ws") == ws and qp(at, "who") == "Eli"
+    at.button(key=f"vote_plus|{vid}|1").click().run()
+    assert queries.vote_dots(store, ws, vid)["voter"].tolist() == ["Eli"]
+    # an assessment's code still opens the assessment, even with a vote open
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "workshop")
+    at2 = app_v2("pages/join.py", code=room.join_code(ws, aid))
+    at2.text_input(key="_join_who").input("Fay").run()
+    at2.button(key="_join").click().run()
+    assert qp(at2, "a") == aid and "vote" not in at2.query_params
+    # two votes open: which one is not for the join page to guess; the checklists, as before
+    queries.create_vote(store, ws, "Another", ["C", "D"])
+    at3 = app_v2("pages/join.py", code=room.join_code(ws))
+    at3.text_input(key="_join_who").input("Gil").run()
+    at3.button(key="_join").click().run()
+    assert "vote" not in at3.query_params and [w for w in at3.segmented_control if w.key and w.key.startswith("ans|")]
+
+
+def test_where_a_participant_goes_after_joining():
+    assert room.join_target("as-1", ["vt-a"]) == ("assessment", "as-1")
+    assert room.join_target(None, ["vt-a"]) == ("vote", "vt-a")
+    assert room.join_target(None, []) == ("checklists", None)
+    assert room.join_target(None, ["vt-a", "vt-b"]) == ("checklists", None)

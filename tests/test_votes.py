@@ -227,3 +227,156 @@ def test_the_facilitator_turns_the_ranking_into_actions_on_the_page(app_v2, stor
     p.run()  # the room sees the action and its owner, without controls
     assert "Actions from this vote" in [h.value for h in p.subheader] and "Cara" in body(p)
     assert not [t for t in p.text_input if t.key and t.key.startswith("vote_owner|")]
+
+
+def test_the_projector_shows_no_ranking_while_the_results_are_hidden(app_v2, store, ws):
+    """The projector is the facilitator's browser (&present=1, no passcode): while hidden it shows
+    how many voted and how many dots, never the ranking or an option's dots; after the reveal, the
+    ranking. The facilitator's laptop (not presenting) still sees them, marked hidden."""
+    vid = queries.create_vote(store, ws, "Which first?", ["Alpha", "Beta"], dots_per_person=2)
+    queries.set_dots(store, ws, vid, 2, "Ann", 2)
+    queries.set_dots(store, ws, vid, 1, "Ben", 1)
+    proj = app_v2("pages/vote.py", ws=ws, vote=vid, present="1")
+    assert not proj.exception, [e.value for e in proj.exception]
+    text = body(proj)
+    assert "2 voter(s), 3 dots" in text and "hidden until the facilitator reveals" in text
+    assert "Beta — 2 dots" not in text and "Alpha — 1 dot" not in text and "Hidden from participants" not in text
+    laptop = app_v2("pages/vote.py", ws=ws, vote=vid)
+    assert "Beta — 2 dots" in body(laptop)
+    assert any("Hidden from participants" in c.value for c in laptop.caption)
+    queries.set_vote_state(store, ws, vid, is_revealed=True)
+    proj.run()
+    assert "1. Beta — 2 dots" in body(proj) and "2. Alpha — 1 dot" in body(proj)
+    # the actions chosen stay on the projector; a new (hidden) round's dots are not shown with them
+    queries.choose_vote_actions(store, ws, vid, 1, changed_by="Fac")
+    queries.new_vote_round(store, ws, vid)
+    queries.set_dots(store, ws, vid, 2, "Ann", 1)
+    proj.run()
+    assert "Beta" in body(proj) and "hidden" in [m.value for m in proj.markdown]
+    assert "1. Beta — 1 dot" not in body(proj)
+
+
+def test_an_anonymous_voter_keeps_the_budget_across_a_reload(app_v2, store, ws):
+    """The pseudonym of an anonymous vote is a random id in the URL (&anon=), written once: a
+    reload of the tab (a new session, the same URL) has the same budget; a page switch keeps it;
+    another browser (no id in its URL) has its own. No name is stored."""
+    vid = queries.create_vote(store, ws, "Q", ["A", "B", "C"], dots_per_person=2, is_anonymous=True)
+    a = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann")
+    plus(a, vid, 1).click().run()
+    plus(a, vid, 1).click().run()
+    anon = a.query_params.get("anon")
+    anon = anon[0] if isinstance(anon, list) else anon
+    assert anon and "Ann" not in anon
+    reload = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann", anon=anon)
+    assert not reload.exception, [e.value for e in reload.exception]
+    assert "0 of 2 dots left" in body(reload) and plus(reload, vid, 2).disabled
+    reload.switch_page("pages/checklists.py").run()
+    kept = reload.query_params.get("anon")
+    assert (kept[0] if isinstance(kept, list) else kept) == anon
+    other = app_v2("pages/vote.py", ws=ws, vote=vid, who="Ann")
+    assert "2 of 2 dots left" in body(other)
+    plus(other, vid, 2).click().run()
+    dots = queries.vote_dots(store, ws, vid)
+    assert dots["voter"].nunique() == 2 and not dots["voter"].str.contains("Ann").any()
+    assert list(dots.groupby("voter")["dots"].sum().sort_values()) == [1, 2]
+
+
+def test_a_named_vote_asks_for_a_name_before_any_dot(app_v2, store, ws):
+    """A session that gave no name never votes as the default 'Facilitator' (two unnamed phones
+    would share one budget and overwrite each other's dots): the vote asks for a name first."""
+    vid = queries.create_vote(store, ws, "Q", ["A", "B"], dots_per_person=2)
+    at = app_v2("pages/vote.py", ws=ws, vote=vid)
+    assert not at.exception, [e.value for e in at.exception]
+    field = at.text_input(key="vote_who")
+    assert field.value == "" and field.label == "Your name"
+    assert plus(at, vid, 1).disabled and "Type your name" in body(at) + " ".join(i.value for i in at.caption)
+    assert not [t for t in at.sidebar.text_input if t.label == "Your name"]  # one name field, on the page
+    field.input("Dana").run()
+    assert not plus(at, vid, 1).disabled and "Voting as Dana" in body(at)
+    plus(at, vid, 1).click().run()
+    assert queries.vote_dots(store, ws, vid)["voter"].tolist() == ["Dana"]
+    # an anonymous vote asks for nothing
+    anon = queries.create_vote(store, ws, "Anon", ["A", "B"], is_anonymous=True)
+    other = app_v2("pages/vote.py", ws=ws, vote=anon)
+    assert not [t for t in other.text_input if t.key == "vote_who"] and not plus(other, anon, 1).disabled
+
+
+def test_the_session_report_keeps_every_round_of_a_vote(store, ws):
+    """Issue 13 item 4: a new round keeps the earlier one, comparable; the session report (HTML and
+    the ZIP of CSVs) holds every round's ranking, not only the current round's."""
+    import io
+    import zipfile
+
+    from clusterdash import report
+    from clusterdash.ui import room as room_ui
+
+    vid = queries.create_vote(store, ws, "First?", ["Alpha", "Beta", "Gamma"], dots_per_person=2)
+    queries.set_dots(store, ws, vid, 1, "Ann", 2)
+    queries.set_dots(store, ws, vid, 2, "Ben", 1)
+    queries.new_vote_round(store, ws, vid)
+    queries.set_dots(store, ws, vid, 2, "Ann", 2)
+    queries.set_dots(store, ws, vid, 3, "Ben", 1)
+    queries.set_dots(store, ws, vid, 2, "Cara", 1)
+    r = room_ui.session_report(store, ws)
+    page = report.to_html(r)
+    assert "First? (round 2)" in page and "<td>Beta</td><td>3</td>" in page  # the current round, as before
+    assert "Every round (dots, rank)" in page
+    assert "<th>Option</th><th>Round 1</th><th>Round 2</th>" in page
+    assert "<td>Alpha</td><td>2 (#1)</td><td>0 (#3)</td>" in page and "<td>Beta</td><td>1 (#2)</td><td>3 (#1)</td>" in page
+    assert "<td>Voters</td><td>2</td><td>3</td>" in page and "rounds 1-2" in page
+    z = zipfile.ZipFile(io.BytesIO(report.csv_zip(r)))
+    rounds = pd.read_csv(io.BytesIO(z.read("vote_1_rounds.csv")), comment="#")
+    assert list(rounds.columns[:4]) == ["round", "rank", "option", "dots"]
+    assert rounds.groupby("round")["dots"].sum().to_dict() == {1: 3, 2: 4}
+    first = rounds[rounds["round"] == 1].set_index("option")
+    assert first.loc["Alpha", "dots"] == 2 and first.loc["Alpha", "rank"] == 1 and first.loc["Gamma", "dots"] == 0
+
+
+def test_a_vote_on_the_swot_entries_or_an_assessments_recommendations(app_v2, store, ws):
+    """Issue 13 item 3: the options may also be the SWOT entries of the workspace's toolkit, or the
+    guide's key actions for an assessment's stage and the next one (its recommendations); each
+    option keeps where it came from (source_ref)."""
+    from clusterdash import maturity
+    from clusterdash.ui import maturity as mat_ui
+
+    ids = [queries.add_swot_item(store, ws, "strength", "Strong universities"),
+           queries.add_swot_item(store, ws, "weakness", "No shared lab")]
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "room")
+    for c in list(queries.assessment_statements(store)["statement_code"])[:6]:
+        queries.save_assessment_answer(store, ws, aid, c, "Ann", "fully")
+    at = app_v2("pages/vote.py", ws=ws)
+    assert not at.exception, [e.value for e in at.exception]
+
+    def open_vote(source, **choose):
+        at.radio(key="vote_from").set_value(source)
+        for key, value in choose.items():
+            at.selectbox(key=key).set_value(value)
+        next(b for b in at.get("form_submit_button") if b.label == "Open the vote").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+        votes = queries.list_votes(store, ws)
+        return queries.vote_options(store, ws, votes.iloc[0]["vote_id"])
+
+    opts = open_vote("swot")
+    assert list(opts["label"]) == ["Strength: Strong universities", "Weakness: No shared lab"]
+    assert list(opts["source_ref"]) == [f"swot:{i}" for i in ids]
+    opts = open_vote("recommendations", vote_assessment=aid)
+    result = maturity.assess(mat_ui.questionnaire(store), maturity.aggregate_answers(
+        queries.assessment_answers(store, ws, aid)))
+    want = [(s, r.seq, r.key_action) for s, _ in maturity.recommendation_stages(result)
+            for r in queries.stage_recommendations(store, s)["key_actions"].itertuples()]
+    assert len(want) >= 2 and len(opts) == len(want)
+    assert list(opts["source_ref"]) == [f"key_action:{s}:{n}" for s, n, _ in want]
+    assert opts["label"].iloc[0] == f"{maturity.stage_name(want[0][0])}: {want[0][2].rstrip('!')}"
+
+
+def test_options_from_swot_entries_and_recommendations():
+    items = pd.DataFrame({"item_id": ["s1", "t1"], "quadrant": ["strength", "threat"], "text": ["Skills", "Energy costs"]})
+    assert voting.options_from_swot(items) == (["Strength: Skills", "Threat: Energy costs"], ["swot:s1", "swot:t1"])
+    with pytest.raises(UserError, match="no SWOT entries"):
+        voting.options_from_swot(items.iloc[0:0])
+    ka = pd.DataFrame({"seq": [1, 2], "key_action": ["Involve partners!", "Set goals"]})
+    labels, refs = voting.options_from_key_actions({"initiation": ka, "establishment": ka.iloc[0:0]})
+    assert labels == ["Initiation: Involve partners", "Initiation: Set goals"]
+    assert refs == ["key_action:initiation:1", "key_action:initiation:2"]
+    with pytest.raises(UserError, match="no key actions"):
+        voting.options_from_key_actions({"transformation": ka.iloc[0:0]})

@@ -16,7 +16,7 @@ _STATES = ("is_open", "is_revealed")
 
 def create_vote(store: Store, workspace_id: str, title: str, options, *, dots_per_person: int = 3,
                 is_stacking: bool = True, is_anonymous: bool = False, source_refs=None) -> str:
-    """Open a vote on ``options`` (labels; ``source_refs`` the checklist item keys they came from).
+    """Open a vote on ``options`` (labels; ``source_refs`` what they came from: voting's refs).
     Results start hidden. Returns the vote id."""
     title = voting.clean_title(title)
     labels = voting.clean_options(options)

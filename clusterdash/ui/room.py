@@ -54,6 +54,14 @@ def candidates(store: Store) -> list[tuple[str, str | None]]:
     return out
 
 
+def join_destination(store: Store, workspace_id: str, assessment_id: str | None) -> tuple[str, dict]:
+    """(page key, its extra query parameters) for a participant who joined with the code of
+    ``workspace_id`` (or of ``assessment_id`` in it): see room.join_target."""
+    votes = queries.list_votes(store, workspace_id)
+    kind, target = room.join_target(assessment_id, list(votes.loc[votes["is_open"].astype(bool), "vote_id"]))
+    return kind, ({"a": target} if kind == "assessment" else {"vote": target} if kind == "vote" else {})
+
+
 def participant_link(workspace_id: str, assessment_id: str | None = None) -> tuple[str, str, str]:
     """(code, link, note): the join code and the participant link. When answering needs a code
     and this session is the facilitator, the link carries a participant token (&join=): scanning
@@ -234,12 +242,17 @@ def session_report(store: Store, workspace_id: str):
     for v in queries.list_votes(store, workspace_id).to_dict("records"):
         dots = queries.vote_dots(store, workspace_id, v["vote_id"], v["round"])
         options = queries.vote_options(store, workspace_id, v["vote_id"])
+        every = queries.vote_dots(store, workspace_id, v["vote_id"])  # the dots of every round
         r.votes.append(report.VotePart(
             title=v["title"], round=int(v["round"]), is_anonymous=bool(v["is_anonymous"]),
             voters=sorted(dots["voter"].unique()), ranking=voting.ranking(options, dots),
             dots=voting.dots_frame(options, dots),
             actions=voting.actions_export(queries.vote_actions(store, workspace_id, v["vote_id"])),
-            source=f"ClusterDash dot-vote {v['vote_id']}, round {v['round']}: the dots saved in this workspace"))
+            source=f"ClusterDash dot-vote {v['vote_id']}, round {v['round']}: the dots saved in this workspace",
+            rounds=voting.round_rankings(options, every, v["round"]),
+            round_voters=voting.voters_per_round(every, v["round"]),
+            rounds_source=f"ClusterDash dot-vote {v['vote_id']}, rounds 1-{v['round']}: the dots saved in this "
+                          "workspace (each round kept when the next began)"))
     return r
 
 

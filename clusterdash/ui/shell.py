@@ -376,14 +376,42 @@ def participant_named() -> bool:
 
 
 def keep_participant_in_url() -> None:
-    """Write the participant's name into the URL (``&who=``; run on every page by the sidebar):
-    st.navigation drops query parameters when the user switches pages."""
+    """Write the participant's name into the URL (``&who=``; run on every page by the sidebar),
+    and the anonymous pseudonym's id (``&anon=``) once this tab has one: st.navigation drops query
+    parameters when the user switches pages."""
     name = current_participant()
     if name != DEFAULT_PARTICIPANT:
         if st.query_params.get("who") != name:
             st.query_params["who"] = name
     elif "who" in st.query_params:
         del st.query_params["who"]
+    anon = st.session_state.get(_ANON)  # the anonymous pseudonym's id, once this tab has one
+    if _is_anonymous_id(anon) and st.query_params.get(ANON_PARAM) != anon:
+        st.query_params[ANON_PARAM] = anon
+
+
+ANON_PARAM = "anon"  # this tab's pseudonym in anonymous activities (a random id, never a name)
+_ANON = "_anon_id"
+_ANON_ID_CHARS = 12
+
+
+def _is_anonymous_id(value) -> bool:
+    return isinstance(value, str) and len(value) == _ANON_ID_CHARS and all(c in "0123456789abcdef" for c in value)
+
+
+def anonymous_voter() -> str:
+    """Who this browser tab is in an anonymous activity: 'anonymous-<random id>', no name. The id
+    is made once and written into the URL (``&anon=``), so a reload of the tab keeps it (and with it
+    the tab's dot budget); :func:`keep_participant_in_url` keeps it on every page."""
+    import secrets
+
+    ss = st.session_state
+    if not _is_anonymous_id(ss.get(_ANON)):
+        given = st.query_params.get(ANON_PARAM)
+        ss[_ANON] = given if _is_anonymous_id(given) else secrets.token_hex(_ANON_ID_CHARS // 2)
+    if st.query_params.get(ANON_PARAM) != ss[_ANON]:
+        st.query_params[ANON_PARAM] = ss[_ANON]
+    return "anonymous-" + ss[_ANON]
 
 
 def _shown_name(blank_default: bool) -> str:

@@ -127,15 +127,15 @@ def test_without_a_passcode_who_joins_is_a_participant(app_v2, seeded, store, mo
     for var in (access.ENV_VAR, access.PARTICIPANT_ENV_VAR, access.OPEN_ENV_VAR):
         monkeypatch.delenv(var, raising=False)
     ws, _ = seeded
-    vid = queries.create_vote(store, ws, "Which first?", ["A", "B"], dots_per_person=2)
     at = app_v2("pages/join.py", code=room.join_code(ws))
     at.text_input(key="_join_who").input("Fay").run()
     at.button(key="_join").click().run()
     assert not at.exception and qp(at, "as") == "participant"
-    controls = [w for w in at.segmented_control if w.key and w.key.startswith("ans|")]
+    controls = [w for w in at.segmented_control if w.key and w.key.startswith("ans|")]  # the checklists
     controls[0].set_value("done").run()
     assert store.value("SELECT changed_by FROM checklist_answer") == "Fay"
     # a reload of a page the participant opens keeps the view (the URL holds it)
+    vid = queries.create_vote(store, ws, "Which first?", ["A", "B"], dots_per_person=2)
     params = {"ws": ws, "vote": vid, "who": "Fay", "as": "participant"}
     phone = app_v2("pages/vote.py", **params)
     assert not phone.exception

@@ -267,6 +267,27 @@ def test_the_projector_vote_board_shows_how_to_join(app_v2, store):
     assert room.display_code(room.join_code(ws)) not in markdown_text(laptop)
 
 
+def test_joining_an_anonymous_vote_asks_for_no_name(app_v2, store):
+    """Anonymous mode stores no names: the Join page does not demand one when the code leads to
+    an anonymous vote, and a name typed anyway is not stored with the dots."""
+    ws = queries.default_workspace(store)
+    vid = queries.create_vote(store, ws, "Secret ballot", ["Alpha", "Beta"], is_anonymous=True)
+    at = app_v2("pages/join.py", code=room.join_code(ws))
+    at.button(key="_join").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert qp(at, "vote") == vid and "who" not in at.query_params
+    at.button(key=f"vote_plus|{vid}|1").click().run()
+    voters = queries.vote_dots(store, ws, vid)["voter"].tolist()
+    assert len(voters) == 1 and voters[0].startswith("anonymous-")
+    named = app_v2("pages/join.py", code=room.join_code(ws))
+    named.text_input(key="_join_who").input("Eli").run()
+    named.button(key="_join").click().run()
+    assert qp(named, "vote") == vid
+    named.button(key=f"vote_plus|{vid}|2").click().run()
+    voters = queries.vote_dots(store, ws, vid)["voter"].tolist()
+    assert len(voters) == 2 and all(v.startswith("anonymous-") for v in voters), voters
+
+
 def test_the_workspace_code_sends_a_participant_to_the_one_open_vote(app_v2, store):
     ws = queries.default_workspace(store)
     old = queries.create_vote(store, ws, "Earlier", ["A", "B"])

@@ -62,6 +62,15 @@ def join_destination(store: Store, workspace_id: str, assessment_id: str | None)
     return kind, ({"a": target} if kind == "assessment" else {"vote": target} if kind == "vote" else {})
 
 
+def asks_for_name(store: Store, workspace_id: str, key: str, extra: dict) -> bool:
+    """Whether joining that destination (join_destination) needs the participant's name: not for
+    an anonymous vote, which stores none."""
+    if key != "vote":
+        return True
+    vote = queries.get_vote(store, workspace_id, extra["vote"]) or {}
+    return not vote.get("is_anonymous")
+
+
 def participant_link(workspace_id: str, assessment_id: str | None = None) -> tuple[str, str, str]:
     """(code, link, note): the join code and the participant link. When answering needs a code
     and this session is the facilitator, the link carries a participant token (&join=): scanning

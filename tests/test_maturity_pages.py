@@ -238,6 +238,28 @@ def test_assessment_page_in_presentation_mode_shows_the_result_big(app, db_path,
     assert "strategy workshop" in texts(at)
 
 
+def test_assessment_page_in_presentation_mode_opens_on_the_result(app, db_path, seeded):
+    """The projector link (&present=1, no &view=) opens on the result: no answer controls (they
+    would answer as "Facilitator" in front of the room), no Questionnaire tab to click into."""
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app(PAGE, ws=ws, a=aid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [sc for sc in at.segmented_control if sc.key and sc.key.startswith("mat-ans-")]
+    assert "Questionnaire" not in [t.label for t in at.tabs]
+    assert mat_headline(at) and "Establishment" in texts(at), "the headline stage in display type"
+    # a link that names the questionnaire still opens on the result on the projector
+    at = app(PAGE, ws=ws, a=aid, present="1", view="Questionnaire")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [sc for sc in at.segmented_control if sc.key and sc.key.startswith("mat-ans-")]
+    assert mat_headline(at)
+
+
+def mat_headline(at) -> bool:
+    """Whether the page drew the display-type stage headline (ui.maturity.result_summary, large)."""
+    return any(c.key == "mat-headline" for c in at.container)
+
+
 def test_history_page_compares_two_assessments(app, db_path, seeded):
     ws, aid = seeded
     s = Store(db_path)

@@ -225,6 +225,42 @@ def test_workshop_page_in_presentation_mode(app, db_path, seeded):
     assert room.display_code(room.join_code(ws, aid)) in texts(at)
 
 
+def drawn(at) -> list[str]:
+    """What the page drew, in order: keyed containers as their key, text elements as their text."""
+    out = []
+    for n in at.main:
+        if n.type in ("flex_container", "container"):
+            if getattr(n, "key", None):
+                out.append(n.key)
+        elif n.type in ("title", "header", "subheader", "markdown", "caption", "info", "code"):
+            out.append(re.sub(r"\\(.)", r"\1", str(n.value)))
+    return out
+
+
+def test_workshop_projector_opens_on_the_result(app, db_path, seeded, monkeypatch):
+    """At 1280x720 the projector's first screen was the page title, its intro for the facilitator
+    and the join panel (with a note about 127.0.0.1 meant for the laptop); the result was below the
+    fold. Now the room's stage and who answered come first, the join panel beside them, no note."""
+    from clusterdash.ui import room as room_ui
+
+    monkeypatch.setattr(room_ui, "_lan_address", lambda: "192.0.2.2")  # the note's case: opened as localhost
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    order = drawn(at)
+    first = order.index("mat-headline")
+    before = [t for t in order[:first] if t != "room-result" and not t.startswith("**Automotive Cluster Serbia")]
+    assert before == [], order[:first]  # only the assessment's title (and the result's column)
+    assert first < order.index("room-who") < order.index("join-code")
+    assert "Assessment workshop" not in order and not [t for t in order if t.startswith("For the facilitator")]
+    assert not [t for t in order if "This browser opened ClusterDash" in t or "Phones cannot open" in t]
+    assert room.display_code(room.join_code(ws, aid)) in order and at.get("image")
+    # the facilitator's laptop keeps the note
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    assert [c for c in laptop.caption if "This browser opened ClusterDash" in c.value]
+
+
 def test_assessment_page_in_presentation_mode_shows_the_result_big(app, db_path, seeded):
     ws, aid = seeded
     fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))

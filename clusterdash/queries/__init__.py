@@ -43,7 +43,7 @@ from clusterdash.queries.knowledge import (
 )
 from clusterdash.queries.checklists import (
     checklist_board, checklist_lists, checklist_area_intros, checklist_answer, save_checklist_answer,
-    checklist_changes, checklist_version, save_action_due,
+    checklist_changes, checklist_version, save_action_due, checklist_participants,
 )
 from clusterdash.queries.initiatives import (
     initiatives, get_initiative, new_initiative_id, add_user_initiative, update_user_initiative,
@@ -104,7 +104,7 @@ __all__ = [
     'further_reading', 'guidance_lists', 'guidance_list', 'guidance_list_items', 'world_regions', 'region_points', 'country_regions',
     'region_initiatives', 'policy_programmes', 'programme_links',
     'checklist_board', 'checklist_lists', 'checklist_area_intros', 'checklist_answer',
-    'save_checklist_answer', 'save_action_due', 'checklist_changes', 'checklist_version', 'initiatives', 'get_initiative', 'new_initiative_id',
+    'save_checklist_answer', 'save_action_due', 'checklist_changes', 'checklist_version', 'checklist_participants', 'initiatives', 'get_initiative', 'new_initiative_id',
     'add_user_initiative', 'update_user_initiative', 'delete_user_initiative', 'value_chain_stage_count',
     'value_chain_mapping_guidance', 'value_chain_templates', 'value_chain_template_stages',
     'value_chain_stages', 'value_chain_overview', 'add_value_chain_stage', 'update_value_chain_stage',

@@ -38,13 +38,17 @@ mine = answers[answers["participant"] == participant]
 my_codes = dict(zip(mine["statement_code"], mine["answer_code"]))
 participants = sorted(answers["participant"].unique())
 
+hidden = mat_ui.is_result_hidden(assessment)  # the facilitator hides the room's result until "Reveal"
 views = {
-    "Questionnaire": lambda: mat_ui.questionnaire_view(store, wid, aid, q, participant, my_codes),
+    "Questionnaire": lambda: mat_ui.questionnaire_view(store, wid, aid, q, participant, my_codes,
+                                                       is_open=assessment["is_open"]),
     "Result": lambda: mat_ui.result_view(q, assessment, answers, participants),
     "Recommendations": lambda: mat_ui.recommendations_view(store, wid, q, answers),
     "Export": lambda: mat_ui.export_view(store, wid, q, assessment, answers, participants),
     "Method": lambda: mat_ui.method_view(store),
 }
+if hidden:
+    views.update(dict.fromkeys(("Result", "Recommendations", "Export"), lambda: mat_ui.hidden_result(answers)))
 # the projector opens on the result: no answer controls (nobody answers on it), no downloads
 names = ["Result", "Recommendations", "Method"] if presenting else list(views)
 for name, tab in zip(names, st.tabs(names, key="view", bind="query-params", on_change="rerun")):

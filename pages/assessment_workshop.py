@@ -29,6 +29,7 @@ if not presenting:
         room_ui.join_panel(wid, aid)
         ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
     if ui.can_edit():
+        mat_ui.room_controls(store, wid, assessment)
         timer_ui.controls(store, wid)
 
 live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
@@ -40,9 +41,17 @@ live = presenting or st.toggle("Live: follow the answers", key="mat_live", value
 def headline() -> None:
     """Who answered and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts, no
     reasons; on the projector each re-read costs the browser ~50 ms, measured)."""
+    now = queries.get_assessment(store, wid, aid) or assessment  # the facilitator may hide or close it
+    if bool(now["is_revealed"]) != bool(assessment["is_revealed"]):
+        st.rerun()  # revealed or hidden: the charts below follow at once, not at their next re-draw
+    if not now["is_open"]:
+        st.info(maturity.ANSWERING_CLOSED, icon=":material/lock_clock:")
     answers = queries.assessment_answers(store, wid, aid)
     if answers.empty:
         st.info("No answers yet. Share the join code; answers appear here as they are given.")
+        return
+    if mat_ui.is_result_hidden(now):  # only who has answered, not the stage
+        mat_ui.hidden_result(answers)
         return
     counts = answers.groupby("participant", sort=False).size().to_dict()
     result = maturity.assess(q, maturity.aggregate_answers(answers))
@@ -63,6 +72,8 @@ def room() -> None:
     ladder and the radar are drawn before the first answer too: the browser then loads its chart
     code when the board opens, not while the room answers (measured on a loaded 2-core machine: a
     16 s stall of the projector's page when the first charts came with the first answers)."""
+    if mat_ui.is_result_hidden(assessment):  # no charts while hidden (a reveal re-runs the page)
+        return
     answers = queries.assessment_answers(store, wid, aid)
     people = queries.assessment_participants(store, wid, aid)
     scores = maturity.aggregate_answers(answers)

@@ -296,6 +296,93 @@ def mat_headline(at) -> bool:
     return any(c.key == "mat-headline" for c in at.container)
 
 
+def assessment_state(db_path, ws, aid) -> tuple[bool, bool]:
+    s = Store(db_path)
+    try:
+        a = queries.get_assessment(s, ws, aid)
+    finally:
+        s.close()
+    return a["is_revealed"], a["is_open"]
+
+
+def test_the_facilitator_hides_the_rooms_result_until_reveal(app, db_path, seeded):
+    """Answers influence each other when the room sees them: the facilitator hides the result on
+    the projector until "Reveal"; meanwhile it shows only who has answered."""
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    fill(db_path, ws, aid, "Bob", stage_answers(db_path, {"initiation": "fully", "establishment": "not_true"}))
+    assert assessment_state(db_path, ws, aid) == (True, True)  # new assessments: shown and open
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    laptop.button(key=f"mat_reveal|{aid}").click().run()
+    assert not laptop.exception, [e.value for e in laptop.exception]
+    assert assessment_state(db_path, ws, aid) == (False, True)
+    # the facilitator still sees the result, told that the room does not
+    assert "Hidden from the room" in texts(laptop) and "Establishment" in texts(laptop)
+    proj = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert not proj.exception, [e.value for e in proj.exception]
+    body = texts(proj)
+    assert "Answered so far (2): Anna (" in body and " · Bob (" in body
+    assert [c for c in proj.container if c.key == "room-who"]
+    assert not mat_headline(proj) and "Establishment" not in body and "Why this stage" not in body
+    assert not proj.get("plotly_chart")
+    assert any("hidden until the facilitator reveals" in i.value for i in proj.info)
+    # the projector of the assessment page hides it too
+    page = app(PAGE, ws=ws, a=aid, present="1")
+    assert not mat_headline(page) and not page.get("plotly_chart") and "Assigned stage" not in texts(page)
+    assert any("hidden until the facilitator reveals" in i.value for i in page.info)
+    # Reveal: the projector shows the result again
+    laptop.button(key=f"mat_reveal|{aid}").click().run()
+    assert assessment_state(db_path, ws, aid) == (True, True)
+    proj.run()
+    assert mat_headline(proj) and "Establishment" in texts(proj) and proj.get("plotly_chart")
+
+
+def test_hidden_results_are_hidden_from_participants_too(app, db_path, seeded, monkeypatch):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    s = Store(db_path)
+    try:
+        queries.set_assessment_state(s, ws, aid, is_revealed=False)
+    finally:
+        s.close()
+    monkeypatch.setenv("CLUSTERDASH_PASSCODE", "open sesame")  # this session is not the facilitator
+    at = app(PAGE, ws=ws, a=aid, view="Result")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.metric and not at.get("plotly_chart") and "Assigned stage" not in texts(at)
+    assert "Strongest statements" not in texts(at)
+    assert any("hidden until the facilitator reveals" in i.value for i in at.info)
+
+
+def test_the_facilitator_closes_answering(app, db_path, seeded):
+    """Closed: nobody can give or change an answer (the controls are disabled and the store refuses
+    a stale browser's save), with a clear message; Reopen opens it again."""
+    from clusterdash.errors import UserError
+
+    ws, aid = seeded
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    laptop.button(key=f"mat_open|{aid}").click().run()
+    assert not laptop.exception, [e.value for e in laptop.exception]
+    assert assessment_state(db_path, ws, aid) == (True, False)
+    kim = app(PAGE, ws=ws, a=aid, who="Kim")
+    assert not kim.exception, [e.value for e in kim.exception]
+    assert any("Answering is closed" in i.value for i in kim.info)
+    control = widget(kim, "segmented_control", "mat-ans-ini_01")
+    assert control.disabled
+    s = Store(db_path)
+    try:
+        with pytest.raises(UserError, match="Answering is closed"):
+            queries.save_assessment_answer(s, ws, aid, "ini_01", "Kim", "fully")
+    finally:
+        s.close()
+    assert stored_answers(db_path, ws, aid).empty
+    proj = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert any("Answering is closed" in t for t in [i.value for i in proj.info] + [m.value for m in proj.markdown])
+    laptop.button(key=f"mat_open|{aid}").click().run()
+    assert assessment_state(db_path, ws, aid) == (True, True)
+    kim.run()
+    assert not widget(kim, "segmented_control", "mat-ans-ini_01").disabled
+
+
 def test_history_page_compares_two_assessments(app, db_path, seeded):
     ws, aid = seeded
     s = Store(db_path)

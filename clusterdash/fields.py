@@ -362,6 +362,12 @@ _add("answer_code", "Answer",
 _add("participant", "Participant", "Name of the participant or group who answered.")
 _add("vote_id", "Vote", "Identifier of a dot-vote of the workshop room ('vt-' and 8 letters).")
 _add("round", "Round", "Round of a dot-vote (1-based); a new round keeps the earlier rounds' dots.")
+_add("is_open", "Open",
+     "Whether participants can answer now: place dots in a vote (vote), give or change answers to an "
+     "assessment (assessment); false: closed by the facilitator.")
+_add("is_revealed", "Results shown",
+     "Whether the room sees the results (a vote's ranking, an assessment's result on the projector and to "
+     "participants); false: hidden by the facilitator until reveal.")
 _add("scope", "Timer", "Which countdown timer of a workspace: 'room', the one timer of the workshop room.")
 _add("duration_s", "Duration (s)", "Duration of the countdown timer the facilitator set, in seconds.", "seconds")
 _add("left_s", "Time left (s)", "Seconds left on the countdown timer while it is not running (paused or not started).",

@@ -77,6 +77,11 @@ ANSWER_OPTIONS: tuple[AnswerOption, ...] = (
 ANSWER_CODES: tuple[str, ...] = tuple(o.code for o in ANSWER_OPTIONS)
 _OPTION = {o.code: o for o in ANSWER_OPTIONS}
 
+# The workshop room (assessment.is_open, is_revealed): what participants and the projector are told.
+ANSWERING_CLOSED = ("Answering is closed: the facilitator has closed this assessment; answers can no longer be "
+                    "given or changed.")
+RESULTS_HIDDEN = "The room's results are hidden until the facilitator reveals them."
+
 
 # ---- validation of what is saved (assessments and answers) ------------------------------------
 

@@ -40,20 +40,20 @@ mine = answers[answers["participant"] == participant]
 my_codes = dict(zip(mine["statement_code"], mine["answer_code"]))
 participants = sorted(answers["participant"].unique())
 
-tabs = st.tabs(["Questionnaire", "Result", "Recommendations", "Export", "Method"], key="view",
-               bind="query-params", on_change="rerun")
-with tabs[0]:
-    if tabs[0].open:
-        mat_ui.questionnaire_view(store, wid, aid, q, participant, my_codes)
-with tabs[1]:
-    if tabs[1].open:
-        mat_ui.result_view(q, assessment, answers, participants)
-with tabs[2]:
-    if tabs[2].open:
-        mat_ui.recommendations_view(store, wid, q, answers)
-with tabs[3]:
-    if tabs[3].open:
-        mat_ui.export_view(store, wid, q, assessment, answers, participants)
-with tabs[4]:
-    if tabs[4].open:
-        mat_ui.method_view(store)
+hidden = mat_ui.is_result_hidden(assessment)  # the facilitator hides the room's result until "Reveal"
+views = {
+    "Questionnaire": lambda: mat_ui.questionnaire_view(store, wid, aid, q, participant, my_codes,
+                                                       is_open=assessment["is_open"]),
+    "Result": lambda: mat_ui.result_view(q, assessment, answers, participants),
+    "Recommendations": lambda: mat_ui.recommendations_view(store, wid, q, answers),
+    "Export": lambda: mat_ui.export_view(store, wid, q, assessment, answers, participants),
+    "Method": lambda: mat_ui.method_view(store),
+}
+if hidden:
+    views.update(dict.fromkeys(("Result", "Recommendations", "Export"), lambda: mat_ui.hidden_result(answers)))
+# the projector opens on the result: no answer controls (nobody answers on it), no downloads
+names = ["Result", "Recommendations", "Method"] if presenting else list(views)
+for name, tab in zip(names, st.tabs(names, key="view", bind="query-params", on_change="rerun")):
+    with tab:
+        if tab.open:
+            views[name]()

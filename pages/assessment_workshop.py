@@ -9,14 +9,14 @@ from clusterdash.ui import room as room_ui
 store = ui.get_store()
 wid = ui.current_workspace(store)
 
-ui.page_intro(
-    "Assessment workshop",
-    "For the facilitator: several participants or groups answer the same assessment, each under their own "
-    "name on the **Maturity assessment** page. Here you see the room's combined result, the spread of the "
-    "answers, and the statements where the room disagrees most — the ones worth discussing.",
-)
 presenting = ui.is_presenting()
-if not presenting:
+if not presenting:  # the projector opens on the room's result: the intro is for the facilitator
+    ui.page_intro(
+        "Assessment workshop",
+        "For the facilitator: several participants or groups answer the same assessment, each under their own "
+        "name on the **Maturity assessment** page. Here you see the room's combined result, the spread of the "
+        "answers, and the statements where the room disagrees most — the ones worth discussing.",
+    )
     ui.edit_notice()
 q = mat_ui.questionnaire(store)
 assessment = mat_ui.shown_assessment(store, wid) if presenting else mat_ui.selector(store, wid, allow_create=False)
@@ -24,14 +24,13 @@ if assessment is None:
     mat_ui.no_assessment_yet(wid)
 aid = assessment["assessment_id"]
 
-with st.container(border=True):
-    room_ui.join_panel(wid, aid)
-    if not presenting:
+if not presenting:
+    with st.container(border=True):
+        room_ui.join_panel(wid, aid)
         ui.page_link("assessment", label="Open the questionnaire", query_params={"ws": wid, "a": aid})
-if presenting:
-    timer_ui.display(store, wid, large=True)
-elif ui.can_edit():
-    timer_ui.controls(store, wid)
+    if ui.can_edit():
+        mat_ui.room_controls(store, wid, assessment)
+        timer_ui.controls(store, wid)
 
 live = presenting or st.toggle("Live: follow the answers", key="mat_live", value=True,
                                help=f"Counts and the room's stage every {room_ui.ROOM_REFRESH_S} s, charts every "
@@ -42,15 +41,29 @@ live = presenting or st.toggle("Live: follow the answers", key="mat_live", value
 def headline() -> None:
     """Who answered and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts, no
     reasons; on the projector each re-read costs the browser ~50 ms, measured)."""
+    now = queries.get_assessment(store, wid, aid) or assessment  # the facilitator may hide or close it
+    if bool(now["is_revealed"]) != bool(assessment["is_revealed"]):
+        st.rerun()  # revealed or hidden: the charts below follow at once, not at their next re-draw
+    if not now["is_open"]:
+        st.info(maturity.ANSWERING_CLOSED, icon=":material/lock_clock:")
     answers = queries.assessment_answers(store, wid, aid)
     if answers.empty:
-        st.info("No answers yet. Share the link above; answers appear here as they are given.")
+        st.info("No answers yet. Share the join code; answers appear here as they are given.")
+        return
+    if mat_ui.is_result_hidden(now):  # only who has answered, not the stage
+        mat_ui.hidden_result(answers)
+        return
+    counts = answers.groupby("participant", sort=False).size().to_dict()
+    result = maturity.assess(q, maturity.aggregate_answers(answers))
+    if presenting:  # the projector: the stage in display type, then who answered
+        mat_ui.result_summary(result, details=False)
+        room_ui.who_answered(counts)
         return
     st.header("The room's result", divider="blue")
     st.caption(f"{answers['participant'].nunique()} participant(s), {len(answers)} answers; a statement's score is "
                "the mean over the participants who did not answer “don't know”.")
-    room_ui.who_answered(answers.groupby("participant", sort=False).size().to_dict())
-    mat_ui.result_summary(maturity.assess(q, maturity.aggregate_answers(answers)), details=False)
+    room_ui.who_answered(counts)
+    mat_ui.result_summary(result, details=False)
 
 
 @st.fragment(run_every=room_ui.chart_refresh_s() if live else None)
@@ -59,6 +72,8 @@ def room() -> None:
     ladder and the radar are drawn before the first answer too: the browser then loads its chart
     code when the board opens, not while the room answers (measured on a loaded 2-core machine: a
     16 s stall of the projector's page when the first charts came with the first answers)."""
+    if mat_ui.is_result_hidden(assessment):  # no charts while hidden (a reveal re-runs the page)
+        return
     answers = queries.assessment_answers(store, wid, aid)
     people = queries.assessment_participants(store, wid, aid)
     scores = maturity.aggregate_answers(answers)
@@ -121,5 +136,13 @@ def room() -> None:
                     source=f"ClusterDash maturity assessment {aid}; statements from seed 004 PART 2", key="dl-ws-spread")
 
 
-headline()
+if presenting:  # first screen: the room's result beside a compact join panel (assets/present.css)
+    result_col, join_col = st.columns([3, 2], gap="large")
+    with result_col, st.container(key="room-result"):
+        headline()
+        timer_ui.display(store, wid, large=True)
+    with join_col, st.container(border=True, key="room-join"):
+        room_ui.join_panel(wid, aid)
+else:
+    headline()
 room()

@@ -225,6 +225,42 @@ def test_workshop_page_in_presentation_mode(app, db_path, seeded):
     assert room.display_code(room.join_code(ws, aid)) in texts(at)
 
 
+def drawn(at) -> list[str]:
+    """What the page drew, in order: keyed containers as their key, text elements as their text."""
+    out = []
+    for n in at.main:
+        if n.type in ("flex_container", "container"):
+            if getattr(n, "key", None):
+                out.append(n.key)
+        elif n.type in ("title", "header", "subheader", "markdown", "caption", "info", "code"):
+            out.append(re.sub(r"\\(.)", r"\1", str(n.value)))
+    return out
+
+
+def test_workshop_projector_opens_on_the_result(app, db_path, seeded, monkeypatch):
+    """At 1280x720 the projector's first screen was the page title, its intro for the facilitator
+    and the join panel (with a note about 127.0.0.1 meant for the laptop); the result was below the
+    fold. Now the room's stage and who answered come first, the join panel beside them, no note."""
+    from clusterdash.ui import room as room_ui
+
+    monkeypatch.setattr(room_ui, "_lan_address", lambda: "192.0.2.2")  # the note's case: opened as localhost
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    order = drawn(at)
+    first = order.index("mat-headline")
+    before = [t for t in order[:first] if t != "room-result" and not t.startswith("**Automotive Cluster Serbia")]
+    assert before == [], order[:first]  # only the assessment's title (and the result's column)
+    assert first < order.index("room-who") < order.index("join-code")
+    assert "Assessment workshop" not in order and not [t for t in order if t.startswith("For the facilitator")]
+    assert not [t for t in order if "This browser opened ClusterDash" in t or "Phones cannot open" in t]
+    assert room.display_code(room.join_code(ws, aid)) in order and at.get("image")
+    # the facilitator's laptop keeps the note
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    assert [c for c in laptop.caption if "This browser opened ClusterDash" in c.value]
+
+
 def test_assessment_page_in_presentation_mode_shows_the_result_big(app, db_path, seeded):
     ws, aid = seeded
     fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
@@ -236,6 +272,115 @@ def test_assessment_page_in_presentation_mode_shows_the_result_big(app, db_path,
     assert not at.metric  # the stage is the display-type headline, not a metric
     assert not at.dataframe and not at.get("download_button")
     assert "strategy workshop" in texts(at)
+
+
+def test_assessment_page_in_presentation_mode_opens_on_the_result(app, db_path, seeded):
+    """The projector link (&present=1, no &view=) opens on the result: no answer controls (they
+    would answer as "Facilitator" in front of the room), no Questionnaire tab to click into."""
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    at = app(PAGE, ws=ws, a=aid, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [sc for sc in at.segmented_control if sc.key and sc.key.startswith("mat-ans-")]
+    assert "Questionnaire" not in [t.label for t in at.tabs]
+    assert mat_headline(at) and "Establishment" in texts(at), "the headline stage in display type"
+    # a link that names the questionnaire still opens on the result on the projector
+    at = app(PAGE, ws=ws, a=aid, present="1", view="Questionnaire")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [sc for sc in at.segmented_control if sc.key and sc.key.startswith("mat-ans-")]
+    assert mat_headline(at)
+
+
+def mat_headline(at) -> bool:
+    """Whether the page drew the display-type stage headline (ui.maturity.result_summary, large)."""
+    return any(c.key == "mat-headline" for c in at.container)
+
+
+def assessment_state(db_path, ws, aid) -> tuple[bool, bool]:
+    s = Store(db_path)
+    try:
+        a = queries.get_assessment(s, ws, aid)
+    finally:
+        s.close()
+    return a["is_revealed"], a["is_open"]
+
+
+def test_the_facilitator_hides_the_rooms_result_until_reveal(app, db_path, seeded):
+    """Answers influence each other when the room sees them: the facilitator hides the result on
+    the projector until "Reveal"; meanwhile it shows only who has answered."""
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    fill(db_path, ws, aid, "Bob", stage_answers(db_path, {"initiation": "fully", "establishment": "not_true"}))
+    assert assessment_state(db_path, ws, aid) == (True, True)  # new assessments: shown and open
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    laptop.button(key=f"mat_reveal|{aid}").click().run()
+    assert not laptop.exception, [e.value for e in laptop.exception]
+    assert assessment_state(db_path, ws, aid) == (False, True)
+    # the facilitator still sees the result, told that the room does not
+    assert "Hidden from the room" in texts(laptop) and "Establishment" in texts(laptop)
+    proj = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert not proj.exception, [e.value for e in proj.exception]
+    body = texts(proj)
+    assert "Answered so far (2): Anna (" in body and " · Bob (" in body
+    assert [c for c in proj.container if c.key == "room-who"]
+    assert not mat_headline(proj) and "Establishment" not in body and "Why this stage" not in body
+    assert not proj.get("plotly_chart")
+    assert any("hidden until the facilitator reveals" in i.value for i in proj.info)
+    # the projector of the assessment page hides it too
+    page = app(PAGE, ws=ws, a=aid, present="1")
+    assert not mat_headline(page) and not page.get("plotly_chart") and "Assigned stage" not in texts(page)
+    assert any("hidden until the facilitator reveals" in i.value for i in page.info)
+    # Reveal: the projector shows the result again
+    laptop.button(key=f"mat_reveal|{aid}").click().run()
+    assert assessment_state(db_path, ws, aid) == (True, True)
+    proj.run()
+    assert mat_headline(proj) and "Establishment" in texts(proj) and proj.get("plotly_chart")
+
+
+def test_hidden_results_are_hidden_from_participants_too(app, db_path, seeded, monkeypatch):
+    ws, aid = seeded
+    fill(db_path, ws, aid, "Anna", stage_answers(db_path, {"initiation": "fully", "establishment": "fully"}))
+    s = Store(db_path)
+    try:
+        queries.set_assessment_state(s, ws, aid, is_revealed=False)
+    finally:
+        s.close()
+    monkeypatch.setenv("CLUSTERDASH_PASSCODE", "open sesame")  # this session is not the facilitator
+    at = app(PAGE, ws=ws, a=aid, view="Result")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.metric and not at.get("plotly_chart") and "Assigned stage" not in texts(at)
+    assert "Strongest statements" not in texts(at)
+    assert any("hidden until the facilitator reveals" in i.value for i in at.info)
+
+
+def test_the_facilitator_closes_answering(app, db_path, seeded):
+    """Closed: nobody can give or change an answer (the controls are disabled and the store refuses
+    a stale browser's save), with a clear message; Reopen opens it again."""
+    from clusterdash.errors import UserError
+
+    ws, aid = seeded
+    laptop = app("pages/assessment_workshop.py", ws=ws, a=aid)
+    laptop.button(key=f"mat_open|{aid}").click().run()
+    assert not laptop.exception, [e.value for e in laptop.exception]
+    assert assessment_state(db_path, ws, aid) == (True, False)
+    kim = app(PAGE, ws=ws, a=aid, who="Kim")
+    assert not kim.exception, [e.value for e in kim.exception]
+    assert any("Answering is closed" in i.value for i in kim.info)
+    control = widget(kim, "segmented_control", "mat-ans-ini_01")
+    assert control.disabled
+    s = Store(db_path)
+    try:
+        with pytest.raises(UserError, match="Answering is closed"):
+            queries.save_assessment_answer(s, ws, aid, "ini_01", "Kim", "fully")
+    finally:
+        s.close()
+    assert stored_answers(db_path, ws, aid).empty
+    proj = app("pages/assessment_workshop.py", ws=ws, a=aid, present="1")
+    assert any("Answering is closed" in t for t in [i.value for i in proj.info] + [m.value for m in proj.markdown])
+    laptop.button(key=f"mat_open|{aid}").click().run()
+    assert assessment_state(db_path, ws, aid) == (True, True)
+    kim.run()
+    assert not widget(kim, "segmented_control", "mat-ans-ini_01").disabled
 
 
 def test_history_page_compares_two_assessments(app, db_path, seeded):

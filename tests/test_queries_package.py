@@ -80,6 +80,7 @@ CASES = {
     "update_assessment": lambda s, w, x: queries.update_assessment(s, w, x["aid"], label="New", set_label=True),
     "delete_assessment": lambda s, w, x: queries.delete_assessment(s, w, x["aid"]),
     "save_assessment_answer": lambda s, w, x: queries.save_assessment_answer(s, w, x["aid"], "ini_01", "Anna", "fully"),
+    "set_assessment_state": lambda s, w, x: queries.set_assessment_state(s, w, x["aid"], is_open=False),
     # toolkit
     "add_stakeholder": lambda s, w, x: queries.add_stakeholder(s, w, "Banks"),
     "update_stakeholder": lambda s, w, x: queries.update_stakeholder(s, w, x["sid"], name="Large firms"),

@@ -254,6 +254,24 @@ def test_a_workshop_card_shows_the_rooms_answers(app_v2, store):
     assert "The room: 2 of 3 participant(s) answered this card — Partly true: 1 · Fully true: 1" in body, body[-800:]
 
 
+def test_the_checklists_board_counts_everyone_who_answered_not_only_the_latest_changes(app_v2, store):
+    """The board counted "People who answered" from the latest 200 changes: one person's 210 changes
+    hid everyone who answered before them. Now they are counted over every change of the workspace."""
+    ws = queries.default_workspace(store)
+    item = checklists_first_item(store, ws)
+    queries.save_checklist_answer(store, ws, item, "status", "done", changed_by="Ana")
+    store.write(lambda cur: cur.execute(  # Bob changes the same item 210 times after her
+        "INSERT INTO checklist_change BY NAME SELECT 'ch-bob-' || i AS change_id, workspace_id, list_code, "
+        "group_code, kind, seq, field, new_value AS old_value, new_value, 'Bob' AS changed_by, "
+        "changed_at + to_seconds(i) AS changed_at FROM checklist_change, range(1, 211) t(i) WHERE changed_by = 'Ana'"))
+    at = app_v2("pages/checklists.py", ws=ws, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m for m in at.metric if m.label == "People who answered" and m.value == "2"]
+    assert "Answered so far (2): Ana (1) · Bob (210)" in markdown_text(at)
+    people = queries.checklist_participants(store, ws)
+    assert people[["participant", "answers"]].values.tolist() == [["Ana", 1], ["Bob", 210]]
+
+
 # ---- the vote in the room: join panel on the projector, the join page sends to the open vote -------
 
 def test_the_projector_vote_board_shows_how_to_join(app_v2, store):

@@ -59,6 +59,24 @@ def test_migrations_upgrade_an_older_store(tmp_path):
     assert s.migrate() == []  # idempotent
 
 
+def test_assessments_made_before_v018_stay_revealed_and_open(tmp_path):
+    """Migration 18 adds an assessment's hide/reveal and close (is_revealed, is_open): an
+    assessment made before it stays as it was, its results shown and answering open."""
+    s = Store(tmp_path / "v17.duckdb")
+    try:
+        s.migrate(target=17)
+        s.execute_write("INSERT INTO assessment (workspace_id, assessment_id, initiative_id, assessed_on, label, "
+                        "created_at, updated_at) VALUES ('default', 'as-old', 'ac_serbia', DATE '2025-03-01', NULL, "
+                        "now()::TIMESTAMP, now()::TIMESTAMP)")
+        assert 18 in s.migrate()
+        assert s.rows("SELECT is_revealed, is_open FROM assessment") == [{"is_revealed": True, "is_open": True}]
+        comments = {r["column_name"]: r["comment"] for r in s.rows(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'assessment'")}
+        assert comments["is_revealed"] and comments["is_open"]
+    finally:
+        s.close()
+
+
 def test_a_missing_lower_migration_is_still_applied(tmp_path, monkeypatch):
     # A store built from a tree that had migration 3 but not 2 gets 2 later.
     all_migrations = schema.discover_migrations()

@@ -43,7 +43,7 @@ from clusterdash.queries.knowledge import (
 )
 from clusterdash.queries.checklists import (
     checklist_board, checklist_lists, checklist_area_intros, checklist_answer, save_checklist_answer,
-    checklist_changes, checklist_version, save_action_due,
+    checklist_changes, checklist_version, save_action_due, checklist_participants,
 )
 from clusterdash.queries.initiatives import (
     initiatives, get_initiative, new_initiative_id, add_user_initiative, update_user_initiative,
@@ -55,7 +55,7 @@ from clusterdash.queries.maturity import (
     MAX_PARTICIPANT_CHARS, MAX_ASSESSMENT_LABEL_CHARS, check_participant, assessment_statements,
     assessment_dimensions, assessment_checks, stage_characteristics, list_assessments, get_assessment,
     create_assessment, update_assessment, delete_assessment, save_assessment_answer, assessment_answers,
-    assessment_participants, assessed_initiatives, stage_recommendations,
+    assessment_participants, assessed_initiatives, stage_recommendations, set_assessment_state,
 )
 from clusterdash.queries.toolkit import (
     toolkit_phase_tools, toolkit_notes, stakeholder_examples, canvas_blocks, legal_forms, legal_form_points,
@@ -104,7 +104,7 @@ __all__ = [
     'further_reading', 'guidance_lists', 'guidance_list', 'guidance_list_items', 'world_regions', 'region_points', 'country_regions',
     'region_initiatives', 'policy_programmes', 'programme_links',
     'checklist_board', 'checklist_lists', 'checklist_area_intros', 'checklist_answer',
-    'save_checklist_answer', 'save_action_due', 'checklist_changes', 'checklist_version', 'initiatives', 'get_initiative', 'new_initiative_id',
+    'save_checklist_answer', 'save_action_due', 'checklist_changes', 'checklist_version', 'checklist_participants', 'initiatives', 'get_initiative', 'new_initiative_id',
     'add_user_initiative', 'update_user_initiative', 'delete_user_initiative', 'value_chain_stage_count',
     'value_chain_mapping_guidance', 'value_chain_templates', 'value_chain_template_stages',
     'value_chain_stages', 'value_chain_overview', 'add_value_chain_stage', 'update_value_chain_stage',
@@ -112,7 +112,7 @@ __all__ = [
     'MAX_PARTICIPANT_CHARS', 'MAX_ASSESSMENT_LABEL_CHARS', 'check_participant', 'assessment_statements',
     'assessment_dimensions', 'assessment_checks', 'stage_characteristics', 'list_assessments',
     'get_assessment', 'create_assessment', 'update_assessment', 'delete_assessment', 'save_assessment_answer',
-    'assessment_answers', 'assessment_participants', 'assessed_initiatives', 'stage_recommendations',
+    'assessment_answers', 'assessment_participants', 'set_assessment_state', 'assessed_initiatives', 'stage_recommendations',
     'toolkit_phase_tools', 'toolkit_notes', 'stakeholder_examples', 'canvas_blocks', 'legal_forms',
     'legal_form_points', 'pre_assessed_services', 'staffing_criteria', 'toolkit_counts', 'stakeholders',
     'add_stakeholder', 'update_stakeholder', 'delete_stakeholder', 'add_example_stakeholders', 'swot_items',

@@ -190,6 +190,22 @@ def checklist_version(store: Store, workspace_id: str) -> tuple:
     return tuple(row.values())
 
 
+def checklist_participants(store: Store, workspace_id: str) -> pd.DataFrame:
+    """Everyone who changed a checklist answer of the workspace, with their number of changes
+    (``answers``), by name: over every change (the changes of checklist_changes, applied and
+    refused texts alike, without its limit)."""
+    return store.df(
+        """SELECT participant, count(*) AS answers FROM (
+               SELECT trim(changed_by) AS participant FROM checklist_change WHERE workspace_id = ?
+               UNION ALL
+               SELECT trim(changed_by) FROM text_change
+               WHERE workspace_id = ? AND table_name = 'checklist_answer' AND NOT is_saved)
+           WHERE participant IS NOT NULL AND participant <> ''
+           GROUP BY participant ORDER BY participant""",
+        [workspace_id, workspace_id],
+    )
+
+
 def checklist_changes(store: Store, workspace_id: str, *, item=None, limit: int = 50) -> pd.DataFrame:
     """The latest changes of a workspace's checklist answers (of one item when ``item`` is given),
     newest first: checklist_change (``is_saved`` true) and the notes and owners refused because

@@ -113,6 +113,23 @@ def create_assessment(store: Store, workspace_id: str, initiative_id: str, asses
     return write_in_workspace(store, workspace_id, fn)
 
 
+_STATES = ("is_open", "is_revealed")
+
+
+def set_assessment_state(store: Store, workspace_id: str, assessment_id: str, **state: bool) -> None:
+    """Open or close answering (``is_open``), reveal or hide the room's results (``is_revealed``)."""
+    if not state or any(k not in _STATES for k in state):
+        raise ValueError(f"set_assessment_state: only {_STATES}")
+    sets = ", ".join(f"{k} = ?" for k in state)  # names from _STATES, never user input
+
+    def fn(cur):
+        if not cur.execute(f"UPDATE assessment SET {sets} WHERE workspace_id = ? AND assessment_id = ? RETURNING 1",
+                           [bool(v) for v in state.values()] + [workspace_id, assessment_id]).fetchall():
+            raise UserError(f"Field assessment_id: no assessment {assessment_id!r} in this workspace.")
+
+    write_in_workspace(store, workspace_id, fn)
+
+
 def update_assessment(store: Store, workspace_id: str, assessment_id: str, *, assessed_on=None,
                       label: str | None = None, set_label: bool = False) -> None:
     """Change an assessment's date and/or label (``set_label=True`` to change the label, also to empty)."""
@@ -155,10 +172,13 @@ def save_assessment_answer(store: Store, workspace_id: str, assessment_id: str, 
     answer_code = maturity.clean_answer_code(answer_code)
 
     def fn(cur):
-        if not cur.execute(
-            "SELECT count(*) FROM assessment WHERE workspace_id = ? AND assessment_id = ?", [workspace_id, assessment_id]
-        ).fetchone()[0]:
+        found = cur.execute(
+            "SELECT is_open FROM assessment WHERE workspace_id = ? AND assessment_id = ?", [workspace_id, assessment_id]
+        ).fetchall()
+        if not found:
             raise UserError(f"Field assessment_id: no assessment {assessment_id!r} in this workspace.")
+        if not found[0][0]:
+            raise UserError(maturity.ANSWERING_CLOSED)
         if not cur.execute(
             "SELECT count(*) FROM kb_assessment_statement WHERE statement_code = ?", [statement_code]
         ).fetchone()[0]:

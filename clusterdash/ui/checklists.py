@@ -94,12 +94,12 @@ def room_board(store: Store, workspace_id: str) -> None:
 
     def read() -> dict:  # the answers as the board shows them; re-read only when they changed
         board = checklists.prepare_board(queries.checklist_board(store, workspace_id))
-        changes = queries.checklist_changes(store, workspace_id, limit=200)
-        people = sorted({p for p in changes["changed_by"].dropna() if str(p).strip()})
+        changes = queries.checklist_changes(store, workspace_id, limit=6)
+        people = queries.checklist_participants(store, workspace_id)  # over every change, not the latest
         texts = dict(zip(board["item_key"], board["text"]))
         return {
             "whole": checklists.overall_progress(board),
-            "people": changes["changed_by"].dropna().value_counts(sort=False).reindex(people).to_dict(),
+            "people": dict(zip(people["participant"], people["answers"].astype(int))),
             "latest": frames.records(checklists.changes_frame(changes.head(6), texts)),
             "figure": charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
                                              large=True),

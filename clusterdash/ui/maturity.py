@@ -5,6 +5,8 @@ pages/assessment*.py and the workshop cards."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -203,15 +205,18 @@ def answer_control(store: Store, workspace_id: str, assessment_id: str, statemen
             autosave.action_button(
                 "Clear", clear_key(code, scope), queries.save_assessment_answer, store, workspace_id, assessment_id,
                 code, participant, None, toast="Answer removed", icon=":material/backspace:", type="tertiary",
-                help="Remove your answer to this statement", answering=True,
+                help="Remove your answer to this statement", answering=True, disabled=disabled,
             )
 
 
 def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, participant: str,
-                       my_codes: dict) -> None:
+                       my_codes: dict, *, is_open: bool = True) -> None:
     """Every statement by dimension with its answer control and source; progress on top. Without a
-    name (``participant`` ''), the statements are shown with their controls disabled, and a prompt."""
-    if not participant:
+    name (``participant`` ''), or when the facilitator has closed answering (``is_open`` false), the
+    statements are shown with their controls disabled, and a message why."""
+    if not is_open:
+        st.info(maturity.ANSWERING_CLOSED, icon=":material/lock_clock:")
+    elif not participant:
         st.info(NAME_FIRST, icon=":material/badge:")
     st.progress(len(my_codes) / len(q.statements),
                 text=f"{plain(participant or 'You')} {'has' if participant else 'have'} answered {len(my_codes)} of "
@@ -227,8 +232,48 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
             with st.container(key=f"mat-st-{s.statement_code}"):
                 st.markdown(f"**{plain(s.statement)}**", help=plain(s.basis))
                 answer_control(store, workspace_id, assessment_id, s, participant, my_codes.get(s.statement_code),
-                               disabled=not participant)
+                               disabled=not participant or not is_open)
                 source_line(s.source)
+
+
+# ---- the room: hide/reveal, close (assessment.is_revealed, is_open) -----------------------------------
+
+HIDDEN_NOTE = "Hidden from the room (the projector and participants) until you reveal them."
+
+
+def is_result_hidden(assessment: dict) -> bool:
+    """Whether this page must not show the room's result: the facilitator has hidden it, and this
+    is the projector or a session that is not the facilitator's (who still sees it, with a note)."""
+    return not assessment.get("is_revealed", True) and (shell.is_presenting() or not shell.is_unlocked())
+
+
+def hidden_result(answers: pd.DataFrame) -> None:
+    """In place of a hidden result: only who has answered (and how often), and why nothing more."""
+    from clusterdash.ui import room as room_ui
+
+    if len(answers):
+        room_ui.who_answered(answers.groupby("participant", sort=False).size().to_dict())
+    st.info(maturity.RESULTS_HIDDEN, icon=":material/visibility_off:")
+
+
+def room_controls(store: Store, workspace_id: str, assessment: dict) -> None:
+    """The facilitator's bar for the room: hide or reveal the results, close or reopen answering
+    (saved at once, through autosave.action_button), and what the room sees now."""
+    aid = assessment["assessment_id"]
+    revealed, is_open = bool(assessment.get("is_revealed", True)), bool(assessment.get("is_open", True))
+    with st.container(horizontal=True, vertical_alignment="center"):
+        autosave.action_button("Hide the results" if revealed else "Reveal the results", f"mat_reveal|{aid}",
+                               partial(queries.set_assessment_state, is_revealed=not revealed), store, workspace_id,
+                               aid, toast=None, type="primary",
+                               icon=":material/visibility_off:" if revealed else ":material/visibility:",
+                               help="Answers influence each other when the room sees them: hide the result on the "
+                                    "projector (and from participants) while the room answers.")
+        autosave.action_button("Close answering" if is_open else "Reopen answering", f"mat_open|{aid}",
+                               partial(queries.set_assessment_state, is_open=not is_open), store, workspace_id, aid,
+                               toast=None, icon=":material/lock_clock:" if is_open else ":material/lock_open:",
+                               help="Closed: nobody can give or change an answer.")
+    st.caption(("The room sees the results" if revealed else HIDDEN_NOTE) + " · "
+               + ("answering is open." if is_open else "answering is closed."))
 
 
 # ---- results -------------------------------------------------------------------------------------------
@@ -282,6 +327,8 @@ def result_view(q, assessment: dict, answers: pd.DataFrame, participants: list[s
     )
     scoped = answers if scope in (None, "Everyone") else answers[answers["participant"] == scope]
     result = maturity.assess(q, maturity.aggregate_answers(scoped))
+    if not assessment.get("is_revealed", True):  # the facilitator's own view of a hidden result
+        st.caption(HIDDEN_NOTE)
     result_summary(result)
     st.caption(f"A stage is reached at {maturity.pct(maturity.REACHED_AT)} fulfilment or more, with at least "
                f"{maturity.pct(maturity.MIN_COVERAGE)} of its statements answered, and only when every earlier "

@@ -92,7 +92,7 @@ def join_panel(workspace_id: str, assessment_id: str | None = None) -> None:
         with st.container(key="join-code"):
             st.markdown(room.display_code(code))
         st.code(link.split("?")[0], language=None)
-        if note:
+        if note and not shell.is_presenting():  # for the facilitator's laptop, not the projector
             st.caption(plain(note))
     with right:
         st.image(room.qr_svg(link), width=320)

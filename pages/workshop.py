@@ -103,9 +103,9 @@ with st.container(border=True, key="present-card"):
         if card.control == presentation.CONTROL_SCALE:
             if assessment_id:
                 statement = mat_ui.questionnaire(store).statement(card.item_key)
-                mat_ui.answer_control(store, wid, assessment_id, statement, person, answers.get(card.item_key),
-                                      scope="card")
                 a = queries.get_assessment(store, wid, assessment_id) or {}
+                mat_ui.answer_control(store, wid, assessment_id, statement, person, answers.get(card.item_key),
+                                      scope="card", disabled=not a.get("is_open", True))  # closed by the facilitator
                 about = " · ".join(str(x) for x in (a.get("label"), a.get("initiative_name"), a.get("assessed_on")) if x)
                 st.caption(ui.plain(f"Answering as {person} · assessment: {about or assessment_id} · {card.hint}"))
             else:

@@ -252,6 +252,13 @@ def test_a_workshop_card_shows_the_rooms_answers(app_v2, store):
     assert not at.exception, [e.value for e in at.exception]
     body = markdown_text(at)
     assert "The room: 2 of 3 participant(s) answered this card — Partly true: 1 · Fully true: 1" in body, body[-800:]
+    # hidden by the facilitator: the card tells how many answered, not what; closed: no answering on it
+    queries.set_assessment_state(store, ws, aid, is_revealed=False, is_open=False)
+    at = app_v2("pages/workshop.py", ws=ws, a=aid, deck=deck, card="1", present="1")
+    body = markdown_text(at)
+    assert "The room: 2 of 3 participant(s) answered this card" in body and "Fully true: 1" not in body, body[-800:]
+    scale = [w for w in at.segmented_control if w.key and w.key.startswith("mat-ans-")]
+    assert scale and all(w.disabled for w in scale)
 
 
 def test_the_checklists_board_counts_everyone_who_answered_not_only_the_latest_changes(app_v2, store):

@@ -195,6 +195,7 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
     no reload), so the card's own status control, its "changed by" line and the deck's count
     follow the room's line instead of contradicting it."""
     from clusterdash import checklists, maturity
+    from clusterdash.ui import maturity as mat_ui
 
     drawn = f"_card_drawn|{workspace_id}|{item_key}"  # the item's latest change as the card shows it
 
@@ -215,6 +216,8 @@ def card_room(store: Store, workspace_id: str, item_key: str, *, is_statement: b
                 people = answers["participant"].nunique()
                 counts = here["answer_code"].value_counts()
                 parts = [f"{maturity.answer_label(c)}: {int(counts[c])}" for c in maturity.ANSWER_CODES if c in counts]
+                if mat_ui.is_result_hidden(queries.get_assessment(store, workspace_id, assessment_id) or {}):
+                    parts = []  # hidden by the facilitator: how many answered, not what
                 st.markdown(plain(f"The room: {len(here)} of {people} participant(s) answered this card"
                                   + (" — " + " · ".join(parts) if parts else "")))
             else:

@@ -41,20 +41,24 @@ live = presenting or st.toggle("Live: follow the answers", key="mat_live", value
 def headline() -> None:
     """Who answered and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts, no
     reasons; on the projector each re-read costs the browser ~50 ms, measured)."""
-    now = queries.get_assessment(store, wid, aid) or assessment  # the facilitator may hide or close it
+    def read() -> dict:  # recomputed only when an answer or the room state changed (one cheap stamp a second)
+        answers = queries.assessment_answers(store, wid, aid)
+        return {"now": queries.get_assessment(store, wid, aid) or assessment, "answers": answers,
+                "counts": answers.groupby("participant", sort=False).size().to_dict(),
+                "result": maturity.assess(q, maturity.aggregate_answers(answers)) if len(answers) else None}
+
+    r = room_ui.unless_changed(f"assessment|{wid}|{aid}", queries.assessment_version(store, wid, aid), read)
+    now, answers, counts, result = r["now"], r["answers"], r["counts"], r["result"]  # the facilitator may hide or close it
     if bool(now["is_revealed"]) != bool(assessment["is_revealed"]):
         st.rerun()  # revealed or hidden: the charts below follow at once, not at their next re-draw
     if not now["is_open"]:
         st.info(maturity.ANSWERING_CLOSED, icon=":material/lock_clock:")
-    answers = queries.assessment_answers(store, wid, aid)
     if answers.empty:
         st.info("No answers yet. Share the join code; answers appear here as they are given.")
         return
     if mat_ui.is_result_hidden(now):  # only who has answered, not the stage
         mat_ui.hidden_result(answers)
         return
-    counts = answers.groupby("participant", sort=False).size().to_dict()
-    result = maturity.assess(q, maturity.aggregate_answers(answers))
     if presenting:  # the projector: the stage in display type, then who answered
         mat_ui.result_summary(result, details=False)
         room_ui.who_answered(counts)

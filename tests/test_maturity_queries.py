@@ -253,3 +253,21 @@ def test_user_initiative_can_be_assessed(store, ws):
     assert queries.get_assessment(store, ws, aid)["initiative_name"] == "Solar Cluster Morocco"
     assert queries.get_assessment(store, ws, aid)["initiative_origin"] == "user"
     assert set(queries.assessed_initiatives(store, ws)["initiative_id"]) == {iid}
+
+
+def test_the_assessment_stamp_changes_with_every_kind_of_write(store):
+    """The live board recomputes the room's result only when queries.assessment_version changes:
+    it must change with a new, a changed and a removed answer, and with hide/reveal and close."""
+    ws = queries.default_workspace(store)
+    aid = queries.create_assessment(store, ws, "ac_serbia", "2026-03-01", "stamp")
+    code = queries.assessment_statements(store)["statement_code"].iloc[0]
+    seen = [queries.assessment_version(store, ws, aid)]
+    for write in (lambda: queries.save_assessment_answer(store, ws, aid, code, "Ana", "fully"),
+                  lambda: queries.save_assessment_answer(store, ws, aid, code, "Ana", "partly"),
+                  lambda: queries.save_assessment_answer(store, ws, aid, code, "Ana", None),
+                  lambda: queries.set_assessment_state(store, ws, aid, is_revealed=False),
+                  lambda: queries.set_assessment_state(store, ws, aid, is_open=False)):
+        write()
+        seen.append(queries.assessment_version(store, ws, aid))
+        assert seen[-1] != seen[-2], seen
+    assert queries.assessment_version(store, ws, aid) == seen[-1]  # and stays while nothing is written

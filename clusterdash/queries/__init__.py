@@ -54,7 +54,7 @@ from clusterdash.queries.initiatives import (
 from clusterdash.queries.maturity import (
     MAX_PARTICIPANT_CHARS, MAX_ASSESSMENT_LABEL_CHARS, check_participant, assessment_statements,
     assessment_dimensions, assessment_checks, stage_characteristics, list_assessments, get_assessment,
-    create_assessment, update_assessment, delete_assessment, save_assessment_answer, assessment_answers,
+    create_assessment, update_assessment, delete_assessment, save_assessment_answer, assessment_answers, assessment_version,
     assessment_participants, assessed_initiatives, stage_recommendations, set_assessment_state,
 )
 from clusterdash.queries.toolkit import (
@@ -112,7 +112,7 @@ __all__ = [
     'MAX_PARTICIPANT_CHARS', 'MAX_ASSESSMENT_LABEL_CHARS', 'check_participant', 'assessment_statements',
     'assessment_dimensions', 'assessment_checks', 'stage_characteristics', 'list_assessments',
     'get_assessment', 'create_assessment', 'update_assessment', 'delete_assessment', 'save_assessment_answer',
-    'assessment_answers', 'assessment_participants', 'set_assessment_state', 'assessed_initiatives', 'stage_recommendations',
+    'assessment_answers', 'assessment_version', 'assessment_participants', 'set_assessment_state', 'assessed_initiatives', 'stage_recommendations',
     'toolkit_phase_tools', 'toolkit_notes', 'stakeholder_examples', 'canvas_blocks', 'legal_forms',
     'legal_form_points', 'pre_assessed_services', 'staffing_criteria', 'toolkit_counts', 'stakeholders',
     'add_stakeholder', 'update_stakeholder', 'delete_stakeholder', 'add_example_stakeholders', 'swot_items',

@@ -213,6 +213,21 @@ def assessment_answers(store: Store, workspace_id: str, assessment_id: str, part
     return store.df(sql + " ORDER BY s.seq, x.participant", params)
 
 
+def assessment_version(store: Store, workspace_id: str, assessment_id: str) -> tuple:
+    """A stamp of an assessment's answers and room state that changes with every saved, changed
+    or removed answer and with a hide, reveal, close or reopen (the answers' count and latest
+    time, is_revealed, is_open): a live board recomputes the room's result only when it changed.
+    One cheap query; the result costs a read of every answer and the scoring."""
+    row = store.rows(
+        "SELECT (SELECT count(*) FROM assessment_answer WHERE workspace_id = $w AND assessment_id = $a) AS answers, "
+        "(SELECT max(answered_at) FROM assessment_answer WHERE workspace_id = $w AND assessment_id = $a) AS last_at, "
+        "(SELECT is_revealed FROM assessment WHERE workspace_id = $w AND assessment_id = $a) AS is_revealed, "
+        "(SELECT is_open FROM assessment WHERE workspace_id = $w AND assessment_id = $a) AS is_open",
+        {"w": workspace_id, "a": assessment_id},
+    )[0]
+    return tuple(row.values())
+
+
 def assessment_participants(store: Store, workspace_id: str, assessment_id: str) -> pd.DataFrame:
     """Participants of an assessment with their number of answers and last answer time."""
     return store.df(

@@ -101,13 +101,17 @@ def room_board(store: Store, workspace_id: str) -> None:
             "whole": checklists.overall_progress(board),
             "people": dict(zip(people["participant"], people["answers"].astype(int))),
             "latest": frames.records(checklists.changes_frame(changes.head(6), texts)),
-            "figure": charts.progress_figure(checklists.compute_progress(board, by="list_title"), by="list_title",
-                                             large=True),
+            "board": board,
         }
 
     def now() -> dict:
-        return room_ui.unless_changed(f"checklists|{workspace_id}", queries.checklist_version(store, workspace_id),
-                                      read)
+        version = queries.checklist_version(store, workspace_id)
+        return {**room_ui.unless_changed(f"checklists|{workspace_id}", version, read), "version": version}
+
+    def figure():  # built only when the chart is re-drawn (every ROOM_CHART_REFRESH_S), not with every answer
+        r = now()
+        return room_ui.unless_changed(f"checklists-figure|{workspace_id}", r["version"], lambda: charts.progress_figure(
+            checklists.compute_progress(r["board"], by="list_title"), by="list_title", large=True))
 
     @st.fragment(run_every=room_ui.ROOM_REFRESH_S)
     def live() -> None:  # cheap: counts, who answered, the latest answers
@@ -129,7 +133,7 @@ def room_board(store: Store, workspace_id: str) -> None:
 
     @st.fragment(run_every=room_ui.ROOM_CHART_REFRESH_S)
     def chart() -> None:  # a chart re-draw blocks the projector's browser: not every second
-        st.plotly_chart(now()["figure"], config={"displayModeBar": False}, key="room_progress_chart")
+        st.plotly_chart(figure(), config={"displayModeBar": False}, key="room_progress_chart")
         source_line(checklists.PROGRESS_SOURCE, units="number of checklist items")
 
     live()

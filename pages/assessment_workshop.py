@@ -41,14 +41,8 @@ live = presenting or st.toggle("Live: follow the answers", key="mat_live", value
 def headline() -> None:
     """Who answered and the room's stage, re-read every ROOM_REFRESH_S (cheap: no charts, no
     reasons; on the projector each re-read costs the browser ~50 ms, measured)."""
-    def read() -> dict:  # recomputed only when an answer or the room state changed (one cheap stamp a second)
-        answers = queries.assessment_answers(store, wid, aid)
-        return {"now": queries.get_assessment(store, wid, aid) or assessment, "answers": answers,
-                "counts": answers.groupby("participant", sort=False).size().to_dict(),
-                "result": maturity.assess(q, maturity.aggregate_answers(answers)) if len(answers) else None}
-
-    r = room_ui.unless_changed(f"assessment|{wid}|{aid}", queries.assessment_version(store, wid, aid), read)
-    now, answers, counts, result = r["now"], r["answers"], r["counts"], r["result"]  # the facilitator may hide or close it
+    r = mat_ui.room_state(store, wid, assessment, q)  # the facilitator may have hidden or closed it since
+    now, answers, counts, result = r["now"], r["answers"], r["counts"], r["result"]
     if bool(now["is_revealed"]) != bool(assessment["is_revealed"]):
         st.rerun()  # revealed or hidden: the charts below follow at once, not at their next re-draw
     if not now["is_open"]:

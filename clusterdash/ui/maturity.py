@@ -241,6 +241,25 @@ def questionnaire_view(store: Store, workspace_id: str, assessment_id: str, q, p
 HIDDEN_NOTE = "Hidden from the room (the projector and participants) until you reveal them."
 
 
+def room_state(store: Store, workspace_id: str, assessment: dict, q) -> dict:
+    """The room's answers to ``assessment`` as its live board shows them: the assessment as stored
+    now (``now``: hidden, closed), the answers, the count per participant and the room's result
+    (None before the first answer). Recomputed only when queries.assessment_version changed: the
+    board asks every second, and reading and scoring every answer costs far more than the stamp."""
+    from clusterdash.ui import room as room_ui
+
+    aid = assessment["assessment_id"]
+
+    def read() -> dict:
+        answers = queries.assessment_answers(store, workspace_id, aid)
+        return {"now": queries.get_assessment(store, workspace_id, aid) or assessment, "answers": answers,
+                "counts": answers.groupby("participant", sort=False).size().to_dict(),
+                "result": maturity.assess(q, maturity.aggregate_answers(answers)) if len(answers) else None}
+
+    return room_ui.unless_changed(f"assessment|{workspace_id}|{aid}",
+                                  queries.assessment_version(store, workspace_id, aid), read)
+
+
 def is_result_hidden(assessment: dict) -> bool:
     """Whether this page must not show the room's result: the facilitator has hidden it, and this
     is the projector or a session that is not the facilitator's (who still sees it, with a note)."""

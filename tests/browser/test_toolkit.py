@@ -142,6 +142,7 @@ def test_stakeholder_csv_is_exactly_the_rows_shown(seeded_server, page):
                                       "toolkit_legal_form", "toolkit_services", "toolkit_team"])
 def test_screenshot_of_every_tool(seeded_server, page, url_path):
     open_tool(page, seeded_server, url_path)
+    page.locator("h1").first.wait_for()  # a clean-clone CI run counted none right after the page settled
     assert page.locator("h1").count() >= 1
     full_screenshot(page, f"toolkit-{url_path}")
     if url_path == "toolkit_services":
